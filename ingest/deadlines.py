@@ -20,7 +20,9 @@ _YEAR_MONTH_DAY = re.compile(rf"(?P<y>{_NUM})\s*年(?:\s*(?P<m>{_NUM})\s*月(?:\
 _MONTH_ONLY = re.compile(rf"(?P<m>{_NUM})\s*月(?:\s*(?P<d>{_NUM})\s*日)?")
 _QUARTER = re.compile(rf"(?P<y>{_NUM})\s*年\s*(?:第)?(?P<q>[一二三四1-4])\s*季度")
 _HALF = re.compile(rf"(?P<y>{_NUM})\s*年\s*(?P<h>上|下)半年")
-_RELATIVE = re.compile(rf"(?P<event>[^，。；,]{{1,12}}?)后\s*(?P<n>{_NUM})\s*(?P<unit>年|个月|月|日|天|周|个工作日|工作日)内")
+_RELATIVE = re.compile(
+    rf"(?P<event>[^，。；,]{{1,12}}?)后\s*(?P<n>{_NUM})\s*(?P<unit>年|个月|月|日|天|周|个工作日|工作日)内"
+)
 
 
 def _year(raw: str) -> int | None:
@@ -72,7 +74,9 @@ def parse_deadline(text: str, *, span: Span | None = None, default_year: int | N
     if m := _QUARTER.search(stripped):
         year, quarter = _year(m["y"]), "一二三四".find(m["q"]) + 1 or int(m["q"])
         if year:
-            return Deadline(text=text, span=span, year=year, month=quarter * 3, due=_last_day(year, quarter * 3))
+            return Deadline(
+                text=text, span=span, year=year, month=quarter * 3, due=_last_day(year, quarter * 3)
+            )
     if m := _HALF.search(stripped):
         year = _year(m["y"])
         if year:
@@ -86,12 +90,16 @@ def parse_deadline(text: str, *, span: Span | None = None, default_year: int | N
             month = _month(m["m"])
             if month and m["d"]:
                 day = parse_cn_int(m["d"])
-                return Deadline(text=text, span=span, year=year, month=month, due=f"{year:04d}-{month:02d}-{day:02d}")
+                return Deadline(
+                    text=text, span=span, year=year, month=month, due=f"{year:04d}-{month:02d}-{day:02d}"
+                )
             return Deadline(text=text, span=span, year=year, month=month, due=_last_day(year, month or 12))
     if (m := _MONTH_ONLY.search(stripped)) and default_year:
         month = _month(m["m"])
         if month:
-            return Deadline(text=text, span=span, year=default_year, month=month, due=_last_day(default_year, month))
+            return Deadline(
+                text=text, span=span, year=default_year, month=month, due=_last_day(default_year, month)
+            )
     if any(word in stripped for word in ONGOING_WORDS):
         return Deadline(text=text, span=span, ongoing=True)
     return Deadline(text=text, span=span)
