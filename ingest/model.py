@@ -161,6 +161,7 @@ class Task:
     raw_units: str
     units: tuple[str, ...]
     deadline: Deadline
+    label: str = ""  # the number as printed (numbering may restart per group; ``number`` never does)
     group: str = ""
     raw_co_units: str = ""
     co_units: tuple[str, ...] = ()

@@ -1,0 +1,294 @@
+"""The ingest pipeline: files ─► :class:`~ingest.model.Corpus`, one small stage after another.
+
+Why two passes: structure, tables and sentences are per document, but unit names are resolved per
+jurisdiction across all of its documents (a typo is recognised against the other names printed nearby)
+and citations resolve to other documents of the corpus, so both wait until every document is parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ingest.citations import citation_key, find_citations
+from ingest.deadlines import parse_deadline
+from ingest.errors import IngestError
+from ingest.lines import split_lines
+from ingest.linking import link_task
+from ingest.metadata import read_metadata
+from ingest.model import Corpus, Document, Section, Task, UnitMention, Warning
+from ingest.obligations import extract_article_obligations, split_sentences
+from ingest.read import read_document
+from ingest.structure import build_sections, uses_law_numbering
+from ingest.tables import RawTask, parse_task_table
+from ingest.units import (
+    UnitRegister,
+    build_register,
+    find_unit_names,
+    jurisdiction_from_title,
+    split_unit_cell,
+)
+
+LAW_TITLE = re.compile(r"(?:法|条例|规定|细则|办法)$")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedDocument:
+    """A document after the per-document pass, with its task rows still raw."""
+
+    document: Document
+    raw_tasks: tuple[RawTask, ...]
+    jurisdiction: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Failure:
+    """A file that could not be ingested, and why."""
+
+    source: str
+    code: str
+    reason: str
+
+
+def document_id(title: str) -> str:
+    """A short, deterministic ASCII id from a title: pinyin initials plus a hash for uniqueness.
+
+    >>> document_id("中华人民共和国安全生产法")
+    'zhrmghgaqscf-3d0b4c'
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    initials = "".join(lazy_pinyin(title, style=Style.FIRST_LETTER, errors="ignore"))
+    initials = re.sub(r"[^a-z0-9]", "", initials.lower())[:24] or "doc"
+    return f"{initials}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:6]}"
+
+
+def _default_year(text: str, date: str | None) -> int | None:
+    if date:
+        return int(date[:4])
+    years = _YEAR.findall(text)
+    return int(max(set(years), key=years.count)) if years else None
+
+
+def _with_sentences(sections: tuple[Section, ...], text: str) -> tuple[Section, ...]:
+    out = []
+    for section in sections:
+        articles = []
+        for article in section.articles:
+            offset = article.span.end - len(article.text)
+            articles.append(replace(article, sentences=split_sentences(article.text, offset=offset)))
+        out.append(replace(section, articles=tuple(articles)))
+    return tuple(out)
+
+
+def parse_document(text: str, *, source: str, kind: str | None = None) -> ParsedDocument:
+    """Per-document pass: metadata, structure, sentences, citations and the raw task table."""
+    lines = split_lines(text)
+    metadata = read_metadata(text, lines, fallback_title=Path(source).stem)
+    law = uses_law_numbering(lines)
+    table = None if law else parse_task_table(text, lines)
+    body_end = table.start if table else len(text)
+    sections = _with_sentences(build_sections(text, lines, law=law, body_end=body_end), text)
+    warnings = [
+        Warning(code="table", message=message, source=source) for message in (table.warnings if table else ())
+    ]
+    if not sections:
+        warnings.append(
+            Warning(code="no_structure", message="no numbered sections or articles found", source=source)
+        )
+    preamble_start = metadata.title_end
+    first = sections[0].span.start if sections else body_end
+    doc_kind = kind or (
+        "law" if law and LAW_TITLE.search(re.sub(r"[（(].*?[）)]", "", metadata.title)) else "policy"
+    )
+    title = metadata.title
+    document = Document(
+        id=document_id(title),
+        source=source,
+        title=title,
+        text=text,
+        kind=doc_kind,  # type: ignore[arg-type]
+        status=metadata.status,
+        issuer=metadata.issuer,
+        doc_numbers=metadata.doc_numbers,
+        date=metadata.date,
+        preamble=text[preamble_start:first].strip(),
+        sections=sections,
+        citations=find_citations(text, end=body_end),
+        warnings=tuple(warnings),
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+    return ParsedDocument(
+        document=document, raw_tasks=table.rows if table else (), jurisdiction=jurisdiction_from_title(title)
+    )
+
+
+def _cell_surfaces(parsed: ParsedDocument) -> list[str]:
+    names: list[str] = []
+    for row in parsed.raw_tasks:
+        for cell in (row.lead, row.co):
+            if cell is not None:
+                names.extend(name for name, _, _ in split_unit_cell(cell.text))
+    document = parsed.document
+    for article in document.articles():
+        names.extend(name for name, _, _ in find_unit_names(article.text, jurisdiction=parsed.jurisdiction))
+    return names
+
+
+def _mentions(cell_text: str, cell_start: int, register: UnitRegister) -> tuple[UnitMention, ...]:
+    from ingest.model import Span
+
+    return tuple(
+        UnitMention(
+            text=name,
+            span=Span(start=cell_start + start, end=cell_start + end),
+            unit_id=register.resolve(name),
+        )
+        for name, start, end in split_unit_cell(cell_text)
+    )
+
+
+def _tasks(parsed: ParsedDocument, register: UnitRegister) -> tuple[Task, ...]:
+    document = parsed.document
+    default_year = _default_year(document.text, document.date)
+    numbers = [row.number for row in parsed.raw_tasks]
+    renumber = len(set(numbers)) != len(numbers)  # numbering restarts per group
+    articles = document.articles()
+    tasks = []
+    for index, row in enumerate(parsed.raw_tasks, start=1):
+        lead = _mentions(row.lead.text, row.lead.span.start, register) if row.lead else ()
+        co = _mentions(row.co.text, row.co.span.start, register) if row.co else ()
+        deadline_text = row.deadline.text if row.deadline else ""
+        tasks.append(
+            Task(
+                number=index if renumber else row.number,
+                label=row.label,
+                text=row.text.text,
+                span=row.span,
+                raw_units=row.lead.text if row.lead else "",
+                units=tuple(dict.fromkeys(m.unit_id for m in lead if m.unit_id)),
+                raw_co_units=row.co.text if row.co else "",
+                co_units=tuple(dict.fromkeys(m.unit_id for m in co if m.unit_id)),
+                mentions=lead + co,
+                deadline=parse_deadline(
+                    deadline_text, span=row.deadline.span if row.deadline else None, default_year=default_year
+                ),
+                group=row.group,
+                articles=link_task(row.text.text, articles),
+            )
+        )
+    return tuple(tasks)
+
+
+def _with_obligations(document: Document, register: UnitRegister | None) -> Document:
+    resolve: Callable[[str], str | None] = register.resolve if register else (lambda _name: None)
+    sections = []
+    for section in document.sections:
+        articles = []
+        for article in section.articles:
+            prefix = f"{document.id}-s{section.number}-a{article.number}"
+            obligations = extract_article_obligations(
+                article.sentences, id_prefix=prefix, resolve_unit=resolve
+            )
+            articles.append(replace(article, obligations=obligations))
+        sections.append(replace(section, articles=tuple(articles)))
+    return replace(document, sections=tuple(sections))
+
+
+def _resolve_citations(documents: Sequence[Document]) -> tuple[Document, ...]:
+    by_key = {citation_key(document.title): document.id for document in documents}
+    by_number = {number: document.id for document in documents for number in document.doc_numbers[:1]}
+    out = []
+    for document in documents:
+        citations = tuple(
+            replace(c, target=by_key.get(citation_key(c.title)) or by_number.get(c.doc_number or ""))
+            if by_key.get(citation_key(c.title)) != document.id
+            else c
+            for c in document.citations
+        )
+        out.append(replace(document, citations=citations))
+    return tuple(out)
+
+
+def assemble(parsed: Sequence[ParsedDocument]) -> Corpus:
+    """Second pass: resolve units per jurisdiction, build tasks and obligations, link citations."""
+    by_jurisdiction: dict[str | None, list[ParsedDocument]] = defaultdict(list)
+    for item in parsed:
+        by_jurisdiction[item.jurisdiction].append(item)
+    documents: list[Document] = []
+    units = {}
+    unresolved: list[str] = []
+    for jurisdiction, items in sorted(by_jurisdiction.items(), key=lambda pair: pair[0] or ""):
+        surfaces = [name for item in items if item.document.kind == "policy" for name in _cell_surfaces(item)]
+        register = build_register(surfaces, jurisdiction=jurisdiction) if surfaces else None
+        if register is not None:
+            units.update({unit.id: unit for unit in register.units})
+            unresolved.extend(register.unresolved)
+        for item in items:
+            document = item.document
+            if register is not None:
+                document = replace(document, tasks=_tasks(item, register))
+            documents.append(_with_obligations(document, register))
+    documents = sorted(_resolve_citations(documents), key=lambda d: (d.kind != "policy", d.source))
+    warnings = tuple(w for d in documents for w in d.warnings)
+    return Corpus(
+        documents=tuple(documents),
+        units=tuple(sorted(units.values(), key=lambda unit: unit.id)),
+        unresolved=tuple(dict.fromkeys(unresolved)),
+        warnings=warnings,
+    )
+
+
+IGNORED_SUFFIXES = frozenset(
+    {".json", ".yml", ".yaml", ".toml", ".ttl", ".py", ".lock", ".zip", ".owl", ".xml"}
+)
+META_FILE = re.compile(r"^(?:README|SOURCES|LICENSE|LICENCE|CHANGELOG|NOTICE)(?:\.\w+)?$", re.IGNORECASE)
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Every document file under the given paths, sorted.
+
+    Inside folders, hidden files, data/config files and a folder's own notes (README, SOURCES, LICENSE)
+    are passed over; a file named explicitly is always taken, so an unknown format is reported, not ignored.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        for candidate in path.rglob("*"):
+            hidden = any(part.startswith(".") for part in candidate.relative_to(path).parts)
+            if (
+                candidate.is_file()
+                and not hidden
+                and candidate.suffix.lower() not in IGNORED_SUFFIXES
+                and not META_FILE.match(candidate.name)
+            ):
+                found.append(candidate)
+    return sorted(dict.fromkeys(found), key=str)
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    *,
+    progress: Callable[[int, int, Path], None] | None = None,
+    skip: Callable[[Path], bool] = lambda _path: False,
+) -> tuple[Corpus, tuple[Failure, ...]]:
+    """Read and parse every document under ``paths``; unreadable ones become :class:`Failure`s."""
+    files = [path for path in discover(paths) if not skip(path)]
+    parsed: list[ParsedDocument] = []
+    failures: list[Failure] = []
+    for index, path in enumerate(files, start=1):
+        if progress:
+            progress(index, len(files), path)
+        try:
+            text = read_document(path)
+            parsed.append(parse_document(text, source=str(path)))
+        except IngestError as error:
+            failures.append(Failure(source=str(path), code=error.code, reason=error.describe()))
+    return assemble(parsed), tuple(failures)

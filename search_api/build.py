@@ -1,0 +1,120 @@
+"""One build: corpus files ─► a new data-directory build, published atomically.
+
+Why a list of named steps: each stage (model JSON, RDF graph, full-text index) writes its own artefact into
+the build folder; a step is one function, and the build fails as a whole (nothing published) if any raises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.model import Corpus
+from ingest.pipeline import Failure, ingest_paths
+from ingest.serialize import corpus_to_data
+from search_api.datadir import discard, new_build_path, publish
+
+BuildStep = Callable[[Corpus, Path], dict[str, Any] | None]
+MODEL_FILE = "model.json"
+MANIFEST_FILE = "manifest.json"
+# name → "module:function"; imported only when a build runs, so other commands stay fast to start.
+STEPS: tuple[tuple[str, str], ...] = (("model", "search_api.build:write_model"),)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildResult:
+    """What a build did: counts for the summary, failures, and the published folder (None if nothing)."""
+
+    counts: dict[str, int]
+    failures: tuple[Failure, ...]
+    warnings: tuple[str, ...]
+    path: Path | None
+    manifest: dict[str, Any]
+
+
+def write_model(corpus: Corpus, out: Path) -> dict[str, Any]:
+    """Write the model as JSON (the same document ``policykg export --format json`` prints)."""
+    (out / MODEL_FILE).write_text(
+        json.dumps(corpus_to_data(corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
+    return {"file": MODEL_FILE}
+
+
+def corpus_counts(corpus: Corpus) -> dict[str, int]:
+    """The summary figures of a build."""
+    articles = [a for d in corpus.documents for a in d.articles()]
+    return {
+        "documents": len(corpus.documents),
+        "sections": sum(len(d.sections) for d in corpus.documents),
+        "articles": len(articles),
+        "tasks": sum(len(d.tasks) for d in corpus.documents),
+        "units": sum(1 for u in corpus.units if not u.is_group),
+        "unit_groups": sum(1 for u in corpus.units if u.is_group),
+        "obligations": sum(len(a.obligations) for a in articles),
+        "citations": sum(len(d.citations) for d in corpus.documents),
+        "unresolved_units": len(corpus.unresolved),
+        "warnings": len(corpus.warnings),
+    }
+
+
+def _step(reference: str) -> BuildStep:
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def run_build(
+    paths: list[Path],
+    *,
+    data_dir: Path,
+    progress: Callable[[str], None] = lambda _message: None,
+) -> BuildResult:
+    """Ingest ``paths`` and publish a new build in ``data_dir``; the previous build stays if this one fails."""
+    started = time.time()
+
+    def on_file(index: int, total: int, path: Path) -> None:
+        progress(f"[{index}/{total}] {path}")
+
+    corpus, failures = ingest_paths(
+        paths, progress=on_file, skip=lambda p: data_dir.resolve() in p.resolve().parents
+    )
+    counts = corpus_counts(corpus)
+    warnings = tuple(f"{w.source}: {w.message}" for w in corpus.warnings)
+    if not corpus.documents:
+        return BuildResult(counts=counts, failures=failures, warnings=warnings, path=None, manifest={})
+    build_path = new_build_path(data_dir)
+    steps: dict[str, Any] = {}
+    try:
+        for name, reference in STEPS:
+            progress(f"step {name}")
+            step_started = time.perf_counter()
+            info = _step(reference)(corpus, build_path) or {}
+            steps[name] = {**info, "seconds": round(time.perf_counter() - step_started, 3)}
+        manifest = {
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            "seconds": round(time.time() - started, 3),
+            "files": [
+                {"path": d.source, "sha256": d.sha256, "id": d.id, "title": d.title} for d in corpus.documents
+            ],
+            "failures": [{"path": f.source, "code": f.code, "reason": f.reason} for f in failures],
+            "counts": counts,
+            "steps": steps,
+            "content_hash": hashlib.sha256(
+                "".join(sorted(d.sha256 for d in corpus.documents)).encode()
+            ).hexdigest(),
+        }
+        (build_path / MANIFEST_FILE).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    except BaseException:
+        discard(build_path)
+        raise
+    publish(data_dir, build_path)
+    return BuildResult(
+        counts=counts, failures=failures, warnings=warnings, path=build_path, manifest=manifest
+    )

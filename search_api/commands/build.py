@@ -1,0 +1,69 @@
+"""Read every document under the paths (default corpus/) and write a new build into the data directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "build the graph and index from documents"
+DEFAULT_CORPUS = "corpus"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``policykg build``."""
+    parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
+    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build, print progress to stderr and a summary; non-zero exit when any document failed."""
+    import json
+
+    from search_api.build import run_build
+    from search_api.settings import data_dir_from
+
+    paths = args.paths or [Path(DEFAULT_CORPUS)]
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        print(f"policykg build: {path}: no such file or folder", file=sys.stderr)
+    paths = [p for p in paths if p.exists()]
+    data_dir = data_dir_from(args.data)
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    result = run_build(paths, data_dir=data_dir, progress=progress) if paths else None
+    counts = result.counts if result else {}
+    failures = [
+        {"path": f.source, "code": f.code, "reason": f.reason} for f in (result.failures if result else ())
+    ]
+    failures += [{"path": str(p), "code": "not_found", "reason": "no such file or folder"} for p in missing]
+    if args.json:
+        summary = {
+            "data": str(data_dir),
+            "build": str(result.path) if result and result.path else None,
+            "counts": counts,
+            "failures": failures,
+            "warnings": list(result.warnings if result else ()),
+        }
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        for failure in failures:
+            print(
+                f"FAILED {failure['reason'] if failure['code'] != 'not_found' else failure['path'] + ': ' + failure['reason']}"
+            )
+        for warning in result.warnings if result else ():
+            print(f"warning: {warning}")
+        order = ("documents", "sections", "articles", "tasks", "units", "obligations", "warnings")
+        print(
+            "built: "
+            + ", ".join(f"{counts.get(key, 0)} {key}" for key in order)
+            + (f" → {data_dir}" if result and result.path else "")
+        )
+        if result is not None and result.path is None:
+            print(f"nothing was built: no readable document; the previous build in {data_dir} is kept")
+    return 1 if failures or result is None or result.path is None else 0

@@ -1,0 +1,38 @@
+"""Write the model or graph in an exchange format (json, and the formats the exporters registry knows)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "export the model, graph or tables"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``policykg export``."""
+    from search_api.exporters import EXPORTERS
+
+    parser.add_argument("--format", required=True, choices=sorted(EXPORTERS), help="output format")
+    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    parser.add_argument("--out", help="output file (default: standard output)")
+    parser.add_argument("--doc", help="only this document (id or title)")
+    parser.add_argument("--unit", help="only what this unit (any alias) is responsible for")
+    parser.add_argument("--topic", help="only what concerns this topic")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Export from the current build."""
+    from search_api.datadir import open_build
+    from search_api.exporters import EXPORTERS, ExportRequest
+    from search_api.settings import data_dir_from
+
+    build = open_build(data_dir_from(args.data))
+    exporter = EXPORTERS[args.format]
+    payload = exporter.render(build, ExportRequest(doc=args.doc, unit=args.unit, topic=args.topic))
+    if args.out:
+        with open(args.out, "wb") as handle:
+            handle.write(payload)
+        print(f"wrote {args.out} ({len(payload)} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(payload)
+    return 0

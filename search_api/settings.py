@@ -1,0 +1,37 @@
+"""Settings from the environment (``POLICYKG_*``), read when asked for, never at import time."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA_DIR = ".policykg"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Where the data directory is and how the service behaves."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    sparql_timeout_s: float = 5.0
+    sparql_row_limit: int = 10_000
+
+
+def data_dir_from(argument: str | os.PathLike[str] | None = None) -> Path:
+    """The data directory: the explicit argument, else ``$POLICYKG_DATA``, else ``./.policykg``."""
+    chosen = argument or os.environ.get("POLICYKG_DATA") or DEFAULT_DATA_DIR
+    return Path(chosen).expanduser()
+
+
+def get_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
+    """Settings for this process (environment variables override defaults, arguments override both)."""
+    return Settings(
+        data_dir=data_dir_from(data_dir),
+        host=os.environ.get("POLICYKG_HOST", "127.0.0.1"),
+        port=int(os.environ.get("POLICYKG_PORT", "8000")),
+        sparql_timeout_s=float(os.environ.get("POLICYKG_SPARQL_TIMEOUT", "5")),
+        sparql_row_limit=int(os.environ.get("POLICYKG_SPARQL_ROWS", "10000")),
+    )
