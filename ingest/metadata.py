@@ -94,21 +94,22 @@ def read_metadata(text: str, lines: list[Line], *, fallback_title: str) -> Metad
     )
 
 
+def _date_lines(lines: list[Line]) -> list[int]:
+    """Indexes of short lines that hold only a date (the date under a signature)."""
+    return [i for i, line in enumerate(lines) if 0 < len(line.stripped) <= 20 and parse_date(line.stripped)]
+
+
 def _signature_date(lines: list[Line]) -> str | None:
-    for line in reversed([line for line in lines if line.stripped][-8:]):
-        if len(line.stripped) <= 20 and (date := parse_date(line.stripped)):
-            return date
-    return None
+    """The first standalone date line: the issue date of the notice (or of the document itself)."""
+    found = _date_lines(lines)
+    return parse_date(lines[found[0]].stripped) if found else None
 
 
 def _signature_issuer(lines: list[Line]) -> str | None:
-    """The line right above a closing date line, when it is short and names a body."""
-    tail = [line for line in lines if line.stripped][-8:]
-    for index in range(len(tail) - 1, 0, -1):
-        if len(tail[index].stripped) <= 20 and parse_date(tail[index].stripped):
-            candidate = tail[index - 1].stripped
-            if len(candidate) <= 30 and re.search(
-                r"(?:政府|委员会|办公室|办公厅|部|局|委|厅|院)$", candidate
-            ):
-                return candidate
+    """The non-empty line right above the first standalone date line, when it is short and names a body."""
+    for index in _date_lines(lines)[:1]:
+        above = [line for line in lines[:index] if line.stripped]
+        candidate = above[-1].stripped if above else ""
+        if len(candidate) <= 30 and re.search(r"(?:政府|委员会|办公室|办公厅|部|局|委|厅|院)$", candidate):
+            return candidate
     return None

@@ -21,8 +21,9 @@ from ingest.lines import split_lines
 from ingest.linking import link_task
 from ingest.metadata import read_metadata
 from ingest.model import Corpus, Document, Section, Task, UnitMention, Warning
-from ingest.obligations import extract_article_obligations, split_sentences
+from ingest.obligations import extract_article_obligations
 from ingest.read import read_document
+from ingest.sentences import split_sentences
 from ingest.structure import build_sections, uses_law_numbering
 from ingest.tables import RawTask, parse_task_table
 from ingest.units import (

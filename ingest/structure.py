@@ -55,13 +55,24 @@ def _numbered(pattern: re.Pattern[str], line: Line, level: int) -> Heading | Non
 def uses_law_numbering(lines: list[Line]) -> bool:
     """True when the document numbers its articles 第X条 (laws, 细则, 规定) rather than （一）.
 
+    Laws also hold many （一） items inside their articles, so the test is whether 第一条, 第二条, 第三条 open
+    paragraphs in that order, not which style is more frequent.
+
     >>> from ingest.lines import split_lines
-    >>> uses_law_numbering(split_lines("第一条 总则。\\n第二条 适用范围。"))
+    >>> uses_law_numbering(split_lines("第一条 总则。\\n（一）甲\\n（二）乙\\n第二条 范围。\\n第三条 施行。"))
     True
     """
-    law = sum(1 for line in lines if LAW_ARTICLE_RE.match(line.stripped))
-    policy = sum(1 for line in lines if ARTICLE_RE.match(line.stripped))
-    return law >= 2 and law >= policy
+    numbers: list[int] = []
+    for line in lines:
+        match = LAW_ARTICLE_RE.match(line.stripped)
+        if match:
+            try:
+                numbers.append(parse_cn_int(match["num"]))
+            except ValueError:
+                continue
+        if len(numbers) == 3:
+            break
+    return numbers == [1, 2, 3]
 
 
 def find_headings(lines: list[Line], *, law: bool) -> list[Heading]:
