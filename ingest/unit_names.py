@@ -227,6 +227,7 @@ def parse_jurisdiction(name: str) -> Jurisdiction:
     return Jurisdiction(name=name, stem=name, level="", parent_level=None)
 
 
+_LEVEL_SUFFIX_CHARS = "".join(sorted({suffix[-1] for suffix in _JURISDICTION_SUFFIXES}))
 _ADMIN_UNIT = re.compile(rf"[{_HAN}]{{1,7}}?(?:{'|'.join(_JURISDICTION_SUFFIXES)})")
 
 
@@ -239,19 +240,22 @@ def jurisdiction_from_title(title: str) -> str | None:
     '王益区'
     >>> jurisdiction_from_title("中共某某县委办公室关于加强安全生产工作的通知")
     '某某县'
+    >>> jurisdiction_from_title("陕西省安全生产条例")
+    '陕西省'
     >>> jurisdiction_from_title("中华人民共和国安全生产法") is None
     True
     """
     head = title.strip()
-    head = head.removeprefix("中共")
+    if head.startswith(("关于", "国家", "中华", "全国")):
+        return None
     cut = min((i for i in (head.find(stop) for stop in _TITLE_STOPS) if i > 0), default=len(head))
-    head = head[:cut].removesuffix("委")
+    head = re.sub(rf"^中共|(?<=[{_LEVEL_SUFFIX_CHARS}])委|\s+", "", head[:cut])
     found: str | None = None
     position = 0
     while position < len(head):
         match = _ADMIN_UNIT.match(head, position)
         if match is None:
-            return None
+            break
         found = match.group()
         position = match.end()
     return found
@@ -285,8 +289,8 @@ def destutter(text: str) -> tuple[tuple[str, str], ...]:
 _ORDINAL = re.compile(r"^(?P<head>.+?)(?P<n>[一二三四五六七八九十0-9]+)(?P<tail>大队|中队|支队)$")
 _POLICE_BRANCH = re.compile(rf"^(?:公安(?P<a>[{_HAN}]{{1,5}}?)|(?P<b>[{_HAN}]{{1,5}}?)公安)分局$")
 _BRANCH = re.compile(rf"^(?P<func>[{_HAN}]+?局)(?P<place>[{_HAN}]{{1,5}}?)分局$")
-_TOWN = re.compile(rf"^(?P<name>[{_HAN}]{{1,5}}?(?:镇|乡))(?P<gov>人民政府|政府)?$")
-_STREET = re.compile(rf"^(?P<name>[{_HAN}]{{1,6}}?)(?P<form>街道办事处|街道办|街办|街道)$")
+_TOWN = re.compile(rf"^(?P<name>[{_HAN}]{{2,5}}?(?:镇|乡))(?P<gov>人民政府|政府)?$")
+_STREET = re.compile(rf"^(?P<name>[{_HAN}]{{2,6}}?)(?P<form>街道办事处|街道办|街办|街道)$")
 _PARK_TYPES = {
     "经济技术开发区": "开发区",
     "高新技术产业开发区": "开发区",
@@ -307,7 +311,7 @@ _PARK = re.compile(
     rf"^(?P<name>[{_HAN}]{{2,12}}?)(?P<type>{'|'.join(sorted(_PARK_TYPES, key=len, reverse=True))})"
     r"(?P<office>管委会|管理委员会|管理处|管理局)?$"
 )
-_NOT_PLACE_STARTS = ("各", "全", "本", "该", "重点", "特色", "小城", "建制", "城", "乡", "村", "相关", "有关")
+_NOT_PLACE_STARTS = ("各", "全", "本", "该", "重点", "特色", "小城", "建制", "相关", "有关", "所在", "辖区")
 
 
 def _prefixes(
