@@ -148,10 +148,8 @@ def test_ids_are_deterministic_ascii_and_distinct(seed_names: list[str], registe
     assert register.resolve("区财政局") == "wangyiqu-caizhengju"
     again = build_register(list(seed_names), jurisdiction=JURISDICTION)
     assert again == register
-    assert [u.id for u in build_register(list(reversed(seed_names)), jurisdiction=JURISDICTION).units] != []
-    assert set(
-        build_register(list(reversed(seed_names)), jurisdiction=JURISDICTION).by_surface.values()
-    ) == set(ids)
+    reordered = build_register(list(reversed(seed_names)), jurisdiction=JURISDICTION)
+    assert set(reordered.by_surface.values()) == set(ids)  # ids depend on meaning, not on order
 
 
 def test_successors(register: UnitRegister) -> None:
