@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Literal
 
 from ingest.deadlines import parse_deadline
+from ingest.modality import quoted_mask
 from ingest.model import Deadline, Frequency, Quantity, Span
 from ingest.numerals import parse_cn_int
 
@@ -120,7 +121,8 @@ def _what(raw: str) -> str:
 def parse_quantities(text: str) -> tuple[Quantity, ...]:
     """Read required amounts: a number, a measure word and a bound (以上 ≥, 以下 ≤, 不少于 ≥, 超过 >).
 
-    ``what`` is the noun that follows, up to the next particle or punctuation.
+    ``what`` is the noun that follows, up to the next particle or punctuation; numbers in quotes (slogans such
+    as “五个扎实”) are not amounts.
 
     >>> parse_quantities("要配备2名以上专职安全监管人员")
     (Quantity(text='2名以上', value=2, unit='名', comparator='>=', what='专职安全监管人员'),)
@@ -129,13 +131,14 @@ def parse_quantities(text: str) -> tuple[Quantity, ...]:
     (3, '起', '>=', '一般安全生产责任事故')
     >>> parse_quantities("配备不少于两名安全员")[0].value
     2
-    >>> parse_quantities("一岗双责，2018年") == ()
+    >>> parse_quantities("一岗双责，2018年，落实“五个扎实”") == ()
     True
     """
     found: list[Quantity] = []
+    mask = quoted_mask(text)
     for m in _QUANTITY.finditer(text):
         value = _int(m["n"])
-        if value is None:
+        if value is None or mask[m.start("n")]:
             continue
         pre, post = m["pre"], m["post"]
         comparator: Comparator = "="
