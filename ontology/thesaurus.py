@@ -255,7 +255,9 @@ class Thesaurus:
         return tuple(sorted(seen))
 
     # -- labels -----------------------------------------------------------------------------------------
-    def labels(self, concept_id: str, *, lang: str | None = None, descendants: bool = False) -> tuple[str, ...]:
+    def labels(
+        self, concept_id: str, *, lang: str | None = None, descendants: bool = False
+    ) -> tuple[str, ...]:
         """Labels of a concept (preferred first), optionally of its descendants too; ``lang`` is zh or en.
 
         With ``descendants=True`` this is the query expansion of a topic: 特种设备 also finds 电梯.
@@ -309,7 +311,8 @@ class Thesaurus:
     def find_all(self, text: str) -> list[TopicMatch]:
         """Chinese and English matches together, ordered by position (for mixed-language questions)."""
         return sorted(
-            [*self.find_in_text(text), *self.find_english(text)], key=lambda m: (m.start, -m.end, m.concept_id)
+            [*self.find_in_text(text), *self.find_english(text)],
+            key=lambda m: (m.start, -m.end, m.concept_id),
         )
 
     def _en_match_at(self, forms: list[frozenset[str]], i: int) -> _EnLabel | None:
@@ -343,7 +346,11 @@ class Thesaurus:
     def from_json(cls, data: str | bytes) -> Thesaurus:
         """Inverse of :meth:`to_json`."""
         doc = json.loads(data)
-        if not isinstance(doc, dict) or doc.get("format") != JSON_FORMAT or doc.get("version") != JSON_VERSION:
+        if (
+            not isinstance(doc, dict)
+            or doc.get("format") != JSON_FORMAT
+            or doc.get("version") != JSON_VERSION
+        ):
             raise ThesaurusError(
                 "not a PolicyKG thesaurus JSON document",
                 hint=f"expected format {JSON_FORMAT!r} version {JSON_VERSION}; rebuild it with to_json()",
@@ -374,12 +381,16 @@ class Thesaurus:
         def slug(node: object) -> str:
             iri = str(node)
             if not (isinstance(node, URIRef) and iri.startswith(TOPIC_NS) and len(iri) > len(TOPIC_NS)):
-                raise ThesaurusError(f"concept IRI {iri} is outside {TOPIC_NS}", hint="use topic:<english-slug>")
+                raise ThesaurusError(
+                    f"concept IRI {iri} is outside {TOPIC_NS}", hint="use topic:<english-slug>"
+                )
             return iri[len(TOPIC_NS) :]
 
         def literals(subject: URIRef, name: str, lang: str) -> list[str]:
             return sorted(
-                str(o) for o in graph.objects(subject, prop(name)) if isinstance(o, Literal) and o.language == lang
+                str(o)
+                for o in graph.objects(subject, prop(name))
+                if isinstance(o, Literal) and o.language == lang
             )
 
         concepts = []
@@ -425,7 +436,9 @@ def _symmetric(concepts: tuple[Concept, ...]) -> tuple[Concept, ...]:
         for parent in parents:
             if cid not in by_id or parent not in by_id:
                 missing = cid if cid not in by_id else parent
-                raise ThesaurusError(f"unknown concept {missing!r} in broader/narrower", hint="define it or fix")
+                raise ThesaurusError(
+                    f"unknown concept {missing!r} in broader/narrower", hint="define it or fix"
+                )
             down[parent].add(cid)
     return tuple(
         replace(c, broader=tuple(sorted(up[c.id])), narrower=tuple(sorted(down[c.id])))
@@ -448,7 +461,9 @@ def _check_acyclic(by_id: dict[str, Concept]) -> None:
                 state[node] = 2
                 stack.pop()
             elif state.get(parent) == 1:
-                raise ThesaurusError(f"broader cycle through {parent!r} and {node!r}", hint="fix skos:broader")
+                raise ThesaurusError(
+                    f"broader cycle through {parent!r} and {node!r}", hint="fix skos:broader"
+                )
             elif not state.get(parent):
                 state[parent] = 1
                 stack.append((parent, iter(by_id[parent].broader)))
@@ -489,7 +504,9 @@ def _en_index(concepts: tuple[Concept, ...]) -> dict[str, tuple[_EnLabel, ...]]:
             entry = _EnLabel(tuple(singular_forms(w) for w in words), label, c.id)
             for form in entry.forms[0]:
                 first.setdefault(form, set()).add(entry)
-    return {form: tuple(sorted(entries, key=lambda e: (e.label, e.concept_id))) for form, entries in first.items()}
+    return {
+        form: tuple(sorted(entries, key=lambda e: (e.label, e.concept_id))) for form, entries in first.items()
+    }
 
 
 # -- loading ------------------------------------------------------------------------------------------------
