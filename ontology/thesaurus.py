@@ -58,6 +58,7 @@ JSON_FORMAT = "policykg-thesaurus"
 JSON_VERSION = 1
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_PLAIN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 
 
 class ThesaurusError(Exception):
@@ -272,9 +273,14 @@ class Thesaurus:
                 out.extend(concept.en_labels)
         return tuple(dict.fromkeys(out))
 
-    def domain_words(self) -> tuple[str, ...]:
-        """Every Chinese label, sorted and unique: the jieba user dictionary of the domain."""
-        return tuple(sorted(self._zh_lookup))
+    def domain_words(self, *, plain_only: bool = False) -> tuple[str, ...]:
+        """Every Chinese label, sorted and unique: the jieba user dictionary of the domain.
+
+        jieba never joins across punctuation, so a label such as 安全第一、预防为主、综合治理 cannot become one
+        token; ``plain_only=True`` keeps only labels made of CJK characters, letters and digits.
+        """
+        words = sorted(self._zh_lookup)
+        return tuple(w for w in words if _PLAIN.fullmatch(w)) if plain_only else tuple(words)
 
     # -- matching ---------------------------------------------------------------------------------------
     def find_in_text(self, text: str) -> list[TopicMatch]:

@@ -379,6 +379,9 @@ def test_domain_words_are_every_chinese_label(th: Thesaurus) -> None:
     assert list(words) == sorted(set(words))
     assert set(words) == {label for c in th for label in c.zh_labels}
     assert {"危化品", "电梯", "隐患排查治理"} <= set(words)
+    plain = th.domain_words(plain_only=True)
+    assert set(plain) < set(words) and "危化品" in plain
+    assert "安全第一、预防为主、综合治理" in words and "安全第一、预防为主、综合治理" not in plain
 
 
 # -- JSON form ------------------------------------------------------------------------------------------------
