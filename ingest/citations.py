@@ -12,7 +12,7 @@ from ingest.metadata import DOC_NUMBER_RE
 from ingest.model import Citation, Span
 
 _TITLE_RE = re.compile(r"《(?P<title>[^《》\n]{2,80})》")
-_FOLLOWING_NUMBER = re.compile(r"^\s*[（(](?P<number>[^（）()]{4,30}号)[）)]")
+_FOLLOWING_NUMBER = re.compile(r"\s*[（(](?P<number>[^（）()]{4,30}号)[）)]")
 _LAW_PREFIX = re.compile(r"^中华人民共和国")
 
 
@@ -21,8 +21,10 @@ def citation_key(title: str) -> str:
 
     >>> citation_key("中华人民共和国安全生产法") == citation_key("安全生产法")
     True
+    >>> citation_key("中共中央、国务院关于…的意见") == citation_key("中共中央国务院关于…的意见")
+    True
     """
-    key = _LAW_PREFIX.sub("", re.sub(r"[\s《》〈〉()（）]", "", title))
+    key = _LAW_PREFIX.sub("", re.sub(r"[\s《》〈〉()（）、，,·]", "", title))
     return re.sub(r"(?:征求意见稿|试行|草案|暂行)$", "", key)
 
 
