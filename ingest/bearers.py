@@ -41,7 +41,7 @@ VERB_STARTS = (
 )
 _SINGLE_START = ("对", "在", "把", "将", "向", "为", "按", "从", "由", "于")
 _MAX_BEARER = 40
-_BAD_CHARS = re.compile(r"[，。；：,;:！？!?“”‘’《》\s]")
+_BAD_CHARS = re.compile(r"[，。；：,;:！？!?“”‘’《》\s]|由")
 _AND = re.compile(r"以及|和|及|与|或者|或")
 
 

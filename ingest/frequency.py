@@ -50,8 +50,9 @@ _QUANTITY = re.compile(
     r"(?P<post>及以上|以上|以下|以内|及以下|以外)?(?P<what>[^，。；、,;：:（）()“”]{0,20})"
 )
 _WHAT_STOPS = re.compile(r"[的和及与或]|并|等|要|应|须|进行|开展|以|为|从|对|在|按")
+_RELATIVE_TAIL = re.compile(rf"后\s*{_N}\s*(?:年|个月|月|日|天|周|个工作日|工作日|小时)内")
+_EVENT_STOPS = ("，", "。", "；", ",", ";", "：", ":", "在", "于", "应当", "应", "或者", "并", "的", "要", "须")
 _DEADLINES = (
-    re.compile(rf"[^，。；,;：:]{{1,12}}?后\s*{_N}\s*(?:年|个月|月|日|天|周|个工作日|工作日|小时)内"),
     re.compile(rf"自[^，。；,;：:]{{1,20}}?起\s*{_N}\s*(?:年|个月|月|日|天|周|个工作日|工作日|小时)内"),
     re.compile(rf"{_N}\s*年\s*(?:{_N}\s*月)?\s*(?:底|末)?(?:以)?前"),
     re.compile(rf"{_N}\s*月\s*(?:底|末)?(?:以)?前"),
@@ -165,15 +166,25 @@ def find_deadline(text: str, *, offset: int = 0) -> Deadline | None:
     ('事故结案后一年内', '事故结案后一年内', Span(start=10, end=18))
     >>> find_deadline("应当自事故发生之日起30日内提交").relative
     '自事故发生之日起30日内'
+    >>> find_deadline("施工单位应当在验收后三十日内移交").relative
+    '验收后三十日内'
     >>> find_deadline("2018年底前完成").due
     '2018-12-31'
     >>> find_deadline("加强管理") is None
     True
     """
-    for pattern in _DEADLINES:
-        if m := pattern.search(text):
-            raw = m.group(0)
-            deadline = parse_deadline(raw, span=Span(start=offset + m.start(), end=offset + m.end()))
-            parsed = deadline.due or deadline.relative or deadline.ongoing
-            return deadline if parsed else replace(deadline, relative=raw)
-    return None
+    spans: list[tuple[int, int]] = []
+    if tail := _RELATIVE_TAIL.search(text):
+        begin = tail.start()
+        while begin > 0 and begin > tail.start() - 12 and not text[:begin].endswith(_EVENT_STOPS):
+            begin -= 1
+        if begin < tail.start():
+            spans.append((begin, tail.end()))
+    spans.extend((m.start(), m.end()) for pattern in _DEADLINES if (m := pattern.search(text)))
+    if not spans:
+        return None
+    begin, end = min(spans)
+    raw = text[begin:end]
+    deadline = parse_deadline(raw, span=Span(start=offset + begin, end=offset + end))
+    parsed = deadline.due or deadline.relative or deadline.ongoing
+    return deadline if parsed else replace(deadline, relative=raw)

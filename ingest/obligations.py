@@ -51,9 +51,9 @@ _HEADING = re.compile(r"\s*(?:[（(][一二三四五六七八九十百0-9]+[）)
 _TRAILING = "，,：:。！？；!?; \t\u3000"
 _CONDITION_END = ("的", "时", "后", "前", "内", "期间", "之际", "之前", "以来")
 _SCOPE_END = ("原则", "要求", "规定", "精神", "部署", "标准", "事项", "为指导")  # 按照…原则，…: a frame
-_CONDITION_START = ("凡", "如果", "如", "若", "对于", "因")
-_AGENT_FRAME = re.compile(r"发挥(?P<np>[^，。；]+?)(?:的)?[^，。；的]{0,6}?作用")
-_ACTION_LEAD = re.compile(rf"(?:{FREQUENCY_START.pattern}|[和及、])+")
+_CONDITION_START = ("为了", "凡", "如果", "如", "若", "对于", "因")
+_AGENT_FRAME = re.compile(r"发挥(?P<np>[^，。；]+)(?:的)?[^，。；的]{0,6}?作用")
+_ACTION_LEAD = re.compile(rf"(?:{FREQUENCY_START.pattern})+")
 
 
 @cache
@@ -89,7 +89,7 @@ def _modal(core: str, mask: tuple[bool, ...]) -> tuple[Trigger | None, int]:
         if trigger is None:
             continue
         after = core[pos + len(trigger.word) :]
-        m = _modifier().match(after)
+        m = _modifier().match(after) if trigger.modality == "responsible" else None
         if m and after[m.end() :].strip(_TRAILING):
             continue  # 负责事故调查的有关部门要…: the word sits in the subject
         if pos > 0 and core[pos - 1] == "、" and not any(core[: pos - 1].endswith(t.word) for t in modal_triggers()):
@@ -119,9 +119,16 @@ def _directive_after_preposition(core: str, pos: int, mask: tuple[bool, ...]) ->
         return None, 0
     found: tuple[Trigger | None, int] = (None, 0)
     for later in range(pos + 1, len(core)):
-        if not mask[later] and (trigger := trigger_at(core, later, directive_triggers())):
+        trigger = None if mask[later] else trigger_at(core, later, directive_triggers())
+        if trigger and not core.startswith("的", later + len(trigger.word)):  # 按照…规范的要求: a noun
             found = (trigger, later)
     return found
+
+
+def _passive_agent(core: str, limit: int, mask: tuple[bool, ...]) -> int:
+    """Where the agent of 由 starts (目录由国务院…部门制定 → the 部门 acts), or 0."""
+    at = core.find("由", 1, limit)
+    return at + 1 if at > 0 and not mask[at] else 0
 
 
 def _analyse(clause: Sentence, *, first: bool, resolve_unit: Resolver) -> _Clause:
@@ -140,6 +147,16 @@ def _analyse(clause: Sentence, *, first: bool, resolve_unit: Resolver) -> _Claus
     agent: tuple[Bearer, ...] = ()
     if m := _AGENT_FRAME.search(core):
         agent, _ = find_subject(m["np"], limit=len(m["np"]), offset=start + m.start("np"), resolve_unit=resolve_unit, bare=True)
+    if not subject and (by := _passive_agent(core, pos if trigger else len(core), mask)):
+        subject, predicate = find_subject(
+            core[by:], limit=(pos if trigger else len(core)) - by, offset=start + by, resolve_unit=resolve_unit
+        )
+        predicate = by + predicate if subject else 0
+    after = pos + len(trigger.word) if trigger else 0
+    if trigger and not subject and core.startswith("由", after):  # 必须由电梯制造单位…进行
+        agent, _ = find_subject(core[after + 1 :], limit=len(core), offset=start + after + 1,
+                                resolve_unit=resolve_unit)
+        subject = agent
     directive, head = _directive_head(core, predicate)
     if trigger and not (directive and head < pos):  # 坚持管安全生产必须管职业健康: 坚持 governs
         return _Clause(start=start, end=end, core=core, subject=subject, predicate=predicate, trigger=trigger,
@@ -209,9 +226,9 @@ def _open(clause: _Clause, bearers: tuple[Bearer, ...], governing: Trigger | Non
     if clause.trigger is None and governing is not None and not clause.subject:
         modality, strength = governing.modality, governing.strength  # 企业要A，建立B: 要 governs B too
     predicate_start = clause.start + clause.predicate
-    if clause.trigger:
+    if clause.trigger and clause.trigger_pos + len(trigger.word) < len(clause.core):
         action_start = clause.start + clause.trigger_pos + len(trigger.word)
-    else:
+    else:  # a directive, or a trigger that closes its clause (…对本单位的安全生产工作全面负责)
         action_start = predicate_start
     if trigger.modality == "encouraged":
         after = clause.core[clause.trigger_pos + len(trigger.word) :]
@@ -237,10 +254,13 @@ def _extract(
     prefix_start: int | None = None
     governing: Trigger | None = None
     draft: _Draft | None = None
-    for index, piece in enumerate(split_clauses(sentence.text, offset=sentence.span.start)):
+    pieces = split_clauses(sentence.text, offset=sentence.span.start)
+    for index, piece in enumerate(pieces):
         clause = _analyse(piece, first=index == 0, resolve_unit=resolve_unit)
         if not clause.core:
             continue
+        if index < len(pieces) - 1 and clause.core.endswith(("的", "时")) and not clause.bare:
+            clause = replace(clause, trigger=None, directive=None, condition=True)  # 需要…验证的，应当…
         if clause.bare:
             pending, pending_end = (*pending, *clause.subject), clause.end
             continue
