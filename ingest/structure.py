@@ -9,7 +9,7 @@ which plain regular expressions over :mod:`ingest.lines` express directly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.lines import Line
 from ingest.model import Article, Section, Span
@@ -22,6 +22,7 @@ NODE_RE = re.compile(rf"^#*\s*第[{_CN}0-9]{{1,5}}节")
 ARTICLE_RE = re.compile(rf"^(?P<label>[（(]\s*(?P<num>[{_CN}]{{1,5}})\s*[）)])\s*(?P<rest>.*)$")
 LAW_ARTICLE_RE = re.compile(rf"^(?P<label>第(?P<num>[{_CN}0-9]{{1,5}})条)(?:[\s\u3000:：]+|$)(?P<rest>.*)$")
 TITLE_MAX = 30
+PARAGRAPH_MIN = 60  # a numbered line longer than this, with a full stop early, is a paragraph
 SHORT_TITLE_MAX = 16  # 高度重视，加强组织领导。 is a title with a comma
 _TITLE_END = "。．.：:"
 
@@ -91,8 +92,6 @@ def find_headings(lines: list[Line], *, law: bool) -> list[Heading]:
             heading = _numbered(CHAPTER_RE, line, 1) or _numbered(LAW_ARTICLE_RE, line, 2)
         else:
             heading = _numbered(SECTION_RE, line, 1) or _numbered(ARTICLE_RE, line, 2)
-            if heading and heading.level == 1 and len(heading.rest) > 60 and "。" in heading.rest[:20]:
-                heading = None  # a long numbered paragraph is a list item, not a section title
         if heading is None:
             continue
         expected = last[heading.level] + 1
@@ -103,7 +102,23 @@ def find_headings(lines: list[Line], *, law: bool) -> list[Heading]:
             continue  # （一） again inside a section is a sub-list, not a new article
         last[heading.level] = heading.number
         headings.append(heading)
-    return headings
+    return headings if law else _policy_levels(headings)
+
+
+def _is_paragraph(heading: Heading) -> bool:
+    """A numbered line that carries a whole paragraph (``一、健全体制。国家…``) rather than a short title."""
+    return len(heading.rest) > PARAGRAPH_MIN and "。" in heading.rest[: TITLE_MAX + 1]
+
+
+def _policy_levels(headings: list[Heading]) -> list[Heading]:
+    """Settle what 一、 means in a policy document.
+
+    Where the document has （一） articles, a 一、 paragraph is a list item inside an article, not a section.
+    Where it has none (notices numbered 一、二、… only), the 一、 paragraphs are its articles.
+    """
+    if any(h.level == 2 for h in headings):
+        return [h for h in headings if h.level == 2 or not _is_paragraph(h)]
+    return [replace(h, level=2) for h in headings]
 
 
 def split_title(rest: str) -> tuple[str, int]:

@@ -44,4 +44,4 @@ def test_every_external_document_is_parsed_or_rejected_by_name() -> None:
     corpus = assemble(parsed)
     assert len(corpus.documents) == len(parsed)
     structured = sum(1 for d in corpus.documents if d.sections)
-    assert structured >= len(parsed) // 3  # many are short 批复 without numbered parts
+    assert structured >= 155  # many are short 批复 without numbered parts
