@@ -24,7 +24,10 @@ BuildStep = Callable[[Corpus, Path], dict[str, Any] | None]
 MODEL_FILE = "model.json"
 MANIFEST_FILE = "manifest.json"
 # name → "module:function"; imported only when a build runs, so other commands stay fast to start.
-STEPS: tuple[tuple[str, str], ...] = (("model", "search_api.build:write_model"),)
+STEPS: tuple[tuple[str, str], ...] = (
+    ("model", "search_api.build:write_model"),
+    ("graph", "kg.store:write_graph"),
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
