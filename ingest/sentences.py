@@ -29,6 +29,13 @@ def _pieces(text: str, ends: frozenset[str], offset: int) -> tuple[Sentence, ...
             start, stack = i + 1, []
         elif stack and ch == stack[-1]:
             stack.pop()
+            if not stack and i > 0 and text[i - 1] in ends:  # “要做好。”: the quote closes the sentence
+                j = i + 1
+                while j < n and (text[j] in ends or text[j] in _CLOSERS):
+                    j += 1
+                bounds.append((start, j))
+                start, i = j, j
+                continue
         elif ch in QUOTE_PAIRS:
             stack.append(QUOTE_PAIRS[ch])
         elif ch in ends and not stack:
@@ -54,8 +61,9 @@ def _pieces(text: str, ends: frozenset[str], offset: int) -> tuple[Sentence, ...
 def split_sentences(text: str, *, offset: int = 0) -> tuple[Sentence, ...]:
     """Split ``text`` into sentences ended by 。！？； or a line break; spans are shifted by ``offset``.
 
-    End marks inside “…”, 《…》 or （…） do not split, closing quotes stay with their sentence, and
-    surrounding blanks are trimmed from each sentence (never from inside it).
+    End marks inside “…”, 《…》 or （…） do not split, except right before the closing mark (“…。”), where
+    the sentence ends after the quote; closing quotes stay with their sentence, and surrounding blanks are
+    trimmed from each sentence (never from inside it).
 
     >>> [s.text for s in split_sentences("企业要履责。区委要“管行业必须管安全；管业务”。\\n第二段")]
     ['企业要履责。', '区委要“管行业必须管安全；管业务”。', '第二段']
