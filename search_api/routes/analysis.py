@@ -1,0 +1,68 @@
+"""``GET /api/trace`` (article × task matrix with gaps) and ``GET /api/due`` (tasks due by a date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from search_api.errors import BadParameter, NotFound
+from search_api.routes import backends
+from search_api.routes.deps import SnapshotDep
+from search_api.routes.documents import find_document
+from search_api.schemas import DueAnswer, TraceAnswer
+
+router = APIRouter(prefix="/api", tags=["analysis"])
+
+
+def parse_date(name: str, value: str | None, default: dt.date) -> dt.date:
+    """An ISO date parameter (``2019-12-31``; ``2019`` means its last day), or :class:`BadParameter`.
+
+    >>> parse_date("by", "2019", dt.date(2000, 1, 1))
+    datetime.date(2019, 12, 31)
+    >>> parse_date("by", None, dt.date(2000, 1, 1))
+    datetime.date(2000, 1, 1)
+    """
+    if value is None or not value.strip():
+        return default
+    text = value.strip()
+    if text.isdigit() and len(text) == 4:
+        return dt.date(int(text), 12, 31)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadParameter(
+            f"parameter {name!r} is not a date: {value!r}", hint="use YYYY-MM-DD or YYYY"
+        ) from None
+
+
+@router.get("/trace", response_model=TraceAnswer, summary="Traceability: article × task matrix with gaps")
+def trace(
+    snapshot: SnapshotDep, doc: str | None = Query(None, max_length=500, description="document id")
+) -> dict:
+    """The JSON of ``policykg trace --format json``: the matrix, articles without tasks and the other gaps."""
+    found = find_document(snapshot, doc) if doc else None
+    return backends.trace(snapshot, found)
+
+
+@router.get("/due", response_model=DueAnswer, summary="Tasks due by a date")
+def due(
+    snapshot: SnapshotDep,
+    by: Annotated[str | None, Query(max_length=20, description="YYYY-MM-DD or YYYY (default: today)")] = None,
+    unit: Annotated[
+        str | None, Query(max_length=200, description="only this unit's tasks (any alias)")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        Query(max_length=20, description="status open/overdue relative to this date (default today)"),
+    ] = None,
+) -> dict:
+    """The JSON of ``policykg due --json``: tasks due by the date with their status."""
+    today = dt.date.today()
+    by_date = parse_date("by", by, today)
+    as_of_date = parse_date("as_of", as_of, today)
+    found_unit = backends.resolve_unit(snapshot, unit) if unit else None
+    if unit and found_unit is None:
+        raise NotFound(f"no unit {unit!r} in this build", hint="GET /api/units lists them with their aliases")
+    return backends.due(snapshot, by=by_date, unit=found_unit, as_of=as_of_date)

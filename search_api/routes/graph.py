@@ -1,0 +1,36 @@
+"""``GET /api/graph``: the neighbourhood of a unit, topic, article or task, for the interactive graph view."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from search_api.errors import NotFound
+from search_api.routes import backends
+from search_api.routes.deps import SnapshotDep
+from search_api.schemas import GraphAnswer
+
+router = APIRouter(prefix="/api", tags=["graph"])
+
+
+@router.get(
+    "/graph", response_model=GraphAnswer, summary="Neighbourhood of one node (unit, topic, article, task)"
+)
+def graph(
+    snapshot: SnapshotDep,
+    node: Annotated[
+        str,
+        Query(
+            max_length=500,
+            description="unit/<id or alias>, topic/<id>, doc/<doc>/art/<n> or doc/<doc>/task/<n>",
+        ),
+    ],
+) -> dict:
+    """Nodes (id, label, kind) and edges (source, target, label) around the node; ids open in the page."""
+    found = backends.subgraph(snapshot, node)
+    if found is None:
+        raise NotFound(
+            f"no node {node!r} in this build", hint="unit/…, topic/…, doc/<doc>/art/<n>, doc/<doc>/task/<n>"
+        )
+    return found

@@ -1,0 +1,207 @@
+"""The build the service is serving: opened once, swapped for a new one when the ``current`` link moves.
+
+Why a snapshot behind a holder: a rebuild in another process publishes a new build folder and swaps the
+``current`` link atomically. Each request asks the holder for the snapshot (one ``readlink`` to notice a new
+build), and keeps using that immutable snapshot to the end, so a request never sees half of one build and half
+of another. The new build is opened in a background thread while requests go on being answered from the old
+one; only the very first open blocks. A build that fails to open (half-pruned, corrupt) is logged and the old
+snapshot stays in service; the holder retries after a short pause.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ingest.model import Corpus, Document, Task, Unit
+from ingest.serialize import corpus_from_data
+from search_api.build import MANIFEST_FILE, MODEL_FILE
+from search_api.datadir import CURRENT, BuildDir, DataDirError, current_build_id
+
+log = logging.getLogger("policykg.state")
+
+RETRY_AFTER_S = 1.0
+
+# Resources a snapshot opens beside the model, by name: "module:function" taking the build folder. Imported when
+# a build is opened; a module that does not exist yet (or a build without that artefact) leaves the resource None,
+# and the routes that need it answer 503 instead of failing.
+RESOURCE_OPENERS: dict[str, str] = {
+    "graph": "kg.store:open_store",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snapshot:
+    """One opened build: its manifest, the model, lookups, and the resources other packages open from it."""
+
+    build_id: str
+    build: BuildDir
+    corpus: Corpus
+    documents: Mapping[str, Document]
+    units: Mapping[str, Unit]
+    unit_names: Mapping[str, str]  # every name, alias, successor name and id → unit id
+    resources: Mapping[str, Any] = field(default_factory=dict)
+    opened_at: float = 0.0
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The build's manifest (when built, from which files, counts)."""
+        return self.build.manifest
+
+    def resource(self, name: str) -> Any:
+        """A resource opened with the build (graph, index), or None when unavailable."""
+        return self.resources.get(name)
+
+    def document(self, key: str) -> Document | None:
+        """A document by id, or by its exact title."""
+        found = self.documents.get(key)
+        if found is not None:
+            return found
+        return next((d for d in self.corpus.documents if key in (d.title, d.source)), None)
+
+    def unit(self, key: str) -> Unit | None:
+        """A unit by id, canonical name, any alias printed in the corpus, or its successor's name."""
+        unit_id = self.unit_names.get(key.strip())
+        return self.units.get(unit_id) if unit_id else None
+
+    def task(self, doc: Document, number: int) -> Task | None:
+        """Task ``number`` of a document's task table."""
+        return next((t for t in doc.tasks if t.number == number), None)
+
+
+def _unit_names(units: tuple[Unit, ...]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for unit in sorted(units, key=lambda u: u.id):
+        for name in (unit.id, unit.name, *(a.text for a in unit.aliases)):
+            names.setdefault(name, unit.id)
+    for unit in sorted(units, key=lambda u: u.id):
+        if unit.successor:
+            names.setdefault(unit.successor, unit.id)
+    return names
+
+
+def _reference(reference: str) -> Callable[[Path], Any] | None:
+    module_name, _, function = reference.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            return None
+        raise
+    return getattr(module, function, None)
+
+
+def open_snapshot(data_dir: Path, build_id: str, *, openers: Mapping[str, str] | None = None) -> Snapshot:
+    """Open the build ``build_id`` (the target of ``current``), reading its folder directly.
+
+    Why not through the link: the link may move while we read; resolving once and reading the folder keeps one
+    snapshot consistent (the previous build folder is kept by the publisher while servers may still read it).
+    """
+    path = (data_dir / build_id).resolve()
+    manifest_path = path / MANIFEST_FILE
+    if not manifest_path.is_file():
+        raise DataDirError(f"no build in {data_dir}")
+    build = BuildDir(path=path, manifest=json.loads(manifest_path.read_text(encoding="utf-8")))
+    corpus = corpus_from_data(json.loads((path / MODEL_FILE).read_text(encoding="utf-8")))
+    resources: dict[str, Any] = {}
+    for name, reference in sorted((RESOURCE_OPENERS if openers is None else openers).items()):
+        opener = _reference(reference)
+        if opener is None:
+            continue
+        try:
+            resources[name] = opener(build.path)
+        except Exception as error:  # an artefact this build did not write: the routes needing it answer 503
+            log.warning("build %s: %s not opened: %s", build_id, name, error)
+    return Snapshot(
+        build_id=build_id,
+        build=build,
+        corpus=corpus,
+        documents=MappingProxyType({d.id: d for d in corpus.documents}),
+        units=MappingProxyType({u.id: u for u in corpus.units}),
+        unit_names=MappingProxyType(_unit_names(corpus.units)),
+        resources=MappingProxyType(resources),
+        opened_at=time.time(),
+    )
+
+
+class BuildHolder:
+    """Hands out the current snapshot; notices a new build with one readlink and opens it in the background."""
+
+    def __init__(self, data_dir: Path, *, openers: Mapping[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self._openers = openers
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._loading = False
+        self._failed: tuple[str, float] | None = None
+        self.reloads = 0
+
+    def open(self) -> Snapshot | None:
+        """Open the current build now (at start-up); None when there is none yet."""
+        build_id = current_build_id(self.data_dir)
+        if build_id is None:
+            return None
+        with self._lock:
+            self._snapshot = open_snapshot(self.data_dir, build_id, openers=self._openers)
+        return self._snapshot
+
+    def get(self) -> Snapshot:
+        """The snapshot to answer one request from (raises :class:`DataDirError` when nothing is built)."""
+        build_id = current_build_id(self.data_dir)
+        snapshot = self._snapshot
+        if snapshot is None:
+            if build_id is None:
+                raise DataDirError(f"no build in {self.data_dir}")
+            with self._lock:
+                if self._snapshot is None:
+                    self._snapshot = open_snapshot(self.data_dir, build_id, openers=self._openers)
+                return self._snapshot
+        if build_id is not None and build_id != snapshot.build_id:
+            self._reload_soon(build_id)
+        return snapshot
+
+    def _reload_soon(self, build_id: str) -> None:
+        if (
+            self._failed
+            and self._failed[0] == build_id
+            and time.monotonic() - self._failed[1] < RETRY_AFTER_S
+        ):
+            return
+        with self._lock:
+            if self._loading:
+                return
+            self._loading = True
+        threading.Thread(target=self._reload, args=(build_id,), name="policykg-reload", daemon=True).start()
+
+    def _reload(self, build_id: str) -> None:
+        try:
+            snapshot = open_snapshot(self.data_dir, build_id, openers=self._openers)
+        except Exception:  # keep serving the old build whatever went wrong with the new one
+            log.exception("build %s could not be opened; still serving %s", build_id, self.build_id)
+            self._failed = (build_id, time.monotonic())
+        else:
+            self._snapshot = snapshot
+            self._failed = None
+            self.reloads += 1
+            log.info("now serving build %s", build_id)
+        finally:
+            with self._lock:
+                self._loading = False
+
+    @property
+    def build_id(self) -> str | None:
+        """Id of the snapshot in service."""
+        return self._snapshot.build_id if self._snapshot else None
+
+    @property
+    def link(self) -> Path:
+        """The ``current`` link this holder watches."""
+        return self.data_dir / CURRENT
