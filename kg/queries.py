@@ -1,0 +1,224 @@
+"""SPARQL builders (pure: arguments in, query text out) and the thin runners that execute them.
+
+Why builders: every question the commands ask is one readable query that can be tested alone and reused by
+the web service and by ``policykg sparql`` users; the runners only execute and reshape rows.
+
+>>> "VALUES ?topic { <https://w3id.org/policykg/topic/elevator> }" in tasks_for_topics_sparql(
+...     ["https://w3id.org/policykg/topic/elevator"])
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kg.store import GraphStore, Row, values_clause
+
+PREFIXES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+_UNIT_ROLE = """
+  { ?task pkg:leadUnit ?unit . BIND("lead" AS ?role) }
+  UNION
+  { ?task pkg:cooperatingUnit ?unit . BIND("cooperating" AS ?role) }"""
+
+
+def literal(text: str) -> str:
+    """A SPARQL string literal with quotes and backslashes escaped.
+
+    >>> literal('a"b')
+    '"a\\\\"b"'
+    """
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def tasks_for_topics_sparql(topics: Sequence[str]) -> str:
+    """Tasks whose text mentions one of ``topics``, with their lead and co-operating units."""
+    return f"""{PREFIXES}
+SELECT ?topic ?task ?doc ?number ?text ?start ?end ?unit ?role WHERE {{
+  {values_clause("topic", topics)}
+  ?task a pkg:Task ; dcterms:subject ?topic ; pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text ;
+        prov:wasDerivedFrom ?span .
+  ?span pkg:start ?start ; pkg:end ?end .
+  ?d dcterms:identifier ?doc .{_UNIT_ROLE}
+}}"""
+
+
+def sentences_for_topics_sparql(topics: Sequence[str]) -> str:
+    """Article sentences that mention one of ``topics``, with their article and document kind."""
+    return f"""{PREFIXES}
+SELECT ?topic ?article ?doc ?law ?number ?label ?text ?start ?end WHERE {{
+  {values_clause("topic", topics)}
+  ?sentence a pkg:Sentence ; dcterms:subject ?topic ; pkg:inArticle ?article ; pkg:text ?text ;
+            prov:wasDerivedFrom ?span .
+  ?span pkg:start ?start ; pkg:end ?end .
+  ?article pkg:inDocument ?d ; pkg:number ?number ; pkg:label ?label .
+  ?d dcterms:identifier ?doc .
+  BIND(EXISTS {{ ?d a pkg:Law }} AS ?law)
+}}"""
+
+
+def tasks_for_articles_sparql(articles: Sequence[str]) -> str:
+    """Tasks that implement any of ``articles``, with units and the link score."""
+    return f"""{PREFIXES}
+SELECT ?article ?task ?doc ?number ?text ?start ?end ?score ?unit ?role WHERE {{
+  {values_clause("article", articles)}
+  ?task pkg:articleLink ?link ; pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text ;
+        prov:wasDerivedFrom ?span .
+  ?link pkg:article ?article ; pkg:score ?score .
+  ?span pkg:start ?start ; pkg:end ?end .
+  ?d dcterms:identifier ?doc .{_UNIT_ROLE}
+}}"""
+
+
+def obligations_for_topics_sparql(topics: Sequence[str]) -> str:
+    """Obligations that mention one of ``topics``, with bearer (unit or statutory role) and article."""
+    return f"""{PREFIXES}
+SELECT ?topic ?obligation ?article ?doc ?law ?number ?text ?start ?end ?strength ?bearer ?unit ?kind WHERE {{
+  {values_clause("topic", topics)}
+  ?obligation a pkg:Obligation ; dcterms:subject ?topic ; pkg:inArticle ?article ; pkg:text ?text ;
+              pkg:strength ?strength ; pkg:bearer ?bearer ; prov:wasDerivedFrom ?span .
+  ?span pkg:start ?start ; pkg:end ?end .
+  ?article pkg:inDocument ?d ; pkg:number ?number .
+  ?d dcterms:identifier ?doc .
+  BIND(EXISTS {{ ?d a pkg:Law }} AS ?law)
+  BIND(EXISTS {{ ?bearer a pkg:Unit }} AS ?unit)
+  OPTIONAL {{ ?bearer pkg:kind ?kind }}
+}}"""
+
+
+def labels_sparql(nodes: Sequence[str]) -> str:
+    """Display name, identifier, successor name and group flag of units and statutory roles."""
+    return f"""{PREFIXES}
+SELECT ?node ?name ?id ?successor ?group WHERE {{
+  {values_clause("node", nodes)}
+  {{ ?node skos:prefLabel ?name }} UNION {{ ?node rdfs:label ?name }}
+  OPTIONAL {{ ?node dcterms:identifier ?id }}
+  OPTIONAL {{ ?node pkg:successorName ?successor }}
+  BIND(EXISTS {{ ?node a pkg:UnitGroup }} AS ?group)
+}}"""
+
+
+def find_unit_sparql(name: str) -> str:
+    """Units whose standard name, alias or identifier equals ``name``."""
+    return f"""{PREFIXES}
+SELECT DISTINCT ?unit WHERE {{
+  ?unit a pkg:Unit .
+  {{ ?unit skos:prefLabel ?label }} UNION {{ ?unit skos:altLabel ?label }} UNION {{ ?unit dcterms:identifier ?label }}
+  UNION {{ ?unit pkg:successorName ?label }}
+  FILTER(STR(?label) = {literal(name)})
+}} ORDER BY ?unit"""
+
+
+def find_unit_like_sparql(name: str) -> str:
+    """Units one of whose names contains ``name`` (the fallback when no name matches exactly)."""
+    return f"""{PREFIXES}
+SELECT DISTINCT ?unit WHERE {{
+  ?unit a pkg:Unit .
+  {{ ?unit skos:prefLabel ?label }} UNION {{ ?unit skos:altLabel ?label }}
+  FILTER(CONTAINS(STR(?label), {literal(name)}))
+}} ORDER BY ?unit"""
+
+
+def unit_tasks_sparql(unit: str) -> str:
+    """Every task a unit leads or co-operates in (directly or as a member of a unit group)."""
+    return f"""{PREFIXES}
+SELECT ?task ?doc ?number ?text ?role ?via ?deadline ?due ?ongoing ?start ?end WHERE {{
+  {{ BIND(<{unit}> AS ?unit) BIND(<{unit}> AS ?via) }}
+  UNION {{ ?via pkg:hasMember <{unit}> . BIND(?via AS ?unit) }}
+  {_UNIT_ROLE.strip()}
+  ?task pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text ; prov:wasDerivedFrom ?span ;
+        pkg:deadline ?dl .
+  ?span pkg:start ?start ; pkg:end ?end .
+  ?d dcterms:identifier ?doc .
+  ?dl pkg:text ?deadline ; pkg:ongoing ?ongoing .
+  OPTIONAL {{ ?dl pkg:dueDate ?due }}
+}} ORDER BY ?doc ?number"""
+
+
+def task_units_sparql(tasks: Sequence[str]) -> str:
+    """All units of the given tasks (to list co-responsible units)."""
+    return f"""{PREFIXES}
+SELECT ?task ?unit ?role ?name WHERE {{
+  {values_clause("task", tasks)}{_UNIT_ROLE}
+  ?unit skos:prefLabel ?name .
+}}"""
+
+
+def task_articles_sparql(tasks: Sequence[str]) -> str:
+    """The articles each task implements, with score."""
+    return f"""{PREFIXES}
+SELECT ?task ?article ?number ?label ?score WHERE {{
+  {values_clause("task", tasks)}
+  ?task pkg:articleLink ?link .
+  ?link pkg:article ?article ; pkg:score ?score .
+  ?article pkg:number ?number ; pkg:label ?label .
+}} ORDER BY ?task ?number"""
+
+
+def unit_obligations_sparql(unit: str) -> str:
+    """Obligations a unit bears, with article and document."""
+    return f"""{PREFIXES}
+SELECT ?obligation ?doc ?article ?number ?label ?text ?modality ?start ?end WHERE {{
+  ?obligation pkg:bearer <{unit}> ; pkg:text ?text ; pkg:modality ?modality ; pkg:inArticle ?article ;
+              prov:wasDerivedFrom ?span .
+  ?span pkg:start ?start ; pkg:end ?end .
+  ?article pkg:inDocument ?d ; pkg:number ?number ; pkg:label ?label .
+  ?d dcterms:identifier ?doc .
+}} ORDER BY ?doc ?number ?obligation"""
+
+
+def documents_sparql() -> str:
+    """Every document: id, title, kind."""
+    return f"""{PREFIXES}
+SELECT ?doc ?title ?law WHERE {{
+  ?d a pkg:Document ; dcterms:identifier ?doc ; dcterms:title ?title .
+  BIND(EXISTS {{ ?d a pkg:Law }} AS ?law)
+}} ORDER BY ?doc"""
+
+
+def doc_articles_sparql(doc_id: str) -> str:
+    """Articles of one document, in order."""
+    return f"""{PREFIXES}
+SELECT ?article ?number ?label ?title WHERE {{
+  ?d dcterms:identifier {literal(doc_id)} .
+  ?article a pkg:Article ; pkg:inDocument ?d ; pkg:number ?number ; pkg:label ?label .
+  OPTIONAL {{ ?article dcterms:title ?title }}
+}} ORDER BY ?number ?article"""
+
+
+def doc_tasks_sparql(doc_id: str) -> str:
+    """Tasks of one document with lead-unit counts and article links."""
+    return f"""{PREFIXES}
+SELECT ?task ?number ?text ?units ?article ?anumber ?score WHERE {{
+  ?d dcterms:identifier {literal(doc_id)} .
+  ?task a pkg:Task ; pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text .
+  {{ SELECT ?task (COUNT(?u) AS ?units) WHERE {{ ?task a pkg:Task . OPTIONAL {{ ?task pkg:leadUnit ?u }} }}
+     GROUP BY ?task }}
+  OPTIONAL {{ ?task pkg:articleLink ?link . ?link pkg:article ?article ; pkg:score ?score .
+             ?article pkg:number ?anumber }}
+}} ORDER BY ?number ?anumber"""
+
+
+def due_tasks_sparql() -> str:
+    """Every task with its deadline (text, due date, ongoing flag) and lead units."""
+    return f"""{PREFIXES}
+SELECT ?task ?doc ?number ?text ?deadline ?due ?ongoing ?unit ?name WHERE {{
+  ?task a pkg:Task ; pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text ; pkg:deadline ?dl .
+  ?d dcterms:identifier ?doc .
+  ?dl pkg:text ?deadline ; pkg:ongoing ?ongoing .
+  OPTIONAL {{ ?dl pkg:dueDate ?due }}
+  OPTIONAL {{ ?task pkg:leadUnit ?unit . ?unit skos:prefLabel ?name }}
+}} ORDER BY ?doc ?number ?name"""
+
+
+def run(store: GraphStore, query: str) -> list[Row]:
+    """Execute a SELECT built here."""
+    return store.select(query)

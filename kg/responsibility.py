@@ -1,0 +1,260 @@
+"""Who is responsible for a topic: ranked units (and statutory roles) with the evidence path through the graph.
+
+Why these signals and no others: the ranking must hold for the next district's document, so it uses only the
+graph's general structure, never wording of the seed —
+
+- *how* the topic is met: named itself (1.0), through a narrower concept (0.8, 消防 ⊃ 消防设施) or through
+  its broader concept (0.5, 电梯 → 特种设备), never through a top concept of the thesaurus (too broad);
+- *where*: a task that names the topic (1.0 for a lead unit, 0.5 for a co-operating one), an article that names
+  it and the tasks implementing that article (0.5 × the link score × the role), an obligation whose sentence
+  names it (0.6 × its strength), an article of a law (0.4 for a statutory regulator, 0.15 for other bearers);
+- *how much*: a unit's score sums its distinct evidence items, best first, each worth half the one before
+  (:data:`DECAY`): more support ranks higher, but twenty weak law articles never outweigh one task.
+
+Every evidence item quotes its sentence with its span and gives the path topic → article/task/obligation → unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kg import iris, queries
+from kg.store import GraphStore, Row
+
+if TYPE_CHECKING:
+    from ontology.thesaurus import Thesaurus
+
+TOPIC_WEIGHT = {"exact": 1.0, "narrower": 0.8, "broader": 0.5}
+ROLE_WEIGHT = {
+    "lead unit": 1.0,
+    "co-operating unit": 0.5,
+    "obligation bearer": 0.6,
+    "statutory regulator": 0.4,
+    "statutory duty holder": 0.15,
+}
+ARTICLE_FACTOR = 0.5
+DECAY = 0.5
+_TASK_ROLE = {"lead": "lead unit", "cooperating": "co-operating unit"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """One reason a unit is responsible: the quoted sentence, where it is, and the graph path to it."""
+
+    kind: str  # task | article | obligation | law_article
+    doc: str
+    number: int
+    text: str
+    start: int
+    end: int
+    path: tuple[str, ...]
+    weight: float = 0.0
+    role: str = ""
+
+    def to_data(self) -> dict[str, Any]:
+        """The JSON shape of ``policykg ask``."""
+        return {
+            "kind": self.kind,
+            "doc": self.doc,
+            "number": self.number,
+            "text": self.text,
+            "span": {"start": self.start, "end": self.end},
+            "path": list(self.path),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Responsible:
+    """A unit (or statutory role) with its strongest role, score and evidence, best evidence first."""
+
+    iri: str
+    id: str
+    name: str
+    role: str
+    score: float
+    successor: str | None
+    evidence: tuple[Evidence, ...] = ()
+    is_group: bool = False
+
+    def to_data(self) -> dict[str, Any]:
+        """The JSON shape of ``policykg ask``."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "score": round(self.score, 3),
+            "successor": self.successor,
+            "evidence": [item.to_data() for item in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answer:
+    """The answer to a responsibility question."""
+
+    question: str
+    topics: tuple[dict[str, str], ...]
+    units: tuple[Responsible, ...] = field(default=())
+
+    def to_data(self) -> dict[str, Any]:
+        """``{"question", "topics": [...], "units": [...]}``."""
+        return {
+            "question": self.question,
+            "topics": [dict(topic) for topic in self.topics],
+            "units": [unit.to_data() for unit in self.units],
+        }
+
+
+def expand_topics(thesaurus: Thesaurus, concept_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Concept IRI → (how it relates to the asked topic, the asked concept id); exact beats narrower beats broader.
+
+    Broader concepts are taken one step up and never when they are top concepts of the scheme.
+    """
+    asked = list(dict.fromkeys(concept_ids))
+    tops = set(thesaurus.top_concepts())
+    expanded: dict[str, tuple[str, str]] = {}
+    for relation, step in (
+        ("exact", lambda cid: (cid,)),
+        ("narrower", thesaurus.descendants),
+        ("broader", lambda cid: tuple(b for b in thesaurus.broader(cid) if b not in tops)),
+    ):
+        for concept_id in asked:
+            for related in step(concept_id):
+                expanded.setdefault(str(iris.topic_iri(related)), (relation, concept_id))
+    return expanded
+
+
+def _add(bucket: dict[str, dict[tuple[str, str, int], Evidence]], node: str, evidence: Evidence) -> None:
+    items = bucket.setdefault(node, {})
+    key = (evidence.kind, evidence.doc, evidence.number)
+    if key not in items or items[key].weight < evidence.weight:
+        items[key] = evidence
+
+
+def _task_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict) -> None:
+    for row in rows:
+        role = _TASK_ROLE[str(row["role"])]
+        weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]] * ROLE_WEIGHT[role]
+        path = (str(row["topic"]), str(row["task"]), str(row["unit"]))
+        _add(bucket, str(row["unit"]), _evidence("task", row, path, weight, role))
+
+
+def _evidence(kind: str, row: Row, path: tuple[str, ...], weight: float, role: str) -> Evidence:
+    return Evidence(
+        kind=kind,
+        doc=str(row["doc"]),
+        number=int(row["number"] or 0),
+        text=str(row["text"]),
+        start=int(row["start"] or 0),
+        end=int(row["end"] or 0),
+        path=path,
+        weight=weight,
+        role=role,
+    )
+
+
+def _article_evidence(
+    store: GraphStore, sentences: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict
+) -> None:
+    best: dict[str, tuple[float, Row]] = {}
+    for row in sentences:
+        if row["law"]:
+            continue
+        weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]]
+        article = str(row["article"])
+        if article not in best or best[article][0] < weight:
+            best[article] = (weight, row)
+    if not best:
+        return
+    for row in store.select(queries.tasks_for_articles_sparql(sorted(best))):
+        topic_weight, sentence = best[str(row["article"])]
+        role = _TASK_ROLE[str(row["role"])]
+        score = float(row["score"] or 0.0)
+        weight = ARTICLE_FACTOR * topic_weight * score * ROLE_WEIGHT[role]
+        path = (str(sentence["topic"]), str(row["article"]), str(row["task"]), str(row["unit"]))
+        _add(bucket, str(row["unit"]), _evidence("article", sentence, path, weight, role))
+
+
+def _obligation_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict) -> None:
+    for row in rows:
+        topic_weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]]
+        path = (str(row["topic"]), str(row["article"]), str(row["obligation"]), str(row["bearer"]))
+        if row["law"]:
+            role = "statutory regulator" if row["unit"] or row["kind"] == "regulator" else "statutory duty holder"
+            kind = "law_article"
+        else:
+            role, kind = "obligation bearer", "obligation"
+        weight = topic_weight * ROLE_WEIGHT[role] * (float(row["strength"] or 0.5) if kind == "obligation" else 1)
+        _add(bucket, str(row["bearer"]), _evidence(kind, row, path, weight, role))
+
+
+def _labels(store: GraphStore, nodes: Sequence[str]) -> dict[str, Row]:
+    labels: dict[str, Row] = {}
+    for row in store.select(queries.labels_sparql(nodes)):
+        labels.setdefault(str(row["node"]), row)
+    return labels
+
+
+def combined_score(weights: Sequence[float]) -> float:
+    """Sum of the weights, best first, each discounted by :data:`DECAY` per rank.
+
+    >>> combined_score([0.5, 1.0])
+    1.25
+    """
+    return sum(weight * DECAY**rank for rank, weight in enumerate(sorted(weights, reverse=True)))
+
+
+def responsible_for_topics(
+    store: GraphStore, topics: dict[str, tuple[str, str]], *, limit: int = 20, evidence_limit: int = 5
+) -> tuple[Responsible, ...]:
+    """Ranked units for already expanded topics (see :func:`expand_topics`)."""
+    if not topics:
+        return ()
+    iris_ = sorted(topics)
+    bucket: dict[str, dict[tuple[str, str, int], Evidence]] = {}
+    _task_evidence(store.select(queries.tasks_for_topics_sparql(iris_)), topics, bucket)
+    _article_evidence(store, store.select(queries.sentences_for_topics_sparql(iris_)), topics, bucket)
+    _obligation_evidence(store.select(queries.obligations_for_topics_sparql(iris_)), topics, bucket)
+    if not bucket:
+        return ()
+    labels = _labels(store, sorted(bucket))
+    ranked = []
+    for node, items in bucket.items():
+        evidence = sorted(items.values(), key=lambda e: (-e.weight, e.kind, e.doc, e.number))
+        label = labels.get(node, {})
+        ranked.append(
+            Responsible(
+                iri=node,
+                id=str(label.get("id") or iris.local_part(node)),
+                name=str(label.get("name") or iris.local_part(node)),
+                role=evidence[0].role,
+                score=combined_score([e.weight for e in evidence]),
+                successor=str(label["successor"]) if label.get("successor") else None,
+                evidence=tuple(evidence[:evidence_limit]),
+                is_group=bool(label.get("group")),
+            )
+        )
+    ranked.sort(key=lambda r: (-round(r.score, 6), r.name, r.iri))
+    return tuple(ranked[:limit])
+
+
+def topics_in(thesaurus: Thesaurus, question: str) -> tuple[str, ...]:
+    """Concept ids named in a question, Chinese or English (English through the thesaurus' English labels)."""
+    return tuple(dict.fromkeys(match.concept_id for match in thesaurus.find_all(question)))
+
+
+def ask(
+    store: GraphStore, thesaurus: Thesaurus, question: str, *, limit: int = 20, evidence_limit: int = 5
+) -> Answer:
+    """Answer a responsibility question: its topics, then the ranked responsible units with evidence."""
+    concept_ids = topics_in(thesaurus, question)
+    topics = tuple(
+        {"id": cid, "iri": str(iris.topic_iri(cid)), "label": thesaurus[cid].pref_zh, "label_en": thesaurus[cid].pref_en}
+        for cid in concept_ids
+    )
+    units = responsible_for_topics(
+        store, expand_topics(thesaurus, concept_ids), limit=limit, evidence_limit=evidence_limit
+    )
+    return Answer(question=question, topics=topics, units=units)

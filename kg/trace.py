@@ -1,0 +1,98 @@
+"""Traceability: the article × task matrix of each policy document, with its gaps and scores.
+
+Gaps: articles no task implements (``articles_without_tasks``, as article numbers), tasks that match no article
+(``tasks_without_articles``) and tasks that name no resolvable lead unit (``tasks_without_units``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kg import queries
+from kg.store import GraphStore, rows_by
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Trace:
+    """The matrix and the gaps of one document."""
+
+    doc: str
+    title: str
+    articles: tuple[dict[str, Any], ...]
+    tasks: tuple[dict[str, Any], ...]
+    links: tuple[dict[str, Any], ...]
+    articles_without_tasks: tuple[int, ...]
+    tasks_without_articles: tuple[int, ...]
+    tasks_without_units: tuple[int, ...]
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready form; ``matrix`` maps each article number to ``{task number: score}``."""
+        matrix: dict[str, dict[str, float]] = {str(a["number"]): {} for a in self.articles}
+        for link in self.links:
+            matrix.setdefault(str(link["article"]), {})[str(link["task"])] = link["score"]
+        return {
+            "doc": self.doc,
+            "title": self.title,
+            "articles": list(self.articles),
+            "tasks": list(self.tasks),
+            "links": list(self.links),
+            "matrix": matrix,
+            "articles_without_tasks": list(self.articles_without_tasks),
+            "tasks_without_articles": list(self.tasks_without_articles),
+            "tasks_without_units": list(self.tasks_without_units),
+        }
+
+
+def documents_with_tasks(store: GraphStore) -> list[tuple[str, str]]:
+    """(id, title) of every document that has a task table."""
+    docs = [(str(r["doc"]), str(r["title"])) for r in store.select(queries.documents_sparql())]
+    with_tasks = {
+        str(r["doc"])
+        for r in store.select(
+            f"{queries.PREFIXES}SELECT DISTINCT ?doc WHERE {{ ?t a pkg:Task ; pkg:inDocument ?d . "
+            "?d dcterms:identifier ?doc }"
+        )
+    }
+    return [(doc, title) for doc, title in docs if doc in with_tasks]
+
+
+def trace_document(store: GraphStore, doc: str, title: str = "") -> Trace:
+    """The matrix of one document."""
+    articles = tuple(
+        {"number": r["number"], "label": r["label"], "title": r["title"] or ""}
+        for r in store.select(queries.doc_articles_sparql(doc))
+    )
+    task_rows = store.select(queries.doc_tasks_sparql(doc))
+    tasks = []
+    links = []
+    for _task, rows in rows_by(task_rows, "task").items():
+        first = rows[0]
+        tasks.append({"number": first["number"], "text": first["text"], "units": first["units"]})
+        links.extend(
+            {"article": r["anumber"], "task": first["number"], "score": r["score"]} for r in rows if r["article"]
+        )
+    tasks.sort(key=lambda t: int(t["number"] or 0))
+    links.sort(key=lambda link: (int(link["article"] or 0), int(link["task"] or 0)))
+    linked_articles = {link["article"] for link in links}
+    linked_tasks = {link["task"] for link in links}
+    return Trace(
+        doc=doc,
+        title=title,
+        articles=articles,
+        tasks=tuple(tasks),
+        links=tuple(links),
+        articles_without_tasks=tuple(int(a["number"]) for a in articles if a["number"] not in linked_articles),
+        tasks_without_articles=tuple(int(t["number"]) for t in tasks if t["number"] not in linked_tasks),
+        tasks_without_units=tuple(int(t["number"]) for t in tasks if not t["units"]),
+    )
+
+
+def trace(store: GraphStore, *, doc: str | None = None) -> tuple[Trace, ...]:
+    """Matrices of every document with a task table (or of the one whose id or title is ``doc``)."""
+    documents = documents_with_tasks(store)
+    if doc is not None:
+        documents = [(d, t) for d, t in documents if doc in (d, t)] or [
+            (d, t) for d, t in documents if doc in t
+        ]
+    return tuple(trace_document(store, d, t) for d, t in documents)
