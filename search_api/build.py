@@ -27,6 +27,7 @@ MANIFEST_FILE = "manifest.json"
 STEPS: tuple[tuple[str, str], ...] = (
     ("model", "search_api.build:write_model"),
     ("graph", "kg.store:write_graph"),
+    ("index", "search_api.index:write_index"),
 )
 
 
