@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
-from rdflib import URIRef
+if TYPE_CHECKING:  # rdflib is imported on first use: `policykg ask` never needs it
+    from rdflib import URIRef
 
-from ontology.namespace import ID_BASE, TOPIC_BASE
+ID_BASE = "https://w3id.org/policykg/id/"  # the same as ontology.namespace.ID_BASE (tested)
+TOPIC_BASE = "https://w3id.org/policykg/topic/"
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _UNSAFE_CHARS = re.compile(r"[^a-z0-9]")
@@ -42,8 +45,14 @@ def slug(text: str) -> str:
     return f"{initials}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:6]}"
 
 
+def _ref(iri: str) -> URIRef:
+    from rdflib import URIRef
+
+    return URIRef(iri)
+
+
 def _iri(path: str) -> URIRef:
-    return URIRef(ID_BASE + path)
+    return _ref(ID_BASE + path)
 
 
 def document_iri(doc_id: str) -> URIRef:
@@ -68,12 +77,12 @@ def article_iri(doc_id: str, number: int, *, occurrence: int = 0) -> URIRef:
 
 def sentence_iri(article: URIRef, index: int) -> URIRef:
     """The ``index``-th sentence (from 1) of an article."""
-    return URIRef(f"{article}/s/{index}")
+    return _ref(f"{article}/s/{index}")
 
 
 def obligation_iri(article: URIRef, index: int) -> URIRef:
     """The ``index``-th obligation (from 1) of an article."""
-    return URIRef(f"{article}/obl/{index}")
+    return _ref(f"{article}/obl/{index}")
 
 
 def task_iri(doc_id: str, number: int) -> URIRef:
@@ -83,17 +92,17 @@ def task_iri(doc_id: str, number: int) -> URIRef:
 
 def article_link_iri(task: URIRef, article_number: int) -> URIRef:
     """The qualified link from a task to one article it implements."""
-    return URIRef(f"{task}/link/{article_number}")
+    return _ref(f"{task}/link/{article_number}")
 
 
 def deadline_iri(owner: URIRef) -> URIRef:
     """The deadline of a task or obligation."""
-    return URIRef(f"{owner}/deadline")
+    return _ref(f"{owner}/deadline")
 
 
 def frequency_iri(owner: URIRef) -> URIRef:
     """The frequency of an obligation."""
-    return URIRef(f"{owner}/frequency")
+    return _ref(f"{owner}/frequency")
 
 
 def span_iri(doc_id: str, start: int, end: int) -> URIRef:
@@ -138,7 +147,7 @@ def unit_change_iri(unit_id: str) -> URIRef:
 
 def topic_iri(concept_id: str) -> URIRef:
     """A thesaurus concept (``ontology/thesaurus.ttl``)."""
-    return URIRef(TOPIC_BASE + concept_id)
+    return _ref(TOPIC_BASE + concept_id)
 
 
 def local_part(iri: str) -> str:
