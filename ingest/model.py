@@ -108,6 +108,17 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Item:
+    """A numbered item inside an article: level 3 is ``1.``/``1、``, level 4 is ``（1）``/``(1)``."""
+
+    level: int
+    number: int
+    label: str
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     """A numbered article: （一）… in a policy, 第X条 in a law."""
 
@@ -118,6 +129,7 @@ class Article:
     span: Span
     sentences: tuple[Sentence, ...] = ()
     obligations: tuple[Obligation, ...] = ()
+    items: tuple[Item, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

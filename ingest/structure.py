@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ingest.lines import Line
-from ingest.model import Article, Section, Span
+from ingest.model import Article, Item, Section, Span
 from ingest.numerals import parse_cn_int
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -20,6 +20,10 @@ SECTION_RE = re.compile(rf"^(?P<label>(?P<num>[{_CN}]{{1,4}})\s*[、．.])\s*(?P
 CHAPTER_RE = re.compile(rf"^#*\s*(?P<label>第(?P<num>[{_CN}0-9]{{1,5}})章)[\s\u3000]*(?P<rest>.*)$")
 NODE_RE = re.compile(rf"^#*\s*第[{_CN}0-9]{{1,5}}节")
 ARTICLE_RE = re.compile(rf"^(?P<label>[（(]\s*(?P<num>[{_CN}]{{1,5}})\s*[）)])\s*(?P<rest>.*)$")
+ITEM_RES = (
+    (3, re.compile(r"^(?P<label>(?P<num>[0-9０-９]{1,2})\s*[.、．](?![0-9]))\s*(?P<rest>\S.*)$")),
+    (4, re.compile(r"^(?P<label>[（(]\s*(?P<num>[0-9０-９]{1,2})\s*[）)])\s*(?P<rest>\S.*)$")),
+)
 LAW_ARTICLE_RE = re.compile(rf"^(?P<label>第(?P<num>[{_CN}0-9]{{1,5}})条)(?:[\s\u3000:：]+|$)(?P<rest>.*)$")
 TITLE_MAX = 30
 PARAGRAPH_MIN = 60  # a numbered line longer than this, with a full stop early, is a paragraph
@@ -121,6 +125,41 @@ def _policy_levels(headings: list[Heading]) -> list[Heading]:
     return [replace(h, level=2) for h in headings]
 
 
+def find_items(text: str, lines: list[Line], *, start: int, end: int) -> tuple[Item, ...]:
+    """The numbered items (``1.`` ▸ ``（1）``) whose lines begin inside ``[start, end)``; each runs to the next item.
+
+    >>> from ingest.lines import split_lines
+    >>> text = "甲。\\n1. 摸清底数。\\n（1）重点检查。\\n2、集中整治。"
+    >>> [(i.level, i.number, i.text) for i in find_items(text, split_lines(text), start=0, end=len(text))]
+    [(3, 1, '摸清底数。'), (4, 1, '重点检查。'), (3, 2, '集中整治。')]
+    """
+    found: list[tuple[int, int, str, int, int]] = []
+    for line in lines:
+        if not (start <= line.content_start < end):
+            continue
+        for level, pattern in ITEM_RES:
+            match = pattern.match(line.stripped)
+            if match:
+                number = int(match["num"].translate({0xFF10 + i: 48 + i for i in range(10)}))
+                found.append(
+                    (level, number, match["label"], line.content_start + match.start("rest"), line.start)
+                )
+                break
+    items = []
+    for index, (level, number, label, rest_start, _line_start) in enumerate(found):
+        stop = _trim_end(text, rest_start, found[index + 1][4] if index + 1 < len(found) else end)
+        items.append(
+            Item(
+                level=level,
+                number=number,
+                label=label,
+                text=text[rest_start:stop],
+                span=Span(start=rest_start, end=stop),
+            )
+        )
+    return tuple(items)
+
+
 def split_title(rest: str) -> tuple[str, int]:
     """Split an article's first line into its title and the offset where the body starts.
 
@@ -199,6 +238,7 @@ def build_sections(text: str, lines: list[Line], *, law: bool, body_end: int) ->
                 title=title,
                 text=text[body_start:end],
                 span=Span(start=heading.line.content_start, end=end),
+                items=find_items(text, lines, start=body_start, end=end),
             )
         )
     if current is not None:

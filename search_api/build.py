@@ -36,6 +36,7 @@ class BuildResult:
     """What a build did: counts for the summary, failures, and the published folder (None if nothing)."""
 
     counts: dict[str, int]
+    unresolved: tuple[str, ...]
     failures: tuple[Failure, ...]
     warnings: tuple[str, ...]
     path: Path | None
@@ -90,7 +91,9 @@ def run_build(
     counts = corpus_counts(corpus)
     warnings = tuple(f"{w.source}: {w.message}" for w in corpus.warnings)
     if not corpus.documents:
-        return BuildResult(counts=counts, failures=failures, warnings=warnings, path=None, manifest={})
+        return BuildResult(
+            counts=counts, unresolved=(), failures=failures, warnings=warnings, path=None, manifest={}
+        )
     build_path = new_build_path(data_dir)
     steps: dict[str, Any] = {}
     try:
@@ -107,6 +110,7 @@ def run_build(
             ],
             "failures": [{"path": f.source, "code": f.code, "reason": f.reason} for f in failures],
             "counts": counts,
+            "unresolved_units": list(corpus.unresolved),
             "steps": steps,
             "content_hash": hashlib.sha256(
                 "".join(sorted(d.sha256 for d in corpus.documents)).encode()
@@ -120,5 +124,10 @@ def run_build(
         raise
     publish(data_dir, build_path)
     return BuildResult(
-        counts=counts, failures=failures, warnings=warnings, path=build_path, manifest=manifest
+        counts=counts,
+        unresolved=corpus.unresolved,
+        failures=failures,
+        warnings=warnings,
+        path=build_path,
+        manifest=manifest,
     )

@@ -128,3 +128,19 @@ def test_numerals_round_trip() -> None:
         assert parse_cn_int(format_cn_int(value)) == value
 
     round_trip()
+
+
+def test_items_inside_articles() -> None:
+    text = (DATA / "county_policy_markdown.md").read_text(encoding="utf-8")
+    lines = split_lines(text)
+    table = parse_task_table(text, lines)
+    articles = [a for s in build_sections(text, lines, law=False, body_end=table.start) for a in s.articles]
+    items = articles[2].items
+    assert [(i.level, i.number, i.label) for i in items] == [
+        (3, 1, "1."),
+        (3, 2, "2."),
+        (4, 1, "（1）"),
+        (4, 2, "（2）"),
+    ]
+    assert items[0].text == "摸清底数。各乡镇要建立企业台账。"
+    assert all(text[i.span.start : i.span.end] == i.text for i in items)

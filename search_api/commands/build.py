@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
             "data": str(data_dir),
             "build": str(result.path) if result and result.path else None,
             "counts": counts,
+            "unresolved_units": list(result.unresolved if result else ()),
             "failures": failures,
             "warnings": list(result.warnings if result else ()),
         }
@@ -58,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
             )
         for warning in result.warnings if result else ():
             print(f"warning: {warning}")
+        if result and result.unresolved:
+            print("unresolved unit names: " + "、".join(result.unresolved))
         order = ("documents", "sections", "articles", "tasks", "units", "obligations", "warnings")
         print(
             "built: "
