@@ -42,6 +42,8 @@ GAZETTEER_LEVELS = "区县市省"
 class _Backend(Protocol):
     def tokenize(self, text: str, mode: str = ..., hmm: bool = ...) -> list[tuple[str, int, int]]: ...
 
+    def has_word(self, word: str) -> bool: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Token:
@@ -86,6 +88,10 @@ class _JiebaBackend:
     def tokenize(self, text: str, mode: str = "default", hmm: bool = True) -> list[tuple[str, int, int]]:
         return list(self._tokenizer.tokenize(text, mode=mode, HMM=hmm))
 
+    def has_word(self, word: str) -> bool:
+        self._tokenizer.check_initialized()
+        return bool(self._tokenizer.FREQ.get(word))  # jieba keeps prefixes with count 0: not words
+
 
 _BACKENDS: dict[str, Callable[[tuple[str, ...]], _Backend]] = {
     "rjieba": _rjieba_backend,
@@ -103,7 +109,7 @@ class Segmenter:
     [('机械', 0), ('换人', 3), ('机械化', 0), ('机械化换人', 0)]
     """
 
-    __slots__ = ("_backend", "engine", "hmm", "words")
+    __slots__ = ("_backend", "_parts", "engine", "hmm", "words")
 
     def __init__(self, words: Iterable[str] = (), *, engine: Engine = DEFAULT_ENGINE, hmm: bool = True) -> None:
         if engine not in _BACKENDS:
@@ -112,6 +118,7 @@ class Segmenter:
         self.engine: Engine = engine
         self.hmm = hmm
         self._backend: _Backend | None = None
+        self._parts: dict[str, tuple[Token, ...]] = {}
 
     def __repr__(self) -> str:
         return f"<Segmenter {self.engine} with {len(self.words)} domain words>"
@@ -129,6 +136,28 @@ class Segmenter:
         """
         raw = self._engine().tokenize(text, "search" if mode == "search" else "default", self.hmm)
         return [Token(word, start, end) for word, start, end in raw]
+
+    def parts(self, word: str) -> tuple[Token, ...]:
+        """The dictionary words strictly inside ``word`` (offsets relative to it), by start then length.
+
+        Unlike jieba's search mode (2- and 3-grams only) this finds inner words of any length, so the
+        index can hold 特种设备 inside 特种设备使用.
+
+        >>> [p.word for p in Segmenter(["特种设备使用"]).parts("特种设备使用")]
+        ['特种', '特种设备', '设备', '使用']
+        """
+        cached = self._parts.get(word)
+        if cached is None:
+            engine = self._engine()
+            n = len(word)
+            cached = tuple(
+                Token(word[i:j], i, j)
+                for i in range(n - 1)
+                for j in range(i + 2, n + 1)
+                if j - i < n and engine.has_word(word[i:j])
+            )
+            self._parts[word] = cached
+        return cached
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text`` in precise mode (whitespace and punctuation included)."""

@@ -42,34 +42,15 @@ def words_with_parts(segmenter: Segmenter, text: str) -> list[tuple[Word, tuple[
 
     >>> seg = Segmenter(["机械化换人"])
     >>> [(w.word, [p.word for p in parts]) for w, parts in words_with_parts(seg, "开展机械化换人。")]
-    [('开展', []), ('机械化换人', ['机械', '换人', '机械化'])]
+    [('开展', []), ('机械化换人', ['机械', '机械化', '换人'])]
     """
-    precise = [w for w in segmenter.tokens(text) if is_content(w.word)]
-    parts: dict[tuple[int, int], list[Word]] = {}
-    if any(len(w.word) > 2 for w in precise):
-        spans = {(w.start, w.end) for w in precise}
-        outer = sorted(spans)
-        for sub in segmenter.tokens(text, mode="search"):
-            if (sub.start, sub.end) in spans or not is_content(sub.word):
-                continue
-            owner = _owner(outer, sub)
-            if owner is not None:
-                parts.setdefault(owner, []).append(sub)
-    return [(w, tuple(parts.get((w.start, w.end), ()))) for w in precise]
-
-
-def _owner(outer: list[tuple[int, int]], sub: Word) -> tuple[int, int] | None:
-    """The span in ``outer`` (sorted, non-overlapping) that contains ``sub``, by bisection."""
-    lo, hi = 0, len(outer)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if outer[mid][1] <= sub.start:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < len(outer) and outer[lo][0] <= sub.start and sub.end <= outer[lo][1]:
-        return outer[lo]
-    return None
+    out: list[tuple[Word, tuple[Word, ...]]] = []
+    for word in segmenter.tokens(text):
+        if not is_content(word.word):
+            continue
+        inner = segmenter.parts(word.word) if len(word.word) > 2 else ()
+        out.append((word, tuple(Word(p.word, word.start + p.start, word.start + p.end) for p in inner)))
+    return out
 
 
 class DomainTokenizer(Tokenizer):  # type: ignore[misc]
@@ -149,7 +130,7 @@ def analyze(analyzer: Analyzer, text: str, *, mode: str = "query") -> list[tuple
     """``(word, position, start, end)`` of each token, as the index (``mode="index"``) or a query sees it.
 
     >>> analyze(domain_analyzer(["机械化换人"]), "机械化换人", mode="index")
-    [('机械化换人', 0, 0, 5), ('机械', 0, 0, 2), ('换人', 0, 3, 5), ('机械化', 0, 0, 3)]
+    [('机械化换人', 0, 0, 5), ('机械', 0, 0, 2), ('机械化', 0, 0, 3), ('换人', 0, 3, 5)]
     """
     return [
         (t.text, t.pos, t.startchar, t.endchar)

@@ -1,0 +1,330 @@
+"""Query understanding: filters, phrases, keywords, and thesaurus expansion into weighted search terms.
+
+Why a plan of weighted terms rather than whoosh's query language: users type questions, not syntax.  Anything
+that is not one of the few filters (``kind:task``, ``unit:区财政局``, ``doc:…``, ``due:2019``, ``topic:…``) or a
+balanced ``"phrase"`` is plain text, so no input is ever a syntax error.  The plan is built in two steps:
+
+1. :func:`parse_query` (pure): filters, phrases, the remaining text, and notes for what was ignored;
+2. :func:`plan_query`: keywords by the shared segmenter, concepts by the thesaurus (Chinese labels, or English
+   labels for English words), then the concept's synonyms, narrower and broader concepts, each with a lower
+   weight than what the user actually typed (exact > synonym > narrower > broader).
+
+Each term belongs to a *facet* (one thing the user asked about), so ranking can prefer passages that answer all
+facets over passages that repeat one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ontology.thesaurus import Thesaurus, english_tokens
+
+FILTER_NAMES = ("kind", "unit", "doc", "due", "topic")
+FILTER_ALIASES = {"类型": "kind", "单位": "unit", "文件": "doc", "时限": "due", "主题": "topic"}
+MAX_QUERY_CHARS = 1000
+"""Longer input is cut here (and a note says so): a question never needs more, and it bounds the work."""
+MAX_KEYWORDS = 40
+MAX_CONCEPTS = 12
+
+WEIGHT_EXACT = 1.0
+WEIGHT_ENGLISH = 0.9  # a Chinese label reached through an English one: the user did not type it
+WEIGHT_SYNONYM = 0.7
+WEIGHT_NARROWER = 0.5
+WEIGHT_BROADER = 0.3
+WEIGHT_PART = 0.5  # the dictionary words inside a query word that the index never saw whole
+
+# Words that ask rather than say; they never carry the topic.  "Who" words also set the who-intent.
+WHO_WORDS_ZH = (
+    "谁", "哪个部门", "哪些部门", "哪个单位", "哪些单位", "哪家", "哪个", "哪些", "牵头", "负责", "主管",
+    "责任单位", "牵头单位", "配合单位", "承担",
+)  # fmt: skip
+QUESTION_WORDS_ZH = (
+    "什么", "怎么", "怎样", "如何", "是否", "吗", "呢", "么", "哪里", "几", "多少", "请问", "有关", "关于",
+    "的", "了", "和", "与", "及", "或", "是", "在", "对", "由", "要", "把", "被", "有", "为", "应", "应当",
+    "工作", "问题", "方面", "情况", "规定", "要求", "什么样", "哪", "啥", "部门", "单位",
+)  # fmt: skip
+WHO_WORDS_EN = ("who", "whom", "whose", "responsible", "responsibility", "lead", "leads", "charge", "which")
+TASK_WORDS = ("任务", "task", "tasks")
+_FILTER = re.compile(
+    r"(?<![\w])(?P<name>[A-Za-z\u4e00-\u9fff]+)[:：]"
+    r"(?:\"(?P<dq>[^\"]*)\"|“(?P<cq>[^”]*)”|(?P<bare>[^\s\"“”]+))"
+)
+_PHRASE = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Filters:
+    """Hard constraints; each tuple is a disjunction, the tuples a conjunction."""
+
+    kinds: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    due: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds or self.units or self.docs or self.due or self.topics)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedQuery:
+    """The raw query split into free text, quoted phrases and filters."""
+
+    raw: str
+    text: str
+    phrases: tuple[str, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Term:
+    """One thing to look for: a word (one token) or a phrase (several), with its weight and facet."""
+
+    tokens: tuple[str, ...]
+    weight: float
+    facet: str
+    source: str  # exact | english | synonym | narrower | broader | part | phrase
+
+    @property
+    def text(self) -> str:
+        """The tokens joined (for display in ``expanded``)."""
+        return "".join(self.tokens)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueryPlan:
+    """Everything the ranker needs: terms, concepts, units named in the text, intent and filters."""
+
+    parsed: ParsedQuery
+    terms: tuple[Term, ...] = ()
+    concepts: tuple[str, ...] = ()  # concepts the user named (exact topic match)
+    related_concepts: tuple[str, ...] = ()  # their narrower concepts
+    units: tuple[str, ...] = ()  # unit ids named in the free text (soft: ranking, not filtering)
+    years: tuple[str, ...] = ()
+    who: bool = False
+    wants_task: bool = False
+    facets: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to search for and nothing to filter by."""
+        return not self.terms and not self.parsed.filters and not self.units
+
+    def expanded(self) -> list[str]:
+        """The Chinese (and other) terms searched, best weight first, each once: the JSON ``expanded`` list."""
+        ordered = sorted(self.terms, key=lambda t: -t.weight)
+        return list(dict.fromkeys(" ".join(t.tokens) if t.source == "phrase" else t.text for t in ordered))
+
+
+# ── step 1: syntax ──────────────────────────────────────────────────────────────────────────────────────────
+
+
+def parse_query(raw: str, *, kinds: Iterable[str] = ()) -> ParsedQuery:
+    """Split ``raw`` into free text, balanced quoted phrases and filters; never raises.
+
+    >>> q = parse_query('电梯 kind:task unit:"区财政局" "安全 评估" due:2019', kinds=["task"])
+    >>> q.text, q.phrases, q.filters.kinds, q.filters.units, q.filters.due
+    ('电梯', ('安全 评估',), ('task',), ('区财政局',), ('2019',))
+    >>> parse_query('kind:poem "unbalanced', kinds=["task"]).notes
+    ('unknown kind poem (use one of: task); ignored',)
+    """
+    notes: list[str] = []
+    text = raw or ""
+    if len(text) > MAX_QUERY_CHARS:
+        notes.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+        text = text[:MAX_QUERY_CHARS]
+    known_kinds = tuple(kinds)
+    found: dict[str, list[str]] = {name: [] for name in FILTER_NAMES}
+
+    def take(match: re.Match[str]) -> str:
+        name = FILTER_ALIASES.get(match["name"], match["name"].lower())
+        if name not in found:
+            return match.group(0)
+        value = next(v for v in (match["dq"], match["cq"], match["bare"]) if v is not None).strip()
+        if not value:
+            notes.append(f"empty {name}: filter ignored")
+        elif name == "kind" and known_kinds and value.lower() not in known_kinds:
+            notes.append(f"unknown kind {value} (use one of: {', '.join(known_kinds)}); ignored")
+        else:
+            found[name].append(value.lower() if name == "kind" else value)
+        return " "
+
+    text = _FILTER.sub(take, text)
+    phrases = tuple(p.strip() for m in _PHRASE.finditer(text) if (p := m.group(1) or m.group(2)).strip())
+    text = _PHRASE.sub(" ", text)
+    text = re.sub(r"[\"“”]", " ", text)  # unbalanced quotes: plain text
+    text = re.sub(r"\s+", " ", text).strip()
+    filters = Filters(
+        kinds=tuple(dict.fromkeys(found["kind"])),
+        units=tuple(dict.fromkeys(found["unit"])),
+        docs=tuple(dict.fromkeys(found["doc"])),
+        due=tuple(dict.fromkeys(found["due"])),
+        topics=tuple(dict.fromkeys(found["topic"])),
+    )
+    return ParsedQuery(raw=raw or "", text=text, phrases=phrases, filters=filters, notes=tuple(notes))
+
+
+# ── step 2: meaning ─────────────────────────────────────────────────────────────────────────────────────────
+
+Analyze = Callable[[str], list[str]]
+"""Query-mode analysis: text → the index terms it becomes (the index's own analyzer)."""
+Parts = Callable[[str], list[str]]
+"""A word → the dictionary words inside it (for words the index never saw whole)."""
+
+
+def plan_query(
+    parsed: ParsedQuery,
+    *,
+    thesaurus: Thesaurus,
+    analyze: Analyze,
+    parts: Parts,
+    known: Callable[[str], bool],
+    find_units: Callable[[str], list[tuple[str, int, int]]],
+) -> QueryPlan:
+    """Turn a parsed query into weighted terms.
+
+    ``known(word)`` says whether the index holds the word; ``find_units(text)`` returns ``(unit_id, start,
+    end)`` for unit names printed in the text.  Both come from the open index, which keeps this function
+    free of I/O and easy to test.
+    """
+    text = parsed.text
+    notes = list(parsed.notes)
+    terms: list[Term] = []
+    lower = text.lower()
+    who = any(w in text for w in WHO_WORDS_ZH) or any(tok in WHO_WORDS_EN for _, _, tok in english_tokens(lower))
+    wants_task = any(w in lower for w in TASK_WORDS)
+
+    units_found = find_units(text)
+    unit_ids = tuple(dict.fromkeys(uid for uid, _, _ in units_found))
+    masked = _mask(text, [(s, e) for _, s, e in units_found])
+
+    matches = [*thesaurus.find_in_text(masked), *thesaurus.find_english(masked)]
+    concepts = tuple(dict.fromkeys(m.concept_id for m in matches))[:MAX_CONCEPTS]
+    if len(dict.fromkeys(m.concept_id for m in matches)) > MAX_CONCEPTS:
+        notes.append(f"only the first {MAX_CONCEPTS} topics of the query were expanded")
+    english_spans = [(m.start, m.end) for m in matches if m.surface.isascii()]
+
+    # What the user typed: Chinese keywords (and unit names, which score through the name fields).
+    for start, end, _ in english_tokens(masked):
+        if not any(s <= start and end <= e for s, e in english_spans):
+            masked = masked[:start] + " " * (end - start) + masked[end:]
+    keywords = [w for w in dict.fromkeys(analyze(masked)) if _keeps(w)]
+    surfaces = {m.surface for m in matches}
+    if len(keywords) > MAX_KEYWORDS:
+        notes.append(f"only the first {MAX_KEYWORDS} words of the query were searched")
+        keywords = keywords[:MAX_KEYWORDS]
+    for word in keywords:
+        if word.isascii():
+            continue  # English words reach the index only through the thesaurus
+        facet = f"w:{word}"
+        if known(word):
+            terms.append(Term(tokens=(word,), weight=WEIGHT_EXACT, facet=facet, source="exact"))
+        elif word not in surfaces:  # a topic's own labels replace the parts of its unseen surface
+            for inner in dict.fromkeys(p for p in parts(word) if _keeps(p) and known(p)):
+                terms.append(Term(tokens=(inner,), weight=WEIGHT_PART, facet=facet, source="part"))
+    for name in [text[s:e] for _, s, e in units_found]:
+        for word in analyze(name):
+            terms.append(Term(tokens=(word,), weight=WEIGHT_EXACT, facet=f"u:{name}", source="exact"))
+    for phrase in parsed.phrases:
+        tokens = tuple(w for w in analyze(phrase) if _keeps(w, question=False))
+        if tokens:
+            terms.append(Term(tokens=tokens, weight=WEIGHT_EXACT * 1.5, facet=f"p:{phrase}", source="phrase"))
+
+    # What the user meant: each concept's labels, then its narrower and broader concepts.
+    related: list[str] = []
+    for match in matches:
+        cid = match.concept_id
+        if cid not in concepts:
+            continue
+        english = match.surface.isascii()
+        facet = f"c:{cid}"
+        _facet_words(terms, match.surface, facet, analyze)
+        for label in thesaurus.labels(cid, lang="zh"):
+            weight = WEIGHT_ENGLISH if english else (WEIGHT_EXACT if label == match.surface else WEIGHT_SYNONYM)
+            terms.extend(_label_terms(label, weight, facet, "english" if english else "synonym", analyze, known))
+        for narrower in thesaurus.descendants(cid):
+            related.append(narrower)
+            for label in thesaurus.labels(narrower, lang="zh"):
+                terms.extend(_label_terms(label, WEIGHT_NARROWER, facet, "narrower", analyze, known))
+        for broader in thesaurus.broader(cid):
+            for label in thesaurus.labels(broader, lang="zh")[:1]:
+                terms.extend(_label_terms(label, WEIGHT_BROADER, facet, "broader", analyze, known))
+    unknown_en = [
+        tok
+        for s, e, tok in english_tokens(text)
+        if not any(a <= s and e <= b for a, b in english_spans) and tok not in _EN_STOP and not tok.isdigit()
+    ]
+    if unknown_en and not concepts:
+        notes.append("no topic found for: " + " ".join(dict.fromkeys(unknown_en)))
+    years = tuple(dict.fromkeys(_YEAR.findall(text)))
+    terms = _best_per_word(terms)
+    facets = tuple(dict.fromkeys(t.facet for t in terms))
+    return QueryPlan(
+        parsed=parsed,
+        terms=tuple(terms),
+        concepts=concepts,
+        related_concepts=tuple(dict.fromkeys(r for r in related if r not in concepts)),
+        units=unit_ids,
+        years=years,
+        who=who,
+        wants_task=wants_task,
+        facets=facets,
+        notes=tuple(notes),
+    )
+
+
+_EN_STOP = frozenset(
+    (
+        "a", "an", "the", "of", "for", "to", "in", "on", "and", "or", "not", "is", "are", "was", "be", "by",
+        "with", "who", "whom", "which", "what", "when", "where", "how", "does", "do", "did", "i", "we", "you",
+        "it", "its", "this", "that", "these", "those", "responsible", "responsibility", "lead", "charge",
+        "task", "tasks", "about", "any", "all", "there", "their", "must", "should", "shall", "can",
+    )
+)  # fmt: skip
+_STOP = frozenset((*QUESTION_WORDS_ZH, *WHO_WORDS_ZH, *TASK_WORDS))
+
+
+def _keeps(word: str, *, question: bool = True) -> bool:
+    """Whether a query word carries content (not a question or intent word, not a lone digit)."""
+    return bool(word.strip()) and not (question and word in _STOP) and not word.isdigit()
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the spans blanked out (offsets kept), so unit names are not read as topics too."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _facet_words(terms: list[Term], surface: str, facet: str, analyze: Analyze) -> None:
+    """Move the typed words of a concept's surface into the concept's facet (one facet per thing asked)."""
+    words = set(analyze(surface))
+    for i, term in enumerate(terms):
+        if term.source in ("exact", "part") and term.facet.startswith("w:") and term.facet[2:] in words:
+            terms[i] = Term(tokens=term.tokens, weight=term.weight, facet=facet, source=term.source)
+
+
+def _label_terms(
+    label: str, weight: float, facet: str, source: str, analyze: Analyze, known: Callable[[str], bool]
+) -> list[Term]:
+    """A label as a word or a phrase; labels the index cannot match are left out."""
+    tokens = tuple(w for w in analyze(label) if w.strip())
+    if not tokens or not all(known(t) for t in tokens):
+        return []
+    return [Term(tokens=tokens, weight=weight, facet=facet, source=source)]
+
+
+def _best_per_word(terms: list[Term]) -> list[Term]:
+    """One term per token sequence: the highest weight wins (a synonym may also be typed exactly)."""
+    best: dict[tuple[str, ...], Term] = {}
+    for term in terms:
+        current = best.get(term.tokens)
+        if current is None or term.weight > current.weight:
+            best[term.tokens] = term
+    return list(best.values())
