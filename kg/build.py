@@ -219,6 +219,12 @@ def _section(graph: Graph, doc: Document, section: Section) -> URIRef:
     return node
 
 
+def _text_span(doc: Document, task: Task) -> Span:
+    """The span of the task's own text (its cell) inside the row, so evidence quotes exactly that text."""
+    start = doc.text.find(task.text, task.span.start, task.span.end) if task.text else -1
+    return Span(start=start, end=start + len(task.text)) if start >= 0 else task.span
+
+
 def _task(
     graph: Graph,
     doc: Document,
@@ -240,7 +246,7 @@ def _task(
     graph.add((node, PKG.rawLeadUnits, Literal(task.raw_units)))
     if task.raw_co_units:
         graph.add((node, PKG.rawCooperatingUnits, Literal(task.raw_co_units)))
-    _span(graph, doc, task.span, node)
+    _span(graph, doc, _text_span(doc, task), node)
     for unit_id in task.units:
         if unit_id in units:
             graph.add((node, PKG.leadUnit, iris.unit_iri(unit_id)))
