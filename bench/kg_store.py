@@ -1,0 +1,191 @@
+"""Knowledge-graph benchmark: build and query times, rdflib Memory vs Oxigraph, on the seed and on a synthetic
+corpus; and a cold ``policykg ask`` against the bare start of the process.
+
+Run: ``.venv/bin/python -m bench.kg_store [--docs 1000] [--repeat 5]`` (the seed and laws are ingested once;
+the synthetic corpus is made in memory from the seed's articles and task rows, with unit names shuffled per
+document, never written into the repository). Figures are medians and ratios against a baseline measured in
+the same run (this machine is shared and noisy): compare ratios, not seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+LAWS = ROOT.parent / "shared" / "corpus" / "laws"
+QUESTION = "谁负责电梯安全"
+
+
+def _median(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def synthetic_corpus(seed_corpus: Any, documents: int, *, articles: int = 6, tasks: int = 8, rng_seed: int = 7) -> Any:
+    """``documents`` policies made of the seed's articles and task rows, unit ids shuffled per document."""
+    from ingest.model import Corpus
+
+    (policy,) = [d for d in seed_corpus.documents if d.tasks]
+    rng = random.Random(rng_seed)
+    all_articles = policy.articles()
+    unit_ids = [u.id for u in seed_corpus.units]
+    out = []
+    for index in range(documents):
+        mapping = dict(zip(unit_ids, rng.sample(unit_ids, len(unit_ids)), strict=True))
+        chosen = sorted(rng.sample(range(len(all_articles)), min(articles, len(all_articles))))
+        picked = tuple(replace(all_articles[i], number=n) for n, i in enumerate(chosen, start=1))
+        section = replace(policy.sections[0], number=1, articles=picked)
+        rows = rng.sample(list(policy.tasks), min(tasks, len(policy.tasks)))
+        new_tasks = tuple(
+            replace(
+                row,
+                number=n,
+                units=tuple(mapping[u] for u in row.units),
+                co_units=tuple(mapping[u] for u in row.co_units),
+                articles=tuple(replace(link, number=1 + (link.number % len(picked))) for link in row.articles),
+            )
+            for n, row in enumerate(rows, start=1)
+        )
+        out.append(
+            replace(policy, id=f"synthetic-{index:04d}", sections=(section,), tasks=new_tasks, citations=())
+        )
+    return Corpus(documents=tuple(out), units=seed_corpus.units)
+
+
+def _queries(store: Any, thesaurus: Any) -> dict[str, Callable[[], object]]:
+    from kg.profile import profile
+    from kg.responsibility import ask
+    from kg.trace import trace
+
+    count = (
+        "PREFIX pkg: <https://w3id.org/policykg/ontology#> "
+        "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a pkg:Task ; pkg:leadUnit ?u }"
+    )
+    return {
+        "ask": lambda: ask(store, thesaurus, QUESTION),
+        "unit": lambda: profile(store, "区财政局"),
+        "trace": lambda: trace(store),
+        "count": lambda: store.select(count),
+    }
+
+
+def compare_stores(corpus: Any, *, repeat: int, label: str) -> dict[str, Any]:
+    """Build the graph once, then load and query it in rdflib Memory and in Oxigraph (memory and on disk)."""
+    from kg.build import build_graph
+    from kg.store import RdflibStore, load_oxigraph, memory_oxigraph, sorted_ntriples
+    from ontology.thesaurus import load_thesaurus
+
+    thesaurus = load_thesaurus()
+    started = time.perf_counter()
+    graph = build_graph(corpus, thesaurus=thesaurus)
+    build_s = time.perf_counter() - started
+    started = time.perf_counter()
+    ntriples = sorted_ntriples(graph)
+    nt_s = time.perf_counter() - started
+    result: dict[str, Any] = {"corpus": label, "documents": len(corpus.documents), "triples": len(graph),
+                              "build_rdflib_s": round(build_s, 3), "write_ntriples_s": round(nt_s, 3)}
+    folder = Path(tempfile.mkdtemp(prefix="kgbench-"))
+    try:
+        (folder / "graph.nt").write_text(ntriples, encoding="utf-8")
+        from rdflib import Graph
+
+        started = time.perf_counter()
+        memory = Graph()
+        memory.parse(folder / "graph.nt", format="nt")
+        result["load_rdflib_memory_s"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        oxigraph_memory = memory_oxigraph(ntriples)
+        result["load_oxigraph_memory_s"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        load_oxigraph(folder / "store", folder / "graph.nt")
+        result["load_oxigraph_disk_s"] = round(time.perf_counter() - started, 3)
+        from pyoxigraph import Store
+
+        result["open_oxigraph_disk_s"] = round(_median(lambda: Store.read_only(str(folder / "store")), repeat), 4)
+        stores = {"rdflib_memory": RdflibStore(graph=memory), "oxigraph": oxigraph_memory}
+        timings: dict[str, dict[str, float]] = {}
+        for name, store in stores.items():
+            timings[name] = {q: round(_median(fn, repeat), 4) for q, fn in _queries(store, thesaurus).items()}
+        result["query_s"] = timings
+        result["query_ratio_rdflib_over_oxigraph"] = {
+            q: round(timings["rdflib_memory"][q] / max(timings["oxigraph"][q], 1e-6), 1) for q in timings["oxigraph"]
+        }
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+def cold_ask(data_dir: Path, *, repeat: int) -> dict[str, Any]:
+    """Median wall time of a cold ``policykg ask`` vs the bare start (interpreter + CLI imports + segmenter)."""
+    python = sys.executable
+    env = {**os.environ, "POLICYKG_DATA": str(data_dir)}
+    baseline = [python, "-c", "import search_api.cli, ingest.segment as s; s.shared_segmenter()"]
+    interpreter = [python, "-c", "pass"]
+    ask = [python, "-m", "search_api.cli", "ask", QUESTION, "--json"]
+
+    def timed(argv: list[str]) -> float:
+        return _median(lambda: subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, check=True), repeat)
+
+    bare, start, answer = timed(interpreter), timed(baseline), timed(ask)
+    return {"interpreter_s": round(bare, 3), "bare_start_s": round(start, 3), "cold_ask_s": round(answer, 3),
+            "ratio_ask_over_bare_start": round(answer / start, 2)}
+
+
+def run(*, documents: int = 1000, repeat: int = 5, with_cold_ask: bool = True, laws: bool = True) -> dict[str, Any]:
+    """Every measurement, as one JSON-ready dict (callable from ``bench/__main__.py``)."""
+    from ingest.pipeline import ingest_paths
+    from kg.store import write_graph
+    from search_api.datadir import new_build_path, publish
+
+    corpus, _failures = ingest_paths([CORPUS, LAWS] if laws else [CORPUS])
+    label = "seed + laws" if laws else "seed"
+    report: dict[str, Any] = {"seed": compare_stores(corpus, repeat=repeat, label=label)}
+    report["synthetic"] = compare_stores(synthetic_corpus(corpus, documents), repeat=max(1, repeat // 2),
+                                         label=f"synthetic {documents}")
+    if with_cold_ask:
+        data_dir = Path(tempfile.mkdtemp(prefix="kgbench-data-"))
+        try:
+            build = new_build_path(data_dir)
+            started = time.perf_counter()
+            info = write_graph(corpus, build)
+            report["seed"]["graph_build_step_s"] = round(time.perf_counter() - started, 3)
+            (build / "manifest.json").write_text(json.dumps({"steps": {"graph": info}}), encoding="utf-8")
+            publish(data_dir, build)
+            report["cold_ask"] = cold_ask(data_dir, repeat=repeat)
+        finally:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: print the report as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, default=1000, help="synthetic documents (default 1000)")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions per timing (median)")
+    parser.add_argument("--no-cold-ask", action="store_true", help="skip the subprocess timings")
+    args = parser.parse_args(argv)
+    report = run(documents=args.docs, repeat=args.repeat, with_cold_ask=not args.no_cold_ask)
+    sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
