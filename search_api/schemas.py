@@ -271,25 +271,26 @@ class DueAnswer(Open):
 
 
 class GraphNode(Open):
-    """A node of a neighbourhood: id, label, kind (unit, topic, article, task, document …)."""
+    """A node of a neighbourhood: IRI, label, kind (Unit, Concept, Article, Task, Document …)."""
 
     id: str
-    label: str
-    kind: str
+    label: str | None = None
+    kind: str | None = None
 
 
 class GraphEdge(Open):
-    """An edge of a neighbourhood with its role (lead, cooperating, implements, mentions …)."""
+    """An edge of a neighbourhood: relation (leadUnit, implementsArticle, subject …) and role when a unit's."""
 
     source: str
     target: str
-    label: str = ""
+    rel: str | None = None
+    role: str | None = None
 
 
 class GraphAnswer(Open):
-    """``GET /api/graph``: the neighbourhood of one node, for the interactive view."""
+    """``GET /api/graph``: the neighbourhood of one node (``kg.network.subgraph``), for the interactive view."""
 
-    center: str
+    center: list[str]
     nodes: list[GraphNode]
     edges: list[GraphEdge]
 

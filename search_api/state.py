@@ -10,7 +10,6 @@ snapshot stays in service; the holder retries after a short pause.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import threading
@@ -30,11 +29,42 @@ log = logging.getLogger("policykg.state")
 
 RETRY_AFTER_S = 1.0
 
-# Resources a snapshot opens beside the model, by name: "module:function" taking the build folder. Imported when
-# a build is opened; a module that does not exist yet (or a build without that artefact) leaves the resource None,
-# and the routes that need it answer 503 instead of failing.
-RESOURCE_OPENERS: dict[str, str] = {
-    "graph": "kg.store:open_store",
+
+def _open_graph(build_path: Path, _opened: Mapping[str, Any]) -> Any:
+    from kg.store import open_store
+
+    return open_store(build_path)
+
+
+def _open_thesaurus(build_path: Path, _opened: Mapping[str, Any]) -> Any:
+    from kg.store import load_build_thesaurus
+
+    return load_build_thesaurus(build_path)
+
+
+def _open_index(build_path: Path, _opened: Mapping[str, Any]) -> Any:
+    from search_api.index import INDEX_DIR
+    from search_api.search import SearchIndex
+
+    return SearchIndex(build_path / INDEX_DIR)
+
+
+def _open_network(_build_path: Path, opened: Mapping[str, Any]) -> Any:
+    from kg.network import project
+
+    if opened.get("graph") is None:
+        raise ValueError("no graph store to project")
+    return project(opened["graph"])
+
+
+# Resources a snapshot opens beside the model, in this order, each from the build folder and the resources opened
+# before it. A build without that artefact leaves the resource None, and the routes that need it answer 503.
+Opener = Callable[[Path, Mapping[str, Any]], Any]
+RESOURCE_OPENERS: dict[str, Opener] = {
+    "graph": _open_graph,
+    "thesaurus": _open_thesaurus,
+    "index": _open_index,
+    "network": _open_network,
 }
 
 
@@ -47,7 +77,6 @@ class Snapshot:
     corpus: Corpus
     documents: Mapping[str, Document]
     units: Mapping[str, Unit]
-    unit_names: Mapping[str, str]  # every name, alias, successor name and id → unit id
     resources: Mapping[str, Any] = field(default_factory=dict)
     opened_at: float = 0.0
 
@@ -67,39 +96,12 @@ class Snapshot:
             return found
         return next((d for d in self.corpus.documents if key in (d.title, d.source)), None)
 
-    def unit(self, key: str) -> Unit | None:
-        """A unit by id, canonical name, any alias printed in the corpus, or its successor's name."""
-        unit_id = self.unit_names.get(key.strip())
-        return self.units.get(unit_id) if unit_id else None
-
     def task(self, doc: Document, number: int) -> Task | None:
         """Task ``number`` of a document's task table."""
         return next((t for t in doc.tasks if t.number == number), None)
 
 
-def _unit_names(units: tuple[Unit, ...]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for unit in sorted(units, key=lambda u: u.id):
-        for name in (unit.id, unit.name, *(a.text for a in unit.aliases)):
-            names.setdefault(name, unit.id)
-    for unit in sorted(units, key=lambda u: u.id):
-        if unit.successor:
-            names.setdefault(unit.successor, unit.id)
-    return names
-
-
-def _reference(reference: str) -> Callable[[Path], Any] | None:
-    module_name, _, function = reference.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name and module_name.startswith(error.name):
-            return None
-        raise
-    return getattr(module, function, None)
-
-
-def open_snapshot(data_dir: Path, build_id: str, *, openers: Mapping[str, str] | None = None) -> Snapshot:
+def open_snapshot(data_dir: Path, build_id: str, *, openers: Mapping[str, Opener] | None = None) -> Snapshot:
     """Open the build ``build_id`` (the target of ``current``), reading its folder directly.
 
     Why not through the link: the link may move while we read; resolving once and reading the folder keeps one
@@ -112,12 +114,9 @@ def open_snapshot(data_dir: Path, build_id: str, *, openers: Mapping[str, str] |
     build = BuildDir(path=path, manifest=json.loads(manifest_path.read_text(encoding="utf-8")))
     corpus = corpus_from_data(json.loads((path / MODEL_FILE).read_text(encoding="utf-8")))
     resources: dict[str, Any] = {}
-    for name, reference in sorted((RESOURCE_OPENERS if openers is None else openers).items()):
-        opener = _reference(reference)
-        if opener is None:
-            continue
+    for name, opener in (RESOURCE_OPENERS if openers is None else openers).items():
         try:
-            resources[name] = opener(build.path)
+            resources[name] = opener(build.path, resources)
         except Exception as error:  # an artefact this build did not write: the routes needing it answer 503
             log.warning("build %s: %s not opened: %s", build_id, name, error)
     return Snapshot(
@@ -126,7 +125,6 @@ def open_snapshot(data_dir: Path, build_id: str, *, openers: Mapping[str, str] |
         corpus=corpus,
         documents=MappingProxyType({d.id: d for d in corpus.documents}),
         units=MappingProxyType({u.id: u for u in corpus.units}),
-        unit_names=MappingProxyType(_unit_names(corpus.units)),
         resources=MappingProxyType(resources),
         opened_at=time.time(),
     )
@@ -135,7 +133,7 @@ def open_snapshot(data_dir: Path, build_id: str, *, openers: Mapping[str, str] |
 class BuildHolder:
     """Hands out the current snapshot; notices a new build with one readlink and opens it in the background."""
 
-    def __init__(self, data_dir: Path, *, openers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, *, openers: Mapping[str, Opener] | None = None) -> None:
         self.data_dir = data_dir
         self._openers = openers
         self._snapshot: Snapshot | None = None

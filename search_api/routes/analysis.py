@@ -7,16 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from search_api.errors import BadParameter, NotFound
+from search_api.errors import BadParameter
 from search_api.routes import backends
 from search_api.routes.deps import SnapshotDep
-from search_api.routes.documents import find_document
 from search_api.schemas import DueAnswer, TraceAnswer
 
 router = APIRouter(prefix="/api", tags=["analysis"])
 
 
-def parse_date(name: str, value: str | None, default: dt.date) -> dt.date:
+def parse_date(name: str, value: str | None, default: dt.date | None) -> dt.date | None:
     """An ISO date parameter (``2019-12-31``; ``2019`` means its last day), or :class:`BadParameter`.
 
     >>> parse_date("by", "2019", dt.date(2000, 1, 1))
@@ -42,14 +41,15 @@ def trace(
     snapshot: SnapshotDep, doc: str | None = Query(None, max_length=500, description="document id")
 ) -> dict:
     """The JSON of ``policykg trace --format json``: the matrix, articles without tasks and the other gaps."""
-    found = find_document(snapshot, doc) if doc else None
-    return backends.trace(snapshot, found)
+    return backends.trace(snapshot, doc)
 
 
 @router.get("/due", response_model=DueAnswer, summary="Tasks due by a date")
 def due(
     snapshot: SnapshotDep,
-    by: Annotated[str | None, Query(max_length=20, description="YYYY-MM-DD or YYYY (default: today)")] = None,
+    by: Annotated[
+        str | None, Query(max_length=20, description="YYYY-MM-DD or YYYY (default: every dated task)")
+    ] = None,
     unit: Annotated[
         str | None, Query(max_length=200, description="only this unit's tasks (any alias)")
     ] = None,
@@ -59,10 +59,9 @@ def due(
     ] = None,
 ) -> dict:
     """The JSON of ``policykg due --json``: tasks due by the date with their status."""
-    today = dt.date.today()
-    by_date = parse_date("by", by, today)
-    as_of_date = parse_date("as_of", as_of, today)
-    found_unit = backends.resolve_unit(snapshot, unit) if unit else None
-    if unit and found_unit is None:
-        raise NotFound(f"no unit {unit!r} in this build", hint="GET /api/units lists them with their aliases")
-    return backends.due(snapshot, by=by_date, unit=found_unit, as_of=as_of_date)
+    return backends.due(
+        snapshot,
+        by=parse_date("by", by, None),
+        unit=unit.strip() if unit and unit.strip() else None,
+        as_of=parse_date("as_of", as_of, dt.date.today()),
+    )

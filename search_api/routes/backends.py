@@ -1,348 +1,246 @@
-"""The one place where API routes call into ``kg`` and the search index.
+"""The one place where API routes call into ``kg`` and the search index, and map their errors to HTTP.
 
-Why one adapter module: the routes speak HTTP and the CLI's JSON; the answers are computed by ``kg`` (responsibility,
-profile, trace, due, SPARQL, neighbourhoods) and ``search_api.search``. While those packages are being written
-this module answers from the build's model with the plainest reading of it (marked ``provisional`` below), so the
-page and the tests can run; each provisional function is replaced by a call to the real one as it lands.
+Why one adapter module: the routes speak HTTP; the answers are computed by ``kg`` (responsibility, profile,
+trace, due, SPARQL, neighbourhoods) and ``search_api.search`` over the resources the snapshot opened once. Each
+function returns exactly the JSON the matching CLI command prints with ``--json`` (same functions, same defaults),
+so the API and the CLI cannot drift apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
-from ingest.model import Document, Task, Unit
+from search_api.errors import ApiError, BadParameter, NotFound, Unavailable
 from search_api.state import Snapshot
 
-
-def resolve_unit(snapshot: Snapshot, text: str) -> Unit | None:
-    """A unit by any name the reader might type (provisional: exact names, then a unique substring match)."""
-    key = text.strip()
-    if not key:
-        return None
-    found = snapshot.unit(key)
-    if found is not None:
-        return found
-    matches = sorted({uid for name, uid in snapshot.unit_names.items() if key in name})
-    return snapshot.units[matches[0]] if len(matches) == 1 else None
+ASK_LIMIT = 20  # the CLI's defaults (policykg ask --limit/--evidence)
+ASK_EVIDENCE = 5
+GRAPH_NODE_LIMIT = 400  # a neighbourhood larger than this is cut to the nodes nearest the centre
 
 
-def _deadline(task: Task) -> dict[str, Any]:
-    d = task.deadline
-    return {"text": d.text, "due": d.due, "ongoing": d.ongoing}
+def _resource(snapshot: Snapshot, name: str, what: str) -> Any:
+    found = snapshot.resource(name)
+    if found is None:
+        raise Unavailable(f"this build has no {what}", hint="rebuild with `policykg build`")
+    return found
 
 
-def _role(task: Task, unit_id: str) -> str | None:
-    if unit_id in task.units:
-        return "lead"
-    if unit_id in task.co_units:
-        return "cooperating"
-    return None
-
-
-def unit_profile(snapshot: Snapshot, unit: Unit) -> dict[str, Any]:
-    """The JSON of ``policykg unit --json`` (provisional: read from the model)."""
-    tasks: list[dict[str, Any]] = []
-    co_responsible: dict[str, int] = {}
-    for doc in snapshot.corpus.documents:
-        for task in doc.tasks:
-            role = _role(task, unit.id)
-            if role is None:
-                continue
-            tasks.append(
-                {
-                    "doc": doc.id,
-                    "number": task.number,
-                    "role": role,
-                    "deadline": _deadline(task),
-                    "text": task.text,
-                    "articles": [link.number for link in task.articles],
-                }
-            )
-            for other in (*task.units, *task.co_units):
-                if other != unit.id:
-                    co_responsible[other] = co_responsible.get(other, 0) + 1
-    obligations = [
-        {"doc": doc.id, "article": article.number, "id": o.id, "text": o.text, "span": _span(o.span)}
-        for doc in snapshot.corpus.documents
-        for article in doc.articles()
-        for o in article.obligations
-        if any(b.unit_id == unit.id for b in o.bearers)
-    ]
-    return {
-        "unit": {
-            "id": unit.id,
-            "name": unit.name,
-            "kind": unit.kind,
-            "aliases": [a.text for a in unit.aliases],
-            "successor": unit.successor,
-        },
-        "tasks": sorted(tasks, key=lambda t: (t["deadline"]["due"] or "9999", t["doc"], t["number"])),
-        "obligations": obligations,
-        "co_units": [
-            {"id": uid, "name": snapshot.units[uid].name if uid in snapshot.units else uid, "shared_tasks": n}
-            for uid, n in sorted(co_responsible.items(), key=lambda kv: (-kv[1], kv[0]))
-        ],
-    }
-
-
-def _span(span: Any) -> dict[str, int]:
-    return {"start": span.start, "end": span.end}
-
-
-def trace(snapshot: Snapshot, doc: Document | None) -> dict[str, Any]:
-    """The JSON of ``policykg trace --format json`` (provisional: from the model's task ⇄ article links)."""
-    documents = [doc] if doc is not None else [d for d in snapshot.corpus.documents if d.tasks]
-    out = []
-    for d in documents:
-        linked = {link.number for t in d.tasks for link in t.articles}
-        out.append(
-            {
-                "doc": d.id,
-                "title": d.title,
-                "articles": [{"number": a.number, "label": a.label, "title": a.title} for a in d.articles()],
-                "tasks": [{"number": t.number, "label": t.label or str(t.number)} for t in d.tasks],
-                "matrix": [
-                    {"task": t.number, "article": link.number, "score": link.score}
-                    for t in d.tasks
-                    for link in t.articles
-                ],
-                "articles_without_tasks": [a.number for a in d.articles() if a.number not in linked],
-                "tasks_without_articles": [t.number for t in d.tasks if not t.articles],
-                "tasks_without_units": [t.number for t in d.tasks if not t.units],
-            }
-        )
-    if doc is not None:
-        return out[0]
-    return {"documents": out}
-
-
-def due(snapshot: Snapshot, *, by: dt.date, unit: Unit | None, as_of: dt.date) -> dict[str, Any]:
-    """The JSON of ``policykg due --json`` (provisional: tasks whose deadline falls on or before ``by``)."""
-    rows = []
-    for doc in snapshot.corpus.documents:
-        for task in doc.tasks:
-            if task.deadline.due is None or task.deadline.due > by.isoformat():
-                continue
-            if unit is not None and _role(task, unit.id) is None:
-                continue
-            rows.append(
-                {
-                    "doc": doc.id,
-                    "number": task.number,
-                    "text": task.text,
-                    "deadline": _deadline(task),
-                    "status": "overdue" if task.deadline.due < as_of.isoformat() else "open",
-                    "units": [snapshot.units[u].name if u in snapshot.units else u for u in task.units],
-                }
-            )
-    rows.sort(key=lambda r: (r["deadline"]["due"], r["doc"], r["number"]))
-    return {
-        "by": by.isoformat(),
-        "as_of": as_of.isoformat(),
-        "unit": unit.name if unit else None,
-        "tasks": rows,
-    }
-
-
-_QUESTION_WORDS = re.compile(
-    r"谁负责|由哪些单位负责|哪些单位|哪个单位|谁|负责|牵头|哪些|什么|吗|？|\?|的|工作"
-)
-
-
-def _terms(text: str) -> list[str]:
-    return [t for t in re.split(r"[\s，,。、]+", _QUESTION_WORDS.sub(" ", text)) if t]
+def _unknown_unit(error: Exception) -> NotFound:
+    candidates = getattr(error, "candidates", ())
+    hint = (
+        f"did you mean {', '.join(candidates)}?"
+        if candidates
+        else "GET /api/units lists them with their aliases"
+    )
+    return NotFound(
+        f"no unit named {getattr(error, 'name', '')!r} in this build", code="unknown_unit", hint=hint
+    )
 
 
 def search(snapshot: Snapshot, *, q: str, kind: str | None, limit: int, offset: int) -> dict[str, Any]:
-    """The JSON of ``policykg search --json`` (provisional: substring match over tasks and articles)."""
-    terms = _terms(q)
-    hits: list[dict[str, Any]] = []
-    for doc in snapshot.corpus.documents:
-        items: list[tuple[str, int, str, str, tuple[str, ...]]] = []
-        if kind in (None, "task"):
-            items += [("task", t.number, t.label or str(t.number), t.text, t.units) for t in doc.tasks]
-        if kind in (None, "article"):
-            items += [("article", a.number, a.title, a.text, ()) for a in doc.articles()]
-        for item_kind, number, title, text, unit_ids in items:
-            score = sum(text.count(t) for t in terms)
-            if score:
-                snippet = text
-                for t in terms:
-                    snippet = snippet.replace(t, f"<b>{t}</b>")
-                hits.append(
-                    {
-                        "kind": item_kind,
-                        "doc": doc.id,
-                        "doc_title": doc.title,
-                        "number": number,
-                        "title": title,
-                        "score": float(score) + (0.5 if item_kind == "task" else 0.0),
-                        "snippet": snippet,
-                        "units": [snapshot.units[u].name if u in snapshot.units else u for u in unit_ids],
-                    }
-                )
-    hits.sort(key=lambda h: (-h["score"], h["kind"] != "task", h["number"]))
-    return {"query": q, "expanded": terms, "hits": hits[offset : offset + limit], "provisional": True}
+    """The JSON of ``policykg search --json`` (hits ``offset`` … ``offset + limit``)."""
+    index = _resource(snapshot, "index", "search index")
+    result = index.search(q, kind=kind, limit=offset + limit).to_json()
+    result["hits"] = result["hits"][offset:]
+    return result
 
 
 def ask(snapshot: Snapshot, *, q: str) -> dict[str, Any]:
-    """The JSON of ``policykg ask --json`` (provisional: the units of the tasks the search finds)."""
-    found = search(snapshot, q=q, kind="task", limit=5, offset=0)["hits"]
-    units: dict[str, dict[str, Any]] = {}
-    for hit in found:
-        doc = snapshot.documents[hit["doc"]]
-        task = snapshot.task(doc, hit["number"])
-        if task is None:
-            continue
-        for unit_id in (*task.units, *task.co_units):
-            unit = snapshot.units.get(unit_id)
-            entry = units.setdefault(
-                unit_id,
-                {
-                    "id": unit_id,
-                    "name": unit.name if unit else unit_id,
-                    "role": _role(task, unit_id),
-                    "score": 0.0,
-                    "successor": unit.successor if unit else None,
-                    "evidence": [],
-                },
-            )
-            entry["score"] += hit["score"]
-            entry["evidence"].append(
-                {
-                    "kind": "task",
-                    "doc": doc.id,
-                    "number": task.number,
-                    "text": task.text,
-                    "span": _span(task.span),
-                    "path": ["topic", f"task {task.number}", entry["name"]],
-                }
-            )
-    ranked = sorted(units.values(), key=lambda u: (-u["score"], u["name"]))
-    return {"question": q, "topics": _terms(q), "units": ranked, "provisional": True}
+    """The JSON of ``policykg ask --json``."""
+    from kg.responsibility import ask as kg_ask
+
+    store = _resource(snapshot, "graph", "graph store")
+    thesaurus = _resource(snapshot, "thesaurus", "thesaurus")
+    return kg_ask(store, thesaurus, q, limit=ASK_LIMIT, evidence_limit=ASK_EVIDENCE).to_data()
 
 
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)\s+[^\n]*\s+)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I
-)
+def unit_profile(snapshot: Snapshot, name: str) -> dict[str, Any]:
+    """The JSON of ``policykg unit NAME --json`` (any alias, id or successor name)."""
+    from kg.profile import UnknownUnit, profile
+
+    try:
+        return profile(_resource(snapshot, "graph", "graph store"), name).to_data()
+    except UnknownUnit as error:
+        raise _unknown_unit(error) from None
+
+
+def trace(snapshot: Snapshot, doc: str | None) -> dict[str, Any]:
+    """The JSON of ``policykg trace [--doc D] --format json``."""
+    from kg.trace import trace as kg_trace
+
+    traces = [t.to_data() for t in kg_trace(_resource(snapshot, "graph", "graph store"), doc=doc)]
+    if doc and not traces:
+        raise NotFound(f"no document with a task table matches {doc!r}", hint="GET /api/documents lists them")
+    return traces[0] if doc and len(traces) == 1 else {"documents": traces}
+
+
+def due(snapshot: Snapshot, *, by: dt.date | None, unit: str | None, as_of: dt.date) -> dict[str, Any]:
+    """The JSON of ``policykg due [--by D] [--as-of D] [--unit U] --json``."""
+    from kg.due import due_tasks
+    from kg.profile import UnknownUnit
+
+    try:
+        tasks = due_tasks(_resource(snapshot, "graph", "graph store"), by=by, as_of=as_of, unit=unit)
+    except UnknownUnit as error:
+        raise _unknown_unit(error) from None
+    return {"by": by.isoformat() if by else None, "as_of": as_of.isoformat(), "unit": unit, "tasks": tasks}
+
+
+class SparqlRefused(ApiError):
+    """A query the read-only endpoint will not run (update, syntax error, failure)."""
+
+    status = 400
+
+
+class SparqlTimeout(ApiError):
+    """A query that ran past the time limit (the service's limit, not a malformed request)."""
+
+    status = 503
+    code = "timeout"
 
 
 def sparql(
     snapshot: Snapshot, query: str, *, result_format: str | None, timeout_s: float, row_limit: int
-) -> tuple[bytes, str]:
-    """Run a read-only query; (payload, media type). Provisional: pyoxigraph directly, no row/time limit yet."""
-    from search_api.errors import ApiError, BadParameter, Unavailable
+) -> tuple[bytes, str, bool]:
+    """Run a read-only query with the CLI's runner; (payload, media type, truncated)."""
+    from kg.sparql import SparqlError, run_query, to_json, to_ntriples, to_rows
 
-    store = snapshot.resource("graph")
-    if store is None:
-        raise Unavailable("this build has no graph store", hint="rebuild with `policykg build`")
-    if _UPDATE.search(query):
-        raise ApiError("this endpoint is read-only: SPARQL updates are refused", code="update_refused")
-    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
-
+    store = _resource(snapshot, "graph", "graph store")
     try:
-        result = store.raw(query)
-    except SyntaxError as error:
-        raise BadParameter(f"SPARQL syntax error: {error}", code="sparql_syntax") from None
-    if isinstance(result, QuerySolutions | QueryBoolean):
-        formats = {
-            "json": QueryResultsFormat.JSON,
-            "csv": QueryResultsFormat.CSV,
-            "tsv": QueryResultsFormat.TSV,
-            "xml": QueryResultsFormat.XML,
-        }
-        chosen = formats.get(result_format or "json")
-        if chosen is None:
-            raise BadParameter(f"a SELECT/ASK result cannot be given as {result_format}")
-        if isinstance(result, QueryBoolean) and chosen in (QueryResultsFormat.CSV, QueryResultsFormat.TSV):
-            chosen = QueryResultsFormat.JSON
-        return result.serialize(format=chosen), chosen.media_type
-    formats_rdf = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES}
-    chosen_rdf = formats_rdf.get(result_format or "turtle")
-    if chosen_rdf is None:
-        raise BadParameter(f"a CONSTRUCT/DESCRIBE result cannot be given as {result_format}")
-    return result.serialize(format=chosen_rdf), chosen_rdf.media_type
+        result = run_query(store, query, timeout_s=timeout_s, row_limit=row_limit)
+    except SparqlError as error:
+        if error.code == "timeout":
+            raise SparqlTimeout(str(error), hint=error.hint or None) from None
+        raise SparqlRefused(str(error), code=error.code, hint=error.hint or None) from None
+    if result.form in ("construct", "describe"):
+        if result_format not in (None, "ntriples", "turtle"):
+            raise BadParameter(f"a {result.form.upper()} result is a graph: ask for ntriples (or turtle)")
+        # N-Triples is valid Turtle, so both media types are honest for the same bytes.
+        media = "text/turtle" if result_format == "turtle" else "application/n-triples"
+        return to_ntriples(result).encode("utf-8"), media, result.truncated
+    chosen = result_format or "json"
+    if chosen == "json":
+        import json
+
+        body = json.dumps(to_json(result), ensure_ascii=False).encode("utf-8")
+        return body, "application/sparql-results+json", result.truncated
+    if chosen == "csv":
+        header, rows = to_rows(result)
+        return _csv(header, rows).encode("utf-8"), "text/csv; charset=utf-8", result.truncated
+    if chosen == "tsv":
+        return (
+            _tsv(to_json(result)).encode("utf-8"),
+            "text/tab-separated-values; charset=utf-8",
+            result.truncated,
+        )
+    raise BadParameter(f"a {result.form.upper()} result cannot be given as {chosen}", hint="json, csv or tsv")
 
 
-def _unit_node(snapshot: Snapshot, unit_id: str) -> dict[str, Any]:
-    unit = snapshot.units.get(unit_id)
-    return {"id": f"unit/{unit_id}", "label": unit.name if unit else unit_id, "kind": "unit"}
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    r"""SPARQL 1.1 CSV: plain values, RFC 4180 quoting, CRLF line ends.
+
+    >>> _csv(["n", "s"], [["1", "a,b"]])
+    'n,s\r\n1,"a,b"\r\n'
+    """
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
 
 
-def _task_node(doc: Document, task: Task) -> dict[str, Any]:
-    return {
-        "id": f"doc/{doc.id}/task/{task.number}",
-        "label": f"任务{task.label or task.number}",
-        "kind": "task",
-        "text": task.text,
-    }
+def _tsv_term(term: dict[str, str] | None) -> str:
+    """One SPARQL JSON term in TSV's Turtle-like encoding: ``<iri>``, ``"text"@zh``, ``"1"^^<…#integer>``."""
+    if term is None:
+        return ""
+    if term["type"] == "uri":
+        return f"<{term['value']}>"
+    if term["type"] == "bnode":
+        return f"_:{term['value']}"
+    value = term["value"].replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
+    if "xml:lang" in term:
+        return f'"{value}"@{term["xml:lang"]}'
+    if "datatype" in term:
+        return f'"{value}"^^<{term["datatype"]}>'
+    return f'"{value}"'
 
 
-def _article_node(doc: Document, number: int) -> dict[str, Any]:
-    article = next((a for a in doc.articles() if a.number == number), None)
-    label = f"{article.label}{article.title}" if article else str(number)
-    return {
-        "id": f"doc/{doc.id}/art/{number}",
-        "label": label,
-        "kind": "article",
-        "text": article.text if article else "",
-    }
+def _tsv(results: dict[str, Any]) -> str:
+    r"""SPARQL 1.1 TSV from SPARQL JSON results (ASK gives one ``?boolean`` column).
+
+    >>> _tsv({"head": {"vars": ["s", "n"]}, "results": {"bindings": [
+    ...     {"s": {"type": "uri", "value": "http://x/a"}, "n": {"type": "literal", "value": "任务", "xml:lang": "zh"}}]}})
+    '?s\t?n\n<http://x/a>\t"任务"@zh\n'
+    """
+    if "boolean" in results:
+        return f"?boolean\n{str(results['boolean']).lower()}\n"
+    names = results["head"]["vars"]
+    lines = ["\t".join(f"?{name}" for name in names)]
+    lines += ["\t".join(_tsv_term(row.get(name)) for name in names) for row in results["results"]["bindings"]]
+    return "\n".join(lines) + "\n"
 
 
-def subgraph(snapshot: Snapshot, node: str) -> dict[str, Any] | None:
-    """The neighbourhood of a unit, article or task (provisional: from the model; topics need the graph)."""
-    nodes: dict[str, dict[str, Any]] = {}
-    edges: list[dict[str, Any]] = []
+def _center(snapshot: Snapshot, node: str) -> dict[str, str]:
+    """The ``subgraph`` keyword for a page node key (``unit/…``, ``topic/…``, ``doc/D/art/N``, ``doc/D/task/N``)."""
+    from kg import iris
 
-    def add_task(doc: Document, task: Task, *, with_units: bool) -> str:
-        task_node = _task_node(doc, task)
-        nodes[task_node["id"]] = task_node
-        for link in task.articles:
-            art = _article_node(doc, link.number)
-            nodes[art["id"]] = art
-            edges.append({"source": task_node["id"], "target": art["id"], "label": "implements"})
-        if with_units:
-            for unit_id in (*task.units, *task.co_units):
-                unit_node = _unit_node(snapshot, unit_id)
-                nodes[unit_node["id"]] = unit_node
-                role = _role(task, unit_id) or "lead"
-                edges.append({"source": unit_node["id"], "target": task_node["id"], "label": role})
-        return task_node["id"]
-
+    if node.startswith("http"):
+        path = node.split("/policykg/", 1)[-1].removeprefix("id/")
+        return _center(snapshot, path) if path != node else {"article": node}
     parts = node.strip("/").split("/")
     if parts[0] == "unit" and len(parts) == 2:
-        unit = snapshot.unit(parts[1]) or resolve_unit(snapshot, parts[1])
-        if unit is None:
-            return None
-        center = _unit_node(snapshot, unit.id)
-        nodes[center["id"]] = center
-        for doc in snapshot.corpus.documents:
-            for task in doc.tasks:
-                role = _role(task, unit.id)
-                if role:
-                    task_id = add_task(doc, task, with_units=False)
-                    edges.append({"source": center["id"], "target": task_id, "label": role})
-        return {"center": center["id"], "nodes": list(nodes.values()), "edges": edges}
-    if parts[0] == "doc" and len(parts) == 4 and parts[3].isdigit():
-        doc = snapshot.documents.get(parts[1])
+        return {"unit": parts[1]}
+    if parts[0] == "topic" and len(parts) == 2:
+        return {"topic": parts[1]}
+    if parts[0] == "doc" and len(parts) == 4 and parts[3].split("-")[0].isdigit():
+        doc = snapshot.document(parts[1])
         if doc is None:
-            return None
-        number = int(parts[3])
+            raise NotFound(f"no document {parts[1]!r} in this build")
+        number = int(parts[3].split("-")[0])
         if parts[2] == "task":
-            task = snapshot.task(doc, number)
-            if task is None:
-                return None
-            center_id = add_task(doc, task, with_units=True)
-            return {"center": center_id, "nodes": list(nodes.values()), "edges": edges}
+            return {"task": str(iris.task_iri(doc.id, number))}
         if parts[2] == "art":
-            art = _article_node(doc, number)
-            if not art["text"]:
-                return None
-            nodes[art["id"]] = art
-            for task in doc.tasks:
-                if any(link.number == number for link in task.articles):
-                    add_task(doc, task, with_units=True)
-            return {"center": art["id"], "nodes": list(nodes.values()), "edges": edges}
-    return None
+            return {"article": str(iris.article_iri(doc.id, number))}
+    raise BadParameter(
+        f"cannot read node {node!r}", hint="unit/<name>, topic/<id>, doc/<doc>/art/<n> or doc/<doc>/task/<n>"
+    )
+
+
+def subgraph(snapshot: Snapshot, node: str, *, radius: int) -> dict[str, Any]:
+    """The neighbourhood of one node from ``kg.network.subgraph`` over the projection the snapshot holds."""
+    from kg.network import subgraph as kg_subgraph
+    from kg.profile import UnknownUnit
+
+    store = _resource(snapshot, "graph", "graph store")
+    network = _resource(snapshot, "network", "graph projection")
+    center = _center(snapshot, node)
+    try:
+        found = kg_subgraph(store, radius=radius, graph=network, **center)
+    except UnknownUnit as error:
+        raise _unknown_unit(error) from None
+    centers = set(found["center"])
+    if not centers & {n["id"] for n in found["nodes"]}:
+        raise NotFound(f"no node {node!r} in the graph")
+    if len(found["nodes"]) > GRAPH_NODE_LIMIT:
+        found = _nearest(found, centers, GRAPH_NODE_LIMIT)
+    return found
+
+
+def _nearest(found: dict[str, Any], centers: set[str], limit: int) -> dict[str, Any]:
+    """Cut a neighbourhood to the centre and the ``limit`` best-connected nodes (a view, not an analysis)."""
+    degree: dict[str, int] = {}
+    for edge in found["edges"]:
+        for end in (edge["source"], edge["target"]):
+            degree[end] = degree.get(end, 0) + 1
+    ranked = sorted(found["nodes"], key=lambda n: (n["id"] not in centers, -degree.get(n["id"], 0), n["id"]))
+    keep = {n["id"] for n in ranked[:limit]}
+    return {
+        **found,
+        "nodes": [n for n in found["nodes"] if n["id"] in keep],
+        "edges": [e for e in found["edges"] if e["source"] in keep and e["target"] in keep],
+        "truncated": True,
+    }

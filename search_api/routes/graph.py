@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from search_api.errors import NotFound
 from search_api.routes import backends
 from search_api.routes.deps import SnapshotDep
 from search_api.schemas import GraphAnswer
@@ -26,11 +25,7 @@ def graph(
             description="unit/<id or alias>, topic/<id>, doc/<doc>/art/<n> or doc/<doc>/task/<n>",
         ),
     ],
+    radius: Annotated[int, Query(ge=1, le=3, description="steps from the node")] = 1,
 ) -> dict:
-    """Nodes (id, label, kind) and edges (source, target, label) around the node; ids open in the page."""
-    found = backends.subgraph(snapshot, node)
-    if found is None:
-        raise NotFound(
-            f"no node {node!r} in this build", hint="unit/…, topic/…, doc/<doc>/art/<n>, doc/<doc>/task/<n>"
-        )
-    return found
+    """Nodes (IRI, label, kind) and edges (source, target, rel, role) within ``radius`` steps of the node."""
+    return backends.subgraph(snapshot, node, radius=radius)

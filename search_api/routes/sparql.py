@@ -150,7 +150,7 @@ async def sparql(
         )
     from starlette.concurrency import run_in_threadpool
 
-    payload, media_type = await run_in_threadpool(
+    payload, media_type, truncated = await run_in_threadpool(
         backends.sparql,
         snapshot,
         text,
@@ -158,4 +158,5 @@ async def sparql(
         timeout_s=settings.sparql_timeout_s,
         row_limit=settings.sparql_row_limit,
     )
-    return Response(content=payload, media_type=media_type)
+    headers = {"X-SPARQL-Truncated": "true"} if truncated else {}
+    return Response(content=payload, media_type=media_type, headers=headers)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from search_api.errors import NotFound
 from search_api.routes import backends
 from search_api.routes.deps import SnapshotDep
 from search_api.schemas import UnitList, UnitProfile, UnitSummary
@@ -51,9 +50,4 @@ def unit(
     unit: Annotated[str, Path(description="unit id, name or any alias", max_length=200)],
 ) -> dict:
     """Its tasks (lead or co-operating) with deadlines, obligations, and co-responsible units."""
-    found = snapshot.unit(unit)
-    if found is None:
-        found = backends.resolve_unit(snapshot, unit)
-    if found is None:
-        raise NotFound(f"no unit {unit!r} in this build", hint="GET /api/units lists them with their aliases")
-    return backends.unit_profile(snapshot, found)
+    return backends.unit_profile(snapshot, unit)

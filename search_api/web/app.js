@@ -1,0 +1,643 @@
+/* PolicyKG web page: one search box (keyword or question) and hash-routed views over the JSON API.
+ * No framework and no network beyond this server: every asset is shipped in search_api/web.
+ * Views: #/search?q=  #/docs  #/doc/<id>  #/doc/<id>/art/<n>  #/doc/<id>/task/<n>  #/units  #/unit/<id>
+ *        #/trace[/<doc>]  #/due?by=&unit=  #/graph/<node>  (node = unit/<id> | doc/<d>/task/<n> | doc/<d>/art/<n> | topic/<id>)
+ */
+"use strict";
+(() => {
+  const I18N = {
+    zh: {
+      skip: "跳到正文", home: "首页", searchLabel: "关键词或问题", placeholder: "输入关键词或问题，如：谁负责电梯安全",
+      searchButton: "搜索", views: "视图", navDocs: "文件", navUnits: "单位", navTrace: "追溯矩阵", navDue: "到期任务",
+      navGraph: "图谱", navApi: "API", langButton: "EN", langAria: "Switch to English",
+      homeTitle: "安全生产政策知识图谱", homeIntro: "输入关键词或用一句话提问：问题会得到负责单位及其依据，关键词会找到相关条文和任务。",
+      examples: "试试：", documents: "文件", loading: "正在加载…", error: "出错了", notFound: "没有找到",
+      answer: "回答", responsibleUnits: "负责单位", noAnswer: "没有找到负责单位。", results: "搜索结果", noResults: "没有匹配的结果。",
+      related: "相关条文与任务", hits: "条结果", evidence: "依据", successorNow: "现为", score: "得分", more: "更多",
+      askInstead: "按问题回答", searchInstead: "只看搜索结果", topics: "主题",
+      role_lead: "牵头", role_cooperating: "配合", role_bearer: "义务主体", role_regulator: "法定监管部门", role_holder: "法定义务主体",
+      kind_task: "任务", kind_article: "条文", kind_obligation: "义务", kind_unit: "单位", kind_law: "法律条文", kind_law_article: "法律条文",
+      kind_topic: "主题", kind_document: "文件", kind_section: "章节",
+      task: "任务", article: "条", section: "部分", deadline: "完成时限", group: "分组", leadUnits: "牵头单位", coUnits: "配合单位",
+      articles: "对应条文", tasksBeside: "对应任务", noTask: "无对应任务", previous: "上一个", next: "下一个", text: "内容",
+      obligations: "义务", bearers: "义务主体", preamble: "前言", citations: "引用文件", structure: "文件结构",
+      openGraph: "在图谱中查看", units: "单位", aliases: "别名", kind: "类型", successor: "继任单位", leadCount: "牵头任务",
+      coCount: "配合任务", profile: "单位画像", tasksByDeadline: "任务（按完成时限）", coResponsible: "共同负责单位", role: "角色",
+      due: "到期任务", dueBy: "截止日期", asOf: "参照日期", unit: "单位", allUnits: "全部单位", show: "查询", status: "状态",
+      status_open: "未到期", status_overdue: "已逾期", status_ongoing: "长期", noDue: "该日期前没有到期任务。",
+      trace: "追溯矩阵", traceIntro: "行是条文，列是任务；有色格表示任务落实该条文，红色表示缺口。",
+      legendHit: "任务落实条文", legendWeak: "弱匹配", legendGap: "缺口", articlesWithoutTasks: "没有任务的条文",
+      tasksWithoutArticles: "没有对应条文的任务", tasksWithoutUnits: "没有负责单位的任务", none: "无", coverage: "覆盖率",
+      graph: "关系图谱", graphIntro: "选择一个单位、主题、条文或任务，查看它的关系网络。可拖动、缩放，点击节点打开。",
+      graphNode: "节点", graphGo: "查看", graphHelp: "拖动平移，滚轮缩放，点击节点打开；右侧列表可用键盘操作。",
+      center: "以此为中心", open: "打开", export: "导出", download: "下载", radius: "范围（步数）", exportPng: "图片 PNG", exportJson: "子图 JSON", neighbours: "相邻节点",
+      fit: "适应窗口", builtAt: "构建于", docCount: "份文件", taskCount: "项任务", unitCount: "个单位", articleCount: "条条文",
+      unknownError: "未知错误", more_tasks: "项任务",
+    },
+    en: {
+      skip: "Skip to content", home: "Home", searchLabel: "Keyword or question", placeholder: "A keyword or a question, e.g. who is responsible for elevator safety",
+      searchButton: "Search", views: "Views", navDocs: "Documents", navUnits: "Units", navTrace: "Traceability", navDue: "Due tasks",
+      navGraph: "Graph", navApi: "API", langButton: "中文", langAria: "切换到中文",
+      homeTitle: "Work-safety policy knowledge graph", homeIntro: "Type keywords or ask a question: questions get the responsible units with evidence, keywords find articles and tasks.",
+      examples: "Try:", documents: "Documents", loading: "Loading…", error: "Something went wrong", notFound: "Not found",
+      answer: "Answer", responsibleUnits: "Responsible units", noAnswer: "No responsible unit found.", results: "Search results", noResults: "Nothing matches.",
+      related: "Related articles and tasks", hits: "hits", evidence: "Evidence", successorNow: "now", score: "score", more: "more",
+      askInstead: "Answer as a question", searchInstead: "Search results only", topics: "Topics",
+      role_lead: "lead", role_cooperating: "co-operating", role_bearer: "obligation bearer", role_regulator: "statutory regulator", role_holder: "statutory duty holder",
+      kind_task: "task", kind_article: "article", kind_obligation: "obligation", kind_unit: "unit", kind_law: "law article", kind_law_article: "law article",
+      kind_topic: "topic", kind_document: "document", kind_section: "section",
+      task: "Task", article: "Article", section: "Section", deadline: "Deadline", group: "Group", leadUnits: "Lead units", coUnits: "Co-operating units",
+      articles: "Articles", tasksBeside: "Tasks", noTask: "no task", previous: "Previous", next: "Next", text: "Text",
+      obligations: "Obligations", bearers: "Bearers", preamble: "Preamble", citations: "Cited documents", structure: "Structure",
+      openGraph: "Show in graph", units: "Units", aliases: "Aliases", kind: "Kind", successor: "Successor", leadCount: "Lead tasks",
+      coCount: "Co-op tasks", profile: "Unit profile", tasksByDeadline: "Tasks by deadline", coResponsible: "Co-responsible units", role: "Role",
+      due: "Tasks due", dueBy: "Due by", asOf: "As of", unit: "Unit", allUnits: "All units", show: "Show", status: "Status",
+      status_open: "open", status_overdue: "overdue", status_ongoing: "ongoing", noDue: "No task falls due by this date.",
+      trace: "Traceability matrix", traceIntro: "Rows are articles, columns tasks; a coloured cell means the task implements the article, red marks a gap.",
+      legendHit: "task implements article", legendWeak: "weak match", legendGap: "gap", articlesWithoutTasks: "Articles without tasks",
+      tasksWithoutArticles: "Tasks without an article", tasksWithoutUnits: "Tasks without units", none: "none", coverage: "coverage",
+      graph: "Graph", graphIntro: "Pick a unit, topic, article or task to see its neighbourhood. Drag, zoom, click a node to open it.",
+      graphNode: "Node", graphGo: "Show", graphHelp: "Drag to pan, wheel to zoom, click a node to open it; the list on the right works by keyboard.",
+      center: "centre here", open: "open", export: "Export", download: "Download", radius: "Radius (steps)", exportPng: "PNG image", exportJson: "subgraph JSON", neighbours: "Neighbours",
+      fit: "Fit", builtAt: "built", docCount: "documents", taskCount: "tasks", unitCount: "units", articleCount: "articles",
+      unknownError: "unknown error", more_tasks: "tasks",
+    },
+  };
+  const EXAMPLES = {
+    zh: ["谁负责电梯安全", "危险化学品由哪些单位负责", "双随机一公开", "隐患排查治理", "区财政局"],
+    en: ["who is responsible for elevator safety", "hazardous chemicals", "occupational disease prevention"],
+  };
+  const QUESTION = /[谁哪吗么？?]|负责|牵头|怎么|如何|\b(who|which|what|whom|responsible|leads?)\b/i;
+
+  let lang = localStorage.getItem("policykg.lang") === "en" ? "en" : "zh";
+  const main = document.getElementById("main");
+  const input = document.getElementById("q");
+  let cy = null;
+
+  const t = (key) => (I18N[lang][key] ?? I18N.zh[key] ?? key);
+  const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const enc = encodeURIComponent;
+
+  /* ---------- data access ---------- */
+  class ApiError extends Error {
+    constructor(body, status) { super(body?.error || `HTTP ${status}`); this.status = status; this.code = body?.code; this.hint = body?.hint; }
+  }
+  const cache = new Map();
+  async function api(path, { fresh = false } = {}) {
+    if (!fresh && cache.has(path)) return cache.get(path);
+    const response = await fetch(path, { headers: { Accept: "application/json" } });
+    let body = null;
+    try { body = await response.json(); } catch (_) { body = null; }
+    if (!response.ok) throw new ApiError(body, response.status);
+    if (cache.size > 200) cache.clear();
+    cache.set(path, body);
+    return body;
+  }
+
+  /* ---------- small renderers ---------- */
+  const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  function highlight(text, words) {
+    const list = [...new Set((words || []).filter((w) => w && w.length >= 1))].sort((a, b) => b.length - a.length);
+    if (!list.length) return esc(text);
+    const pattern = new RegExp(list.map(escapeRegExp).join("|"), "gi");
+    let out = "", last = 0;
+    const source = String(text ?? "");
+    for (const match of source.matchAll(pattern)) {
+      if (!match[0]) continue;
+      out += esc(source.slice(last, match.index)) + "<mark>" + esc(match[0]) + "</mark>";
+      last = match.index + match[0].length;
+    }
+    return out + esc(source.slice(last));
+  }
+  // Snippets from the index carry <b>/<em>/<strong>/<mark> around matches: keep those tags, escape everything else.
+  function safeSnippet(html) {
+    return esc(html).replace(/&lt;(\/?)(b|em|strong|mark)(?:\s[^&]*?)?&gt;/gi, (_m, slash) => `<${slash}mark>`);
+  }
+  const pill = (text, cls = "") => `<span class="pill ${esc(cls)}">${esc(text)}</span>`;
+  const ROLE_KEYS = { "lead unit": "lead", lead: "lead", "co-operating unit": "cooperating", cooperating: "cooperating",
+    "obligation bearer": "bearer", bearer: "bearer", "statutory regulator": "regulator", "statutory duty holder": "holder" };
+  const roleKey = (role) => ROLE_KEYS[role] || "other";
+  const roleLabel = (role) => (role ? (ROLE_KEYS[role] ? t(`role_${ROLE_KEYS[role]}`) : role) : "");
+  const kindLabel = (kind) => t(`kind_${kind}`);
+  const deadlineText = (d) => (d == null ? "" : typeof d === "string" ? d : d.text || d.due || "");
+  const deadlineDue = (d) => (d == null ? null : typeof d === "string" ? d : d.due || null);
+  const unitName = (u) => (u == null ? "" : typeof u === "string" ? u : u.name || u.label || u.id || "");
+  const unitId = (u) => (u == null ? "" : typeof u === "string" ? u : u.id || u.name || "");
+  const docHref = (doc) => `#/doc/${enc(doc)}`;
+  const taskHref = (doc, n) => `#/doc/${enc(doc)}/task/${n}`;
+  const articleHref = (doc, n) => `#/doc/${enc(doc)}/art/${n}`;
+  const unitHref = (id) => `#/unit/${enc(id)}`;
+  const graphHref = (node) => `#/graph/${node.split("/").map(enc).join("/")}`;
+
+  function nodeKey(id) {
+    // kg nodes are IRIs (https://w3id.org/policykg/id/doc/…/task/37); keep the path after the base.
+    return String(id).replace(/^https?:\/\/[^/]+\/policykg\/(?:id\/)?/, "");
+  }
+  function nodeHref(id, label) {
+    const parts = nodeKey(id).split("/").map(decodeURIComponent);
+    if (parts[0] === "unit" && parts[1]) return unitHref(parts[1]);
+    if (parts[0] === "doc" && parts.length === 2) return docHref(parts[1]);
+    if (parts[0] === "doc" && parts[2] === "task") return taskHref(parts[1], parts[3]);
+    if (parts[0] === "doc" && parts[2] === "art") return articleHref(parts[1], parts[3].split("-")[0]);
+    return `#/search?q=${enc(label || parts[parts.length - 1])}`;
+  }
+  function evidenceHref(e) {
+    if (!e.doc || e.number == null) return null;
+    return e.kind === "task" ? taskHref(e.doc, e.number) : articleHref(e.doc, e.number);
+  }
+  function showError(error) {
+    const hint = error.hint ? `<p class="small">${esc(error.hint)}</p>` : "";
+    return `<div class="error" role="alert"><strong>${esc(error.status === 404 ? t("notFound") : t("error"))}</strong>: ${esc(error.message || t("unknownError"))}${hint}</div>`;
+  }
+  function setTitle(text) { document.title = text ? `${text} · PolicyKG` : "PolicyKG"; }
+
+  /* ---------- views ---------- */
+  async function homeView() {
+    const [docs, units] = await Promise.all([api("/api/documents"), api("/api/units")]);
+    setTitle(t("homeTitle"));
+    const examples = EXAMPLES[lang].concat(lang === "en" ? EXAMPLES.zh.slice(0, 2) : EXAMPLES.en.slice(0, 1));
+    return `<h1>${esc(t("homeTitle"))}</h1><p>${esc(t("homeIntro"))}</p>
+      <div class="examples" aria-label="${esc(t("examples"))}"><span class="muted">${esc(t("examples"))}</span>
+        ${examples.map((q) => `<a href="#/search?q=${enc(q)}">${esc(q)}</a>`).join("")}</div>
+      <h2>${esc(t("documents"))}</h2>${docList(docs.documents)}
+      <p class="muted">${units.units.length} ${esc(t("unitCount"))} · <a href="#/units">${esc(t("navUnits"))}</a> · <a href="#/trace">${esc(t("navTrace"))}</a> · <a href="#/due?by=2019-12-31">${esc(t("navDue"))}</a></p>`;
+  }
+  function docList(documents) {
+    return `<div class="grid-2">${documents.map((d) => `<div class="card"><h3><a href="${docHref(d.id)}">${esc(d.title)}</a></h3>
+      <p class="small muted">${[d.status, d.issuer, d.date, ...(d.doc_numbers || [])].filter(Boolean).map(esc).join(" · ")}</p>
+      <p class="small">${d.sections} ${esc(t("section"))} · ${d.articles} ${esc(t("articleCount"))} · ${d.tasks} ${esc(t("taskCount"))}
+      · <a href="#/trace/${enc(d.id)}">${esc(t("navTrace"))}</a></p></div>`).join("")}</div>`;
+  }
+  async function docsView() {
+    const docs = await api("/api/documents");
+    setTitle(t("documents"));
+    return `<h1>${esc(t("documents"))}</h1>${docList(docs.documents)}`;
+  }
+
+  function topicWords(answer) {
+    const words = [];
+    const collect = (value, depth = 0) => {
+      if (value == null || depth > 2) return;
+      if (typeof value === "string") { if (value.length <= 16 && !/^https?:/.test(value)) words.push(value); return; }
+      if (Array.isArray(value)) { value.forEach((v) => collect(v, depth + 1)); return; }
+      if (typeof value === "object") {
+        for (const key of ["label", "label_en", "pref_zh", "alt_zh"]) collect(value[key], depth + 1);
+      }
+    };
+    collect(answer.topics);
+    collect(answer.expanded);
+    return words.filter((w) => /[\u4e00-\u9fff]/.test(w) || w.length > 3);
+  }
+  function pathLabel(iri, answer, unitLabel) {
+    const parts = nodeKey(iri).split("/");
+    if (parts[0] === "topic") return (answer.topics || []).find((x) => x.id === parts[1])?.label || parts[1];
+    if (parts[0] === "unit") return unitLabel;
+    if (parts[0] === "doc" && parts[2] === "task") return `${t("task")}${parts[3]}`;
+    if (parts[0] === "doc" && parts[2] === "art") return `${t("article")}${parts[3]}`;
+    return parts[parts.length - 1];
+  }
+  function answerCards(answer, words) {
+    if (!answer.units?.length) return `<p class="muted">${esc(t("noAnswer"))}</p>`;
+    return `<div class="grid-2 answer">${answer.units.map((u, i) => {
+      const role = roleKey(u.role);
+      const successor = u.successor ? `<div class="successor">→ ${esc(t("successorNow"))} ${esc(unitName(u.successor))}</div>` : "";
+      const evidence = (u.evidence || []).slice(0, 4).map((e) => {
+        const href = evidenceHref(e);
+        const where = `${kindLabel(e.kind)}${e.label ? " " + e.label : e.number != null ? " " + e.number : ""}`;
+        const path = Array.isArray(e.path) && e.path.length
+          ? `<span class="path">${e.path.map((p) => esc(pathLabel(p, answer, u.name))).join(" → ")}</span>` : "";
+        return `<li><span class="where">${href ? `<a href="${href}">${esc(where)}</a>` : esc(where)}</span>${highlight(e.text, words)} ${path}</li>`;
+      }).join("");
+      const more = (u.evidence || []).length > 4 ? `<p class="small muted">+${u.evidence.length - 4} ${esc(t("more"))}</p>` : "";
+      return `<article class="card unit-card ${esc(role)}" aria-label="${esc(unitName(u))}">
+        <h3><span class="rank">${i + 1}.</span><a href="${unitHref(u.id || u.name)}">${esc(unitName(u))}</a> ${u.role ? pill(roleLabel(u.role), role) : ""}</h3>
+        ${successor}<div class="small muted">${esc(t("score"))} ${Number(u.score ?? 0).toFixed(2)} · <a href="${graphHref(`unit/${u.id || u.name}`)}">${esc(t("openGraph"))}</a></div>
+        <h4 class="visually-hidden">${esc(t("evidence"))}</h4><ul class="evidence">${evidence}</ul>${more}</article>`;
+    }).join("")}</div>`;
+  }
+  function hitList(result) {
+    if (!result.hits?.length) return `<p class="muted">${esc(t("noResults"))}</p>`;
+    return `<ol class="hits">${result.hits.map((h) => {
+      const href = h.kind === "unit" ? unitHref(h.id || h.title) : h.doc != null && h.number != null ? (h.kind === "task" ? taskHref(h.doc, h.number) : articleHref(h.doc, h.number)) : h.doc ? docHref(h.doc) : "#";
+      const label = h.kind === "task" ? `${t("task")} ${h.number}` : h.label || (h.number != null ? `${kindLabel(h.kind)} ${h.number}` : "");
+      const units = (h.units || []).map(unitName).filter(Boolean);
+      return `<li>${pill(kindLabel(h.kind), "kind")} <a class="title" href="${href}">${esc(label)} ${esc(h.title && h.title !== String(h.number) ? h.title : "")}</a>
+        <span class="small muted">${esc(h.doc_title || "")}</span>
+        <p class="snippet">${safeSnippet(h.snippet || "")}</p>
+        ${units.length ? `<div class="small muted">${esc(t("leadUnits"))}: ${units.map(esc).join("、")}</div>` : ""}</li>`;
+    }).join("")}</ol>`;
+  }
+  async function searchView(_m, params) {
+    const q = (params.get("q") || "").trim();
+    input.value = q;
+    if (!q) return homeView();
+    setTitle(q);
+    const mode = params.get("mode") || (QUESTION.test(q) ? "ask" : "search");
+    const searchUrl = `/api/search?q=${enc(q)}&limit=20`;
+    if (mode === "ask") {
+      const [answer, result] = await Promise.all([api(`/api/ask?q=${enc(q)}`), api(searchUrl).catch(() => ({ hits: [], expanded: [] }))]);
+      const topics = (answer.topics || []).map((x) => (lang === "en" ? x.label_en || x.label : x.label)).filter(Boolean);
+      const words = topicWords({ topics: answer.topics, expanded: result.expanded });
+      return `<h1>${esc(q)}</h1>
+        ${topics.length ? `<p class="small muted">${esc(t("topics"))}: ${topics.map((w) => pill(w, "kind")).join(" ")}</p>` : ""}
+        <h2 id="answer">${esc(t("responsibleUnits"))}</h2>${answerCards(answer, words)}
+        <h2>${esc(t("related"))}</h2>${hitList({ hits: (result.hits || []).slice(0, 8) })}
+        <p class="small"><a href="#/search?q=${enc(q)}&mode=search">${esc(t("searchInstead"))}</a></p>`;
+    }
+    const result = await api(searchUrl);
+    const expanded = (result.expanded || []).filter((w) => w && w !== q);
+    return `<h1>${esc(q)}</h1>
+      <p class="small muted">${result.hits.length} ${esc(t("hits"))}${expanded.length ? " · " + expanded.slice(0, 10).map((w) => pill(typeof w === "string" ? w : w.label || JSON.stringify(w))).join(" ") : ""}
+      · <a href="#/search?q=${enc(q)}&mode=ask">${esc(t("askInstead"))}</a></p>
+      <h2 class="visually-hidden">${esc(t("results"))}</h2>${hitList(result)}`;
+  }
+
+  function taskChip(task, doc) {
+    const text = task.text.length > 46 ? task.text.slice(0, 46) + "…" : task.text;
+    return `<a class="task-chip" href="${taskHref(doc, task.number)}"><strong>${esc(t("task"))} ${esc(task.label || task.number)}</strong>
+      <span class="muted">· ${esc(deadlineText(task.deadline))}</span><br>${esc(text)}</a>`;
+  }
+  async function docView(m) {
+    const doc = await api(`/api/documents/${enc(m[1])}`);
+    setTitle(doc.title);
+    const tasks = new Map(doc.task_list.map((task) => [task.number, task]));
+    const outline = doc.outline.map((s) => `<section class="sec" aria-labelledby="sec-${s.number}">
+      <h2 id="sec-${s.number}">${esc(s.label)}${esc(s.title)}</h2>
+      ${s.articles.map((a) => `<div class="art-row ${a.tasks.length ? "" : "gap"}" id="art-${a.number}">
+        <div class="art-text"><h3><a href="${articleHref(doc.id, a.number)}">${esc(a.label)}${esc(a.title)}</a></h3><p>${esc(a.text)}</p></div>
+        <div class="art-tasks" aria-label="${esc(t("tasksBeside"))}">${a.tasks.length ? a.tasks.map((n) => taskChip(tasks.get(n), doc.id)).join("") : `<span class="no-task">${esc(t("noTask"))}</span>`}</div>
+      </div>`).join("")}</section>`).join("");
+    const citations = doc.citations.length ? `<h2>${esc(t("citations"))}</h2><ul>${doc.citations.map((c) => `<li>${c.target && c.target !== doc.id ? `<a href="${docHref(c.target)}">${esc(c.text)}</a>` : esc(c.text)} ${c.doc_number ? `<span class="muted small">${esc(c.doc_number)}</span>` : ""}</li>`).join("")}</ul>` : "";
+    return `<p class="crumbs"><a href="#/docs">${esc(t("documents"))}</a></p><h1>${esc(doc.title)}</h1>
+      <p class="small muted">${[doc.status, doc.issuer, doc.date, ...doc.doc_numbers].filter(Boolean).map(esc).join(" · ")}
+      · ${doc.articles} ${esc(t("articleCount"))} · ${doc.tasks} ${esc(t("taskCount"))}</p>
+      <div class="toolbar"><a class="btn" href="#/trace/${enc(doc.id)}">${esc(t("navTrace"))}</a>${exportButtons({ doc: doc.id })}</div>
+      ${doc.preamble ? `<h2>${esc(t("preamble"))}</h2><p>${esc(doc.preamble)}</p>` : ""}
+      <div class="doc-outline">${outline}</div>${citations}`;
+  }
+  function pager(item, hrefOf) {
+    return `<nav class="pager">${item.previous ? `<a href="${hrefOf(item.previous.number)}" rel="prev">← ${esc(t("previous"))} ${esc(item.previous.label)}</a>` : "<span></span>"}
+      ${item.next ? `<a href="${hrefOf(item.next.number)}" rel="next">${esc(t("next"))} ${esc(item.next.label)} →</a>` : "<span></span>"}</nav>`;
+  }
+  async function articleView(m) {
+    const a = await api(`/api/documents/${enc(m[1])}/articles/${m[2]}`);
+    setTitle(`${a.label}${a.title}`);
+    const obligations = a.obligations.filter((o) => o.bearers.length).map((o) => `<li>${esc(o.text)}
+      <span class="small">${o.bearers.map((b) => b.id ? `<a class="unit-chip" href="${unitHref(b.id)}">${esc(b.name)}</a>` : `<span class="unit-chip">${esc(b.printed)}</span>`).join(" ")}</span></li>`).join("");
+    return `<p class="crumbs"><a href="${docHref(a.doc)}">${esc(a.doc_title)}</a> › ${esc(a.section.label)}${esc(a.section_title)}</p>
+      <h1>${esc(a.label)}${esc(a.title)}</h1>
+      <div class="toolbar"><a class="btn" href="${graphHref(`doc/${a.doc}/art/${a.number}`)}">${esc(t("openGraph"))}</a></div>
+      <p class="fulltext">${esc(a.text)}</p>
+      <h2>${esc(t("tasksBeside"))}</h2>
+      ${a.tasks.length ? `<div class="grid-2">${a.tasks.map((task) => taskChip(task, a.doc)).join("")}</div>` : `<p class="no-task">${esc(t("noTask"))}</p>`}
+      ${obligations ? `<h2>${esc(t("obligations"))}</h2><ul>${obligations}</ul>` : ""}
+      ${pager(a, (n) => articleHref(a.doc, n))}`;
+  }
+  async function taskView(m) {
+    const task = await api(`/api/documents/${enc(m[1])}/tasks/${m[2]}`);
+    setTitle(`${t("task")} ${task.label}`);
+    const chips = (role) => task.units.filter((u) => u.role === role).map((u) => `<a class="unit-chip ${role}" href="${unitHref(u.id || u.name)}">${esc(u.name)}${u.printed && u.printed !== u.name ? ` <span class="muted small">(${esc(u.printed)})</span>` : ""}${u.successor ? ` <span class="successor">→ ${esc(u.successor)}</span>` : ""}</a>`).join("");
+    const lead = chips("lead"), co = chips("cooperating");
+    const articles = task.articles.map((link) => `<li><a href="${articleHref(task.doc, link.number)}">${esc(link.label)}${esc(link.title)}</a>
+      <span class="small muted">${esc(t("score"))} ${link.score.toFixed(2)}</span><blockquote class="small">${esc(link.evidence)}</blockquote></li>`).join("");
+    return `<p class="crumbs"><a href="${docHref(task.doc)}">${esc(task.doc_title)}</a> › ${esc(t("task"))}</p>
+      <h1>${esc(t("task"))} ${esc(task.label)}</h1>
+      <div class="toolbar"><a class="btn" href="${graphHref(`doc/${task.doc}/task/${task.number}`)}">${esc(t("openGraph"))}</a>${exportButtons({ doc: task.doc })}</div>
+      <p class="fulltext">${esc(task.text)}</p>
+      <dl class="facts"><dt>${esc(t("deadline"))}</dt><dd>${esc(task.deadline.text)} ${task.deadline.due ? `<span class="muted small">(${esc(task.deadline.due)})</span>` : ""}</dd>
+      ${task.group ? `<dt>${esc(t("group"))}</dt><dd>${esc(task.group)}</dd>` : ""}
+      <dt>${esc(t("leadUnits"))}</dt><dd><div class="units-list">${lead || esc(t("none"))}</div></dd>
+      ${co ? `<dt>${esc(t("coUnits"))}</dt><dd><div class="units-list">${co}</div></dd>` : ""}</dl>
+      <h2>${esc(t("articles"))}</h2>${articles ? `<ul>${articles}</ul>` : `<p class="no-task">${esc(t("none"))}</p>`}
+      ${pager(task, (n) => taskHref(task.doc, n))}`;
+  }
+  async function unitsView() {
+    const data = await api("/api/units");
+    setTitle(t("units"));
+    return `<h1>${esc(t("units"))}</h1><table class="data"><thead><tr><th>${esc(t("unit"))}</th><th>${esc(t("kind"))}</th><th>${esc(t("aliases"))}</th>
+      <th>${esc(t("successor"))}</th><th>${esc(t("leadCount"))}</th><th>${esc(t("coCount"))}</th></tr></thead><tbody>
+      ${data.units.map((u) => `<tr><td><a href="${unitHref(u.id)}">${esc(u.name)}</a></td><td>${esc(u.kind)}</td>
+        <td class="small">${u.aliases.filter((a) => a !== u.name).map(esc).join("、")}</td><td>${esc(u.successor || "")}</td>
+        <td>${u.lead_tasks || ""}</td><td>${u.cooperating_tasks || ""}</td></tr>`).join("")}</tbody></table>`;
+  }
+  async function unitView(m) {
+    const profile = await api(`/api/units/${enc(m[1])}`);
+    const unit = profile.unit || {};
+    const name = unitName(unit) || m[1];
+    setTitle(name);
+    const dueOf = (task) => task.due || deadlineDue(task.deadline);
+    const tasks = [...(profile.tasks || [])].sort((a, b) => String(dueOf(a) || "9999").localeCompare(String(dueOf(b) || "9999")) || a.number - b.number);
+    const rows = tasks.map((task) => `<tr><td>${esc(deadlineText(task.deadline))} <span class="muted small">${esc(dueOf(task) && dueOf(task) !== deadlineText(task.deadline) ? dueOf(task) : "")}</span></td>
+      <td><a href="${taskHref(task.doc, task.number)}">${esc(t("task"))} ${esc(task.number)}</a></td><td>${pill(roleLabel(task.role), roleKey(task.role))}</td>
+      <td class="small">${esc(task.text || "")} ${(task.articles || []).map((a) => `<a class="small" href="${articleHref(task.doc, a.number ?? a)}">${esc(a.label || a.number || a)}</a>`).join(" ")}</td></tr>`).join("");
+    const obligations = (profile.obligations || []).slice(0, 30).map((o) => `<li class="small">${o.doc && o.article != null ? `<a href="${articleHref(o.doc, o.article)}">${esc(t("article"))} ${esc(o.article)}</a> ` : ""}${esc(o.text)}</li>`).join("");
+    const co = (profile.co_units || profile.co_responsible || []).map((u) => `<a class="unit-chip" href="${unitHref(unitId(u))}">${esc(unitName(u))}${u.shared_tasks ? ` <span class="muted small">×${Array.isArray(u.shared_tasks) ? u.shared_tasks.length : u.shared_tasks}</span>` : ""}</a>`).join("");
+    const aliases = (unit.aliases || []).filter((a) => a !== name);
+    return `<p class="crumbs"><a href="#/units">${esc(t("units"))}</a></p><h1>${esc(name)}</h1>
+      <p>${unit.kind ? pill(unit.kind, "kind") : ""} ${aliases.length ? `<span class="small muted">${esc(t("aliases"))}: ${aliases.map(esc).join("、")}</span>` : ""}
+      ${unit.successor ? `<span class="successor">→ ${esc(t("successorNow"))} ${esc(unitName(unit.successor))}</span>` : ""}</p>
+      <div class="toolbar"><a class="btn" href="${graphHref(`unit/${unit.id || m[1]}`)}">${esc(t("openGraph"))}</a>
+        <a class="btn" href="#/due?unit=${enc(name)}">${esc(t("navDue"))}</a>${exportButtons({ unit: name })}</div>
+      <h2>${esc(t("tasksByDeadline"))} <span class="muted small">(${tasks.length})</span></h2>
+      <table class="data"><thead><tr><th>${esc(t("deadline"))}</th><th>${esc(t("task"))}</th><th>${esc(t("role"))}</th><th>${esc(t("text"))}</th></tr></thead><tbody>${rows}</tbody></table>
+      ${co ? `<h2>${esc(t("coResponsible"))}</h2><div class="units-list">${co}</div>` : ""}
+      ${obligations ? `<h2>${esc(t("obligations"))} <span class="muted small">(${profile.obligations.length})</span></h2><ul>${obligations}</ul>` : ""}`;
+  }
+
+  /* Traceability: tolerate both one document and {documents:[…]}; cells from matrix rows or task→articles lists. */
+  function traceCells(doc) {
+    const cells = new Map();
+    const put = (task, article, score) => cells.set(`${task}:${article}`, score ?? 1);
+    for (const link of doc.links || []) put(link.task, link.article, link.score);
+    if (cells.size === 0 && doc.matrix && !Array.isArray(doc.matrix)) {
+      for (const [article, row] of Object.entries(doc.matrix)) for (const [task, score] of Object.entries(row || {})) put(task, article, score);
+    }
+    if (cells.size === 0 && Array.isArray(doc.matrix)) {
+      for (const row of doc.matrix) {
+        if (row && typeof row === "object" && !Array.isArray(row)) {
+          if (row.task != null && row.article != null) put(row.task, row.article, row.score);
+          else if (row.article != null && Array.isArray(row.tasks)) row.tasks.forEach((task) => put(typeof task === "object" ? task.number ?? task.task : task, row.article, task.score));
+          else if (row.task != null && Array.isArray(row.articles)) row.articles.forEach((art) => put(row.task, typeof art === "object" ? art.number ?? art.article : art, art.score));
+        }
+      }
+    }
+    return cells;
+  }
+  async function traceView(m) {
+    const data = await api(m[1] ? `/api/trace?doc=${enc(m[1])}` : "/api/trace");
+    const docs = data.documents || [data];
+    setTitle(t("trace"));
+    const blocks = docs.map((doc) => {
+      const cells = traceCells(doc);
+      const articles = doc.articles || [];
+      const tasks = doc.tasks || [];
+      const noTask = new Set(doc.articles_without_tasks || []);
+      const noArticle = new Set(doc.tasks_without_articles || []);
+      const noUnit = new Set(doc.tasks_without_units || []);
+      const docId = doc.doc || doc.id;
+      const artNum = (a) => (typeof a === "object" ? a.number : a);
+      const taskNum = (x) => (typeof x === "object" ? x.number : x);
+      const head = tasks.map((x) => `<th scope="col" class="${noArticle.has(taskNum(x)) || noUnit.has(taskNum(x)) ? "gap" : ""}"><a href="${taskHref(docId, taskNum(x))}" title="${esc(t("task"))} ${esc(taskNum(x))}">${esc(taskNum(x))}</a></th>`).join("");
+      const body = articles.map((a) => {
+        const n = artNum(a);
+        const row = tasks.map((x) => {
+          const score = cells.get(`${taskNum(x)}:${n}`);
+          return score == null ? "<td></td>" : `<td class="hit ${score < 0.5 ? "weak" : ""}"><a href="${taskHref(docId, taskNum(x))}" title="${esc(t("task"))} ${esc(taskNum(x))} × ${esc(a.label || n)}: ${Number(score).toFixed(2)}">●</a></td>`;
+        }).join("");
+        return `<tr><th scope="row" class="row ${noTask.has(n) ? "gap" : ""}"><a href="${articleHref(docId, n)}">${esc(a.label || n)} ${esc((a.title || "").slice(0, 10))}</a></th>${row}</tr>`;
+      }).join("");
+      const list = (items, href) => (items.length ? items.map((n) => `<a href="${href(n)}">${esc(n)}</a>`).join("、") : esc(t("none")));
+      const coverage = doc.scores?.coverage ?? doc.coverage;
+      return `<h2>${esc(doc.title || docId)}</h2>
+        ${coverage != null ? `<p class="small">${esc(t("coverage"))}: ${(Number(coverage) * (coverage <= 1 ? 100 : 1)).toFixed(0)}%</p>` : ""}
+        <div class="gaps">
+          <div class="card"><h3>${esc(t("articlesWithoutTasks"))} (${noTask.size})</h3><p>${list([...noTask], (n) => articleHref(docId, n))}</p></div>
+          <div class="card"><h3>${esc(t("tasksWithoutArticles"))} (${noArticle.size})</h3><p>${list([...noArticle], (n) => taskHref(docId, n))}</p></div>
+          <div class="card"><h3>${esc(t("tasksWithoutUnits"))} (${noUnit.size})</h3><p>${list([...noUnit], (n) => taskHref(docId, n))}</p></div>
+        </div>
+        <div class="legend"><span class="l-hit">${esc(t("legendHit"))}</span><span class="l-weak">${esc(t("legendWeak"))}</span><span class="l-gap">${esc(t("legendGap"))}</span></div>
+        <div class="matrix-wrap" tabindex="0" aria-label="${esc(t("trace"))}"><table class="matrix"><thead><tr><th class="row">${esc(t("article"))} \\ ${esc(t("task"))}</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+    }).join("");
+    return `<h1>${esc(t("trace"))}</h1><p class="muted">${esc(t("traceIntro"))}</p>${blocks}`;
+  }
+  async function dueView(_m, params) {
+    const by = params.get("by") || "";
+    const unit = params.get("unit") || "";
+    const asOf = params.get("as_of") || "";
+    const query = new URLSearchParams();
+    if (by) query.set("by", by);
+    if (unit) query.set("unit", unit);
+    if (asOf) query.set("as_of", asOf);
+    const [data, units] = await Promise.all([api(`/api/due?${query}`), api("/api/units")]);
+    setTitle(t("due"));
+    const rows = data.tasks.map((task) => `<tr><td>${esc(task.due || deadlineDue(task.deadline) || "")} <span class="muted small">${esc(deadlineText(task.deadline))}</span></td>
+      <td><a href="${taskHref(task.doc, task.number)}">${esc(t("task"))} ${esc(task.number)}</a></td>
+      <td>${task.status ? pill(t(`status_${task.status}`), task.status) : ""}</td><td class="small">${esc(task.text || "")}</td>
+      <td class="small">${(task.units || []).map(unitName).map(esc).join("、")}</td></tr>`).join("");
+    return `<h1>${esc(t("due"))}</h1>
+      <form class="toolbar" id="due-form"><label>${esc(t("dueBy"))} <input type="date" name="by" value="${esc(by)}"></label>
+        <label>${esc(t("unit"))} <input name="unit" list="unit-names" value="${esc(unit)}" placeholder="${esc(t("allUnits"))}"></label>
+        <datalist id="unit-names">${units.units.map((u) => `<option value="${esc(u.name)}">`).join("")}</datalist>
+        <label>${esc(t("asOf"))} <input type="date" name="as_of" value="${esc(asOf)}"></label>
+        <button class="btn" type="submit">${esc(t("show"))}</button></form>
+      <p class="small muted">${data.tasks.length} ${esc(t("taskCount"))}</p>
+      ${data.tasks.length ? `<table class="data"><thead><tr><th>${esc(t("deadline"))}</th><th>${esc(t("task"))}</th><th>${esc(t("status"))}</th><th>${esc(t("text"))}</th><th>${esc(t("leadUnits"))}</th></tr></thead><tbody>${rows}</tbody></table>` : `<p class="muted">${esc(t("noDue"))}</p>`}`;
+  }
+
+  // One select + one link for the exporters registry (however many formats it holds), cut to the view's filters.
+  function exportButtons(filters) {
+    const formats = exportFormats || [];
+    if (!formats.length) return "";
+    const query = new URLSearchParams({ ...filters, download: "true" }).toString();
+    const first = formats.find((f) => f.name === "json") || formats[0];
+    return `<span class="export" data-query="${esc(query)}"><label>${esc(t("export"))}
+      <select class="export-format" aria-label="${esc(t("export"))}">${formats.map((f) => `<option value="${esc(f.name)}" ${f === first ? "selected" : ""}>${esc(f.name.toUpperCase())}</option>`).join("")}</select></label>
+      <a class="btn secondary export-link" href="/api/export/${enc(first.name)}?${esc(query)}" download>${esc(t("download"))}</a></span>`;
+  }
+  let exportFormats = null;
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      if (document.querySelector(`script[src="${src}"]`)) { resolve(); return; }
+      const script = document.createElement("script");
+      script.src = src; script.onload = resolve; script.onerror = () => reject(new Error(`cannot load ${src}`));
+      document.head.appendChild(script);
+    });
+  }
+  const KINDS = { Unit: "unit", UnitGroup: "unit", StatutoryRole: "unit", GenericBody: "unit", Organization: "unit", Task: "task",
+    Article: "article", Concept: "topic", Document: "document", Section: "section", Obligation: "obligation", ChangeEvent: "change" };
+  const kindOf = (kind) => KINDS[kind] || String(kind || "").toLowerCase();
+  const KIND_STYLE = {
+    unit: { color: "#0b5cad", shape: "round-rectangle" }, task: { color: "#b35900", shape: "ellipse" },
+    article: { color: "#116329", shape: "rectangle" }, topic: { color: "#6f42c1", shape: "diamond" },
+    document: { color: "#57606a", shape: "hexagon" }, section: { color: "#8c959f", shape: "hexagon" },
+    obligation: { color: "#bf8700", shape: "triangle" }, change: { color: "#cf222e", shape: "star" },
+  };
+  async function graphView(m, params) {
+    const node = m[1] ? m[1].split("/").map(decodeURIComponent).join("/") : "";
+    setTitle(t("graph"));
+    const picker = `<form class="toolbar" id="graph-form"><label>${esc(t("graphNode"))} <input name="node" size="40" value="${esc(node)}"
+      placeholder="unit/区财政局 · doc/…/task/37 · topic/elevator"></label><button class="btn" type="submit">${esc(t("graphGo"))}</button></form>`;
+    if (!node) {
+      const units = await api("/api/units");
+      return `<h1>${esc(t("graph"))}</h1><p class="muted">${esc(t("graphIntro"))}</p>${picker}
+        <div class="units-list">${units.units.slice(0, 24).map((u) => `<a class="unit-chip" href="${graphHref(`unit/${u.id}`)}">${esc(u.name)}</a>`).join("")}</div>`;
+    }
+    const radius = params.get("radius") || "1";
+    const [data] = await Promise.all([api(`/api/graph?node=${enc(node)}&radius=${enc(radius)}`), loadScript("/static/vendor/cytoscape/cytoscape.min.js")]);
+    data.centerId = [].concat(data.center)[0];
+    const center = data.nodes.find((n) => n.id === data.centerId) || data.nodes[0];
+    const filters = {};
+    const key = nodeKey(data.centerId).split("/");
+    if (key[0] === "unit") filters.unit = center?.label || key[1];
+    else if (key[0] === "doc") filters.doc = key[1];
+    else if (key[0] === "topic") filters.topic = key[1];
+    const side = data.nodes.filter((n) => n.id !== data.centerId).sort((a, b) => String(a.kind).localeCompare(String(b.kind)) || String(a.label).localeCompare(String(b.label)))
+      .map((n) => `<li><a class="kind-${esc(kindOf(n.kind))}" href="${nodeHref(n.id, n.label)}">${esc(n.label)}</a> <a class="small" href="${graphHref(nodeKey(n.id))}" aria-label="${esc(t("center"))}: ${esc(n.label)}">⊙</a></li>`).join("");
+    afterRender = () => drawGraph(data);
+    return `<h1>${esc(t("graph"))}: ${esc(center?.label || node)}</h1>${picker}
+      <div class="toolbar"><button type="button" class="btn" id="fit">${esc(t("fit"))}</button>
+        <button type="button" class="btn secondary" id="png">${esc(t("exportPng"))}</button>
+        <button type="button" class="btn secondary" id="json">${esc(t("exportJson"))}</button>${exportButtons(filters)}
+        <span class="small muted">${esc(t("graphHelp"))}</span></div>
+      <div class="graph-layout"><div id="cy" role="img" aria-label="${esc(t("graph"))}: ${esc(center?.label || node)}"></div>
+      <aside class="graph-side"><h2>${esc(t("neighbours"))} (${data.nodes.length - 1})</h2>
+        <p><a class="kind-${esc(kindOf(center?.kind))}" href="${nodeHref(data.centerId, center?.label)}">${esc(center?.label)}</a></p><ul>${side}</ul></aside></div>
+      <p class="small">${esc(t("radius"))}: ${[1, 2, 3].map((r) => String(r) === radius ? `<strong>${r}</strong>` : `<a href="${graphHref(node)}?radius=${r}">${r}</a>`).join(" · ")}</p>`;
+  }
+  function drawGraph(data) {
+    const container = document.getElementById("cy");
+    if (!container || !window.cytoscape) return;
+    if (cy) cy.destroy();
+    const short = (s) => { s = String(s ?? ""); return s.length > 14 ? s.slice(0, 14) + "…" : s; };
+    cy = window.cytoscape({
+      container,
+      elements: [
+        ...data.nodes.map((n) => ({ data: { id: n.id, label: short(n.label), full: n.label, kind: kindOf(n.kind), center: n.id === data.centerId ? 1 : 0 } })),
+        ...data.edges.filter((e) => e.source !== e.target).map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target, label: e.role ? roleLabel(e.role) : "", role: e.role || "" } })),
+      ],
+      style: [
+        { selector: "node", style: { label: "data(label)", "font-family": getComputedStyle(document.body).fontFamily, "font-size": 11,
+          "text-valign": "bottom", "text-margin-y": 4, "background-color": (el) => (KIND_STYLE[el.data("kind")] || { color: "#999" }).color,
+          shape: (el) => (KIND_STYLE[el.data("kind")] || { shape: "ellipse" }).shape, width: 18, height: 18, color: "#1b1f24",
+          "text-background-color": "#fff", "text-background-opacity": 0.8, "text-background-padding": 2 } },
+        { selector: "node[center = 1]", style: { width: 34, height: 34, "font-size": 14, "font-weight": 700, "border-width": 4, "border-color": "#f0a500" } },
+        { selector: "edge", style: { width: 1.6, "line-color": "#a8b3bd", "target-arrow-color": "#a8b3bd", "target-arrow-shape": "triangle",
+          "curve-style": "bezier", label: "data(label)", "font-size": 10, color: "#57606a", "text-rotation": "autorotate" } },
+        { selector: "edge[role = 'lead']", style: { "line-color": "#0b5cad", "target-arrow-color": "#0b5cad", width: 2.4 } },
+        { selector: "edge[role = 'cooperating']", style: { "line-style": "dashed", "line-color": "#6f42c1", "target-arrow-color": "#6f42c1" } },
+        { selector: "node:selected", style: { "border-width": 4, "border-color": "#f0a500" } },
+      ],
+      layout: { name: data.nodes.length > 60 ? "concentric" : "cose", animate: false, padding: 24, nodeRepulsion: () => 9000,
+        concentric: (n) => (n.data("center") ? 10 : n.degree()), levelWidth: () => 2 },
+    });
+    cy.on("tap", "node", (event) => { const n = event.target; location.hash = nodeHref(n.id(), n.data("full")); });
+    document.getElementById("fit")?.addEventListener("click", () => cy.fit(undefined, 24));
+    document.getElementById("png")?.addEventListener("click", () => download(cy.png({ full: true, scale: 2, bg: "#ffffff" }), "policykg-graph.png"));
+    document.getElementById("json")?.addEventListener("click", () => {
+      const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+      download(URL.createObjectURL(blob), "policykg-graph.json");
+    });
+  }
+  function download(href, name) {
+    const a = document.createElement("a");
+    a.href = href; a.download = name; document.body.appendChild(a); a.click(); a.remove();
+  }
+
+  /* ---------- router ---------- */
+  const ROUTES = [
+    [/^\/?$/, homeView], [/^\/search$/, searchView], [/^\/docs$/, docsView],
+    [/^\/doc\/([^/]+)$/, docView], [/^\/doc\/([^/]+)\/art\/(\d+)$/, articleView], [/^\/doc\/([^/]+)\/task\/(\d+)$/, taskView],
+    [/^\/units$/, unitsView], [/^\/unit\/(.+)$/, unitView], [/^\/trace(?:\/([^/]+))?$/, traceView], [/^\/due$/, dueView],
+    [/^\/graph(?:\/(.+))?$/, graphView],
+  ];
+  let renderCount = 0;
+  let afterRender = null;
+  async function render({ focus = true } = {}) {
+    const hash = location.hash.replace(/^#/, "") || "/";
+    const [path, query = ""] = hash.split("?");
+    const params = new URLSearchParams(query);
+    const decoded = path.split("/").map((p) => { try { return decodeURIComponent(p); } catch (_) { return p; } }).join("/");
+    const route = ROUTES.find(([pattern]) => pattern.test(decoded));
+    const mine = ++renderCount;
+    afterRender = null;
+    document.querySelectorAll('.views a[href^="#"]').forEach((a) => {
+      const target = a.getAttribute("href").replace(/^#/, "");
+      a.classList.toggle("active", target !== "/docs" ? decoded.startsWith(target.split("?")[0]) : decoded.startsWith("/doc"));
+    });
+    if (!route) { main.innerHTML = showError({ status: 404, message: hash }); return; }
+    main.setAttribute("aria-busy", "true");
+    const slow = setTimeout(() => { if (mine === renderCount) main.innerHTML = `<p class="loading">${esc(t("loading"))}</p>`; }, 150);
+    let html;
+    try {
+      if (exportFormats === null) exportFormats = (await api("/api/export").catch(() => ({ formats: [] }))).formats;
+      html = await route[1](decoded.match(route[0]), params);
+    } catch (error) {
+      html = showError(error);
+    }
+    clearTimeout(slow);
+    if (mine !== renderCount) return;
+    if (cy && !decoded.startsWith("/graph/")) { cy.destroy(); cy = null; }
+    main.innerHTML = html;
+    main.removeAttribute("aria-busy");
+    const after = afterRender;
+    afterRender = null;
+    if (after) after();
+    if (focus && document.activeElement !== input) main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
+
+  function applyLanguage() {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
+    document.querySelectorAll("[data-i18n-title]").forEach((el) => { el.title = t(el.dataset.i18nTitle); });
+    document.querySelectorAll("[data-i18n-aria]").forEach((el) => el.setAttribute("aria-label", t(el.dataset.i18nAria)));
+    const button = document.getElementById("lang");
+    button.textContent = t("langButton");
+    button.setAttribute("aria-label", t("langAria"));
+  }
+
+  async function footer() {
+    try {
+      const health = await api("/healthz", { fresh: true });
+      const c = health.manifest.counts || {};
+      document.getElementById("build-info").textContent =
+        `${t("builtAt")} ${health.manifest.built_at || ""} · ${c.documents ?? "?"} ${t("docCount")} · ${c.articles ?? "?"} ${t("articleCount")} · ${c.tasks ?? "?"} ${t("taskCount")} · ${c.units ?? "?"} ${t("unitCount")}`;
+      return health.build;
+    } catch (_) { return null; }
+  }
+
+  document.getElementById("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const q = input.value.trim();
+    if (!q) return;
+    const target = `#/search?q=${enc(q)}`;
+    if (location.hash === target) render(); else location.hash = target;
+    input.blur();
+  });
+  document.getElementById("lang").addEventListener("click", () => {
+    lang = lang === "zh" ? "en" : "zh";
+    localStorage.setItem("policykg.lang", lang);
+    applyLanguage();
+    footer();
+    render({ focus: false });
+  });
+  main.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.id === "due-form") {
+      event.preventDefault();
+      const data = new URLSearchParams();
+      for (const [k, v] of new FormData(form)) if (v) data.set(k, v);
+      location.hash = `#/due?${data}`;
+    } else if (form.id === "graph-form") {
+      event.preventDefault();
+      const node = new FormData(form).get("node").trim();
+      if (node) location.hash = graphHref(node.includes("/") ? node : `unit/${node}`);
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement?.tagName || "");
+    if (event.key === "/" && !typing) { event.preventDefault(); input.focus(); input.select(); }
+    if (event.key === "Escape" && document.activeElement === input) input.blur();
+  });
+  window.addEventListener("hashchange", () => render());
+  main.addEventListener("change", (event) => {
+    const select = event.target.closest(".export-format");
+    if (!select) return;
+    const box = select.closest(".export");
+    box.querySelector(".export-link").href = `/api/export/${enc(select.value)}?${box.dataset.query}`;
+  });
+
+  // A rebuild swaps the build under the server: drop cached answers when the served build changes.
+  let servedBuild = null;
+  setInterval(async () => {
+    const build = await footer();
+    if (build && servedBuild && build !== servedBuild) { cache.clear(); render({ focus: false }); }
+    servedBuild = build || servedBuild;
+  }, 30000);
+
+  applyLanguage();
+  render({ focus: false });
+  footer().then((build) => { servedBuild = build; });
+})();
