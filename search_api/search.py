@@ -19,6 +19,7 @@ a search in a warm process costs a few milliseconds.
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
 import threading
@@ -46,6 +47,7 @@ KIND_PRIOR = {"task": 1.2, "article": 1.0, "law": 1.0, "obligation": 0.9, "unit"
 WHO_PRIOR = {"task": 1.6, "article": 0.85, "law": 0.85, "obligation": 0.9, "unit": 0.8}
 TASK_WORD_PRIOR = 1.3
 CANDIDATES = 40
+FACET_TIEBREAK = 0.2
 SNIPPET_CHARS = 120
 LEVEL_PREFIXES = "区县市"
 
@@ -143,6 +145,8 @@ class SearchIndex:
         self._known: dict[str, tuple[str, ...]] = {}
         self._stored_cache: dict[int, dict[str, Any]] = {}
         self._docnums: dict[str, int | None] = {}
+        self._posting_cache: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._filter_cache: dict[str, frozenset[int]] = {}
         self._analyzed: dict[str, list[str]] = {}
 
     # -- helpers the query planner needs --------------------------------------------------------------------
@@ -302,43 +306,97 @@ class SearchIndex:
             return None, notes
         return (clauses[0] if len(clauses) == 1 else wq.And(clauses)), notes
 
-    def _scoring_query(self, plan: QueryPlan) -> Any:
+    def _postings(self, query: Any) -> tuple[tuple[int, float], ...]:
+        """``(docnum, BM25F score)`` of every passage ``query`` (a term or phrase, boost 1) matches.
+
+        Cached per query: the index of a build never changes, and a question's terms (thesaurus labels
+        above all) recur, so after warm-up a search is dictionary arithmetic, not posting decoding.
+        """
+        key = str(query)
+        cached = self._posting_cache.get(key)
+        if cached is None:
+            matcher = query.matcher(self._searcher, self._searcher.context())
+            out: list[tuple[int, float]] = []
+            while matcher.is_active():
+                out.append((matcher.id(), float(matcher.score())))
+                matcher.next()
+            cached = self._posting_cache[key] = tuple(out)
+        return cached
+
+    def _term_queries(self, tokens: tuple[str, ...]) -> list[Any]:
+        """One whoosh query per field that can match ``tokens`` (a word, or a phrase in the phrase fields)."""
         from whoosh import query as wq
 
-        clauses: list[Any] = []
+        if len(tokens) == 1:
+            return [wq.Term(f, tokens[0]) for f in self._fields_with(tokens[0])]
+        return [wq.Phrase(f, list(tokens)) for f in PHRASE_FIELDS]
+
+    def _scores(self, plan: QueryPlan, allowed: frozenset[int] | None) -> dict[int, float]:
+        """BM25F per passage: within a facet, the best term plus :data:`FACET_TIEBREAK` of the others (one
+        facet, however many synonyms it has, counts about once); facets, topics, units and years add up."""
+        from whoosh import query as wq
+
+        total: dict[int, float] = {}
+        by_facet: dict[str, list[Any]] = {}
         for term in plan.terms:
-            if len(term.tokens) == 1:
-                word = term.tokens[0]
-                clauses.extend(wq.Term(f, word, boost=term.weight) for f in self._fields_with(word))
-            else:
-                clauses.extend(wq.Phrase(f, list(term.tokens), boost=term.weight) for f in PHRASE_FIELDS)
-        clauses.extend(wq.Term("topics", c, boost=TOPIC_BOOST) for c in plan.concepts)
-        clauses.extend(wq.Term("topics", c, boost=RELATED_TOPIC_BOOST) for c in plan.related_concepts)
+            by_facet.setdefault(term.facet, []).append(term)
+        for terms in by_facet.values():
+            best: dict[int, float] = {}
+            rest: dict[int, float] = {}
+            for term in terms:
+                term_score: dict[int, float] = {}
+                for q in self._term_queries(term.tokens):
+                    for docnum, score in self._postings(q):
+                        term_score[docnum] = term_score.get(docnum, 0.0) + score * term.weight
+                for docnum, score in term_score.items():
+                    old = best.get(docnum, 0.0)
+                    best[docnum] = max(old, score)
+                    rest[docnum] = rest.get(docnum, 0.0) + min(old, score)
+            for docnum, score in best.items():
+                total[docnum] = total.get(docnum, 0.0) + score + FACET_TIEBREAK * rest[docnum]
+        extras = [(wq.Term("topics", c), TOPIC_BOOST) for c in plan.concepts]
+        extras += [(wq.Term("topics", c), RELATED_TOPIC_BOOST) for c in plan.related_concepts]
         for uid in plan.units:
-            clauses.append(wq.Term("lead", uid, boost=LEAD_BOOST))
-            clauses.append(wq.Term("co", uid, boost=CO_BOOST))
-        clauses.extend(wq.Term("due", y, boost=YEAR_BOOST) for y in plan.years)
-        return wq.Or(clauses) if clauses else wq.Every()
+            extras += [(wq.Term("lead", uid), LEAD_BOOST), (wq.Term("co", uid), CO_BOOST)]
+        extras += [(wq.Term("due", y), YEAR_BOOST) for y in plan.years]
+        for query, boost in extras:
+            for docnum, score in self._postings(query):
+                total[docnum] = total.get(docnum, 0.0) + score * boost
+        if allowed is not None:
+            total = {d: sc for d, sc in total.items() if d in allowed}
+            if not plan.terms and not plan.units:
+                total = dict.fromkeys(allowed, 0.0)
+        return total
+
+    def _allowed(self, filter_query: Any) -> frozenset[int] | None:
+        if filter_query is None:
+            return None
+        key = str(filter_query)
+        cached = self._filter_cache.get(key)
+        if cached is None:
+            cached = self._filter_cache[key] = frozenset(self._searcher.docs_for_query(filter_query))
+        return cached
 
     def _candidates(self, plan: QueryPlan, filter_query: Any, count: int) -> list[_Candidate]:
-        results = self._searcher.search(self._scoring_query(plan), limit=count, filter=filter_query)
+        scores = self._scores(plan, self._allowed(filter_query))
+        top = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], item[0]))
         out = []
-        for score, docnum in results.top_n:
+        for docnum, score in top:
             fields = self._stored(docnum)
-            out.append(_Candidate(fields=fields, score=float(score or 0.0), matched=set(fields["_vocab"])))
+            out.append(_Candidate(fields=fields, score=score, matched=set(fields["_vocab"])))
         return out
 
     # -- ranking --------------------------------------------------------------------------------------------
     def _rank(self, plan: QueryPlan, candidates: list[_Candidate], limit: int) -> list[Hit]:
-        facet_words: dict[str, set[str]] = {}
+        facet_terms: dict[str, list[frozenset[str]]] = {}
         for term in plan.terms:
-            facet_words.setdefault(term.facet, set()).update(term.tokens)
+            facet_terms.setdefault(term.facet, []).append(frozenset(term.tokens))
         topic_set = set(plan.concepts)
         for cand in candidates:
             words = cand.matched
-            if facet_words:
-                covered = sum(1 for ws in facet_words.values() if ws & words)
-                cand.score *= 0.4 + 0.6 * covered / len(facet_words)
+            if facet_terms:
+                covered = sum(1 for terms in facet_terms.values() if any(t <= words for t in terms))
+                cand.score *= 0.4 + 0.6 * covered / len(facet_terms)
             kind = cand.fields["kind"]
             prior = (WHO_PRIOR if plan.who else KIND_PRIOR).get(kind, 1.0)
             if plan.wants_task and kind == "task":
@@ -352,7 +410,7 @@ class SearchIndex:
         if plan.who:
             _tasks_over_articles(candidates)
         candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
-        words = {w for term in plan.terms for w in term.tokens}
+        words = {w for t in plan.terms if len(t.tokens) == 1 or t.source == "phrase" for w in t.tokens}
         return [self._hit(c, words) for c in candidates[:limit]]
 
     def _fold_obligations(self, candidates: list[_Candidate]) -> list[_Candidate]:
