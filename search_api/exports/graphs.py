@@ -100,7 +100,11 @@ def _describe(graph: nx.DiGraph, cut: Cut) -> None:
                 graph.nodes[node].update(text=task.text, deadline=task.deadline.text)
         for article, node in article_nodes(doc):
             if node in graph:
-                graph.nodes[node].update(text=article.text)
+                graph.nodes[node].update(label=f"{article.label}{article.title}", text=article.text)
+        for section in doc.sections:
+            node = str(iris.section_iri(doc.id, section.number))
+            if node in graph:
+                graph.nodes[node].update(label=f"{section.label}{section.title}")
     for unit in cut.full.units:
         node = str(iris.unit_iri(unit.id))
         if node in graph:
