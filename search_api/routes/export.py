@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from search_api.errors import NotFound
+from search_api.errors import NotFound, Unavailable
 from search_api.exporters import EXPORTERS, ExportRequest
+from search_api.routes.analysis import parse_date
 from search_api.routes.deps import SnapshotDep
 
 router = APIRouter(prefix="/api/export", tags=["export"])
@@ -32,13 +33,21 @@ def export(
     doc: Annotated[str | None, Query(max_length=500)] = None,
     unit: Annotated[str | None, Query(max_length=200)] = None,
     topic: Annotated[str | None, Query(max_length=200)] = None,
+    as_of: Annotated[
+        str | None, Query(max_length=20, description="report deadlines as of this date (YYYY-MM-DD)")
+    ] = None,
     download: Annotated[bool, Query(description="ask the browser to save the file")] = False,
 ) -> Response:
     """The bytes the exporter renders, with its media type."""
     exporter = EXPORTERS.get(format)
     if exporter is None:
         raise NotFound(f"no export format {format!r}", hint="known: " + ", ".join(sorted(EXPORTERS)))
-    payload = exporter.render(snapshot.build, ExportRequest(doc=doc, unit=unit, topic=topic))
+    day = parse_date("as_of", as_of, None)
+    request = ExportRequest(doc=doc, unit=unit, topic=topic, as_of=day.isoformat() if day else None)
+    try:
+        payload = exporter.render(snapshot.build, request)
+    except RuntimeError as error:  # a system tool the format needs (Graphviz for png/svg) is not installed
+        raise Unavailable(f"format {format!r} is not available here: {error}") from None
     headers = {}
     if download:
         headers["Content-Disposition"] = f'attachment; filename="policykg{exporter.suffix}"'

@@ -18,6 +18,8 @@ from fastapi.responses import Response
 from search_api.errors import ApiError, BadParameter
 from search_api.routes import backends
 from search_api.routes.deps import SettingsDep, SnapshotDep
+from search_api.settings import Settings
+from search_api.state import Snapshot
 
 router = APIRouter(prefix="/api", tags=["sparql"])
 
@@ -112,32 +114,52 @@ async def _query_from(request: Request, query: str | None) -> str:
     return text
 
 
-@router.api_route(
-    "/sparql",
-    methods=["GET", "POST"],
-    summary="SPARQL 1.1 query endpoint (read-only)",
-    response_class=Response,
-    responses={
-        200: {
-            "content": {
-                "application/sparql-results+json": {},
-                "text/csv": {},
-                "text/tab-separated-values": {},
-                "text/turtle": {},
-            }
+_RESPONSES = {
+    200: {
+        "content": {
+            "application/sparql-results+json": {},
+            "text/csv": {},
+            "text/tab-separated-values": {},
+            "application/n-triples": {},
         }
-    },
+    }
+}
+QueryParam = Annotated[str | None, Query(description="the SPARQL query (GET; or POST as a form field)")]
+FormatParam = Annotated[
+    str | None, Query(description="json | csv | tsv (SELECT/ASK); ntriples | turtle (CONSTRUCT/DESCRIBE)")
+]
+
+
+@router.get(
+    "/sparql", summary="SPARQL 1.1 query (GET, read-only)", response_class=Response, responses=_RESPONSES
 )
-async def sparql(
+async def sparql_get(
     request: Request,
     snapshot: SnapshotDep,
     settings: SettingsDep,
-    query: Annotated[
-        str | None, Query(description="the SPARQL query (GET, or POST with a form body)")
-    ] = None,
-    format: Annotated[
-        str | None, Query(description="json | csv | tsv (SELECT/ASK); turtle | ntriples (CONSTRUCT)")
-    ] = None,
+    query: QueryParam = None,
+    format: FormatParam = None,
+) -> Response:
+    """``?query=``; results as SPARQL JSON (default), CSV or TSV by ``Accept`` (or ``format=``)."""
+    return await sparql(request, snapshot, settings, query, format)
+
+
+@router.post(
+    "/sparql", summary="SPARQL 1.1 query (POST, read-only)", response_class=Response, responses=_RESPONSES
+)
+async def sparql_post(
+    request: Request,
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    query: QueryParam = None,
+    format: FormatParam = None,
+) -> Response:
+    """A form body with ``query=`` or an ``application/sparql-query`` body; updates are refused with 400."""
+    return await sparql(request, snapshot, settings, query, format)
+
+
+async def sparql(
+    request: Request, snapshot: Snapshot, settings: Settings, query: str | None, format: str | None
 ) -> Response:
     """SELECT/ASK results as SPARQL JSON (default), CSV or TSV; CONSTRUCT/DESCRIBE as Turtle or N-Triples."""
     text = await _query_from(request, query)
