@@ -189,8 +189,9 @@ def run_dot(source: str, output: str) -> bytes:
     return result.stdout
 
 
-def positions(pic: Picture) -> dict[str, tuple[float, float]]:
-    """Node centres (points, y growing downwards) from Graphviz's JSON output, for the standalone page."""
+def positions(pic: Picture) -> dict[str, tuple[float, float, float, float]]:
+    """Node centre and size ``(x, y, width, height)`` in points (y growing downwards) as Graphviz lays them
+    out, so the standalone page shows the same picture."""
     layout = json.loads(run_dot(dot_source(pic), "json"))
     top = float(layout["bb"].split(",")[3])
     ids = {f"n{index}": node for index, node in enumerate(sorted(pic.nodes))}
@@ -198,7 +199,8 @@ def positions(pic: Picture) -> dict[str, tuple[float, float]]:
     for item in layout.get("objects", []):
         if item.get("name") in ids and "pos" in item:
             x, y = (float(v) for v in item["pos"].split(","))
-            found[ids[item["name"]]] = (x, top - y)
+            size = float(item.get("width", 1)) * 72, float(item.get("height", 0.5)) * 72
+            found[ids[item["name"]]] = (x, top - y, *size)
     return found
 
 
