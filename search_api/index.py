@@ -41,7 +41,7 @@ class Record:
     label: str
     title: str
     text: str
-    start: int
+    start: int  # doc.text[start:end] == text (for units: offsets into text)
     end: int
     context: str = ""
     lead: tuple[str, ...] = ()
@@ -121,6 +121,14 @@ def schema(words: Iterable[str]) -> Any:
 # ── records ────────────────────────────────────────────────────────────────────────────────────────────────
 
 
+def _located(doc: Document, text: str, start: int) -> tuple[int, int]:
+    """Where ``text`` lies in the document, searching from ``start`` (a span may begin with a label or a
+    row number the text leaves out), so that ``doc.text[start:end] == text`` for highlighting."""
+    found = doc.text.find(text, start) if text else -1
+    begin = found if found >= 0 else start
+    return begin, begin + len(text)
+
+
 def _years(deadline: Deadline | None) -> tuple[str, ...]:
     """The years a deadline falls due in: 2018, 2018–2020 → all three, 长期 → ``ongoing``."""
     if deadline is None:
@@ -197,6 +205,7 @@ def document_records(doc: Document, *, names: _Names, thesaurus: Thesaurus) -> I
                     article=art.number,
                 )
     for task in doc.tasks:
+        start, end = _located(doc, task.text, task.span.start)
         yield Record(
             id=f"{doc.id}#task-{task.number}",
             kind="task",
@@ -205,8 +214,8 @@ def document_records(doc: Document, *, names: _Names, thesaurus: Thesaurus) -> I
             label=task.label or str(task.number),
             title=_first_clause(task.text),
             text=task.text,
-            start=task.span.start,
-            end=task.span.end,
+            start=start,
+            end=end,
             context=" ".join([task.group, *(_article_title(doc, link.number) for link in task.articles)]),
             lead=task.units,
             co=task.co_units,
@@ -237,6 +246,7 @@ def _article_record(
     task_co = tuple(u for t in tasks for u in t.co_units)
     lead = tuple(dict.fromkeys([*lead, *task_lead]))
     co = tuple(u for u in dict.fromkeys(task_co) if u not in lead)
+    start, end = _located(doc, art.text, art.span.start)
     return Record(
         id=f"{doc.id}#art-{art.number}",
         kind=kind,
@@ -245,8 +255,8 @@ def _article_record(
         label=art.label,
         title=art.title,
         text=art.text,
-        start=art.span.start,
-        end=art.span.end,
+        start=start,
+        end=end,
         context=section_title,
         lead=lead,
         co=co,

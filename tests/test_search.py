@@ -1,0 +1,234 @@
+"""Search over the seed: ranking cases from the issue, filters, highlighting offsets, odd input, the CLI.
+
+The seed is built once per session into a temporary data directory (the index is a build step).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from search_api.analysis import analyze, domain_analyzer
+from search_api.search import Hit, SearchIndex, open_index, snippet_html
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def seed_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from search_api.build import run_build
+
+    data_dir = tmp_path_factory.mktemp("search") / "data"
+    result = run_build([ROOT / "corpus"], data_dir=data_dir)
+    assert result.path is not None, result.failures
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def index(seed_data: Path) -> SearchIndex:
+    return open_index(seed_data)
+
+
+@pytest.fixture(scope="session")
+def doc_text(seed_data: Path) -> dict[str, str]:
+    model = json.loads((seed_data / "current" / "model.json").read_text(encoding="utf-8"))
+    return {d["id"]: d["text"] for d in model["documents"]}
+
+
+def keys(hits: tuple[Hit, ...] | list[Hit], n: int = 10) -> list[tuple[str, int | None]]:
+    return [(h.kind, h.number) for h in hits[:n]]
+
+
+# ── the ranking cases of the issue ─────────────────────────────────────────────────────────────────────────
+
+
+def test_elevator_safety_finds_task_37_first(index: SearchIndex) -> None:
+    assert keys(index.search("电梯安全").hits, 1) == [("task", 37)]
+
+
+def test_english_hazardous_chemicals(index: SearchIndex) -> None:
+    top3 = keys(index.search("hazardous chemicals").hits, 3)
+    assert ("task", 14) in top3 and ("article", 10) in top3
+
+
+def test_english_elevator_question(index: SearchIndex) -> None:
+    assert keys(index.search("who is responsible for elevator safety").hits, 1) == [("task", 37)]
+
+
+def test_special_equipment_finds_elevator_task_below_exact_matches(index: SearchIndex) -> None:
+    """电梯 ⊂ 特种设备: the narrower concept finds task 37, but a passage naming 特种设备 itself ranks higher."""
+    result = index.search("特种设备")
+    found = keys(result.hits)
+    assert ("task", 37) in found
+    assert "特种设备" in result.hits[0].text
+    assert found.index(("task", 37)) > 0
+    assert "电梯" in result.expanded
+
+
+def test_elevator_finds_special_equipment_passages(index: SearchIndex) -> None:
+    """And the reverse: the broader concept, ranked below the exact match."""
+    hits = index.search("电梯").hits
+    assert keys(hits, 1) == [("task", 37)]
+    assert any("特种设备" in h.text and "电梯" not in h.text for h in hits)
+
+
+def test_who_question_puts_the_task_above_its_article(index: SearchIndex) -> None:
+    hits = index.candidate_evidence("谁负责危险化学品安全监管", limit=5)
+    order = keys(hits)
+    assert order.index(("task", 14)) < order.index(("article", 10))
+    assert hits[0].lead_units and hits[0].kind == "task"
+
+
+def test_obligations_fold_into_their_article(index: SearchIndex) -> None:
+    default = index.search("矿山安全监管监察体制改革").hits
+    assert all(h.kind != "obligation" for h in default)
+    sentences = index.search("矿山安全监管监察体制改革", kind="obligation").hits
+    assert sentences and all(h.kind == "obligation" for h in sentences)
+    assert sentences[0].number == 10  # the obligation's article
+
+
+# ── filters ────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_unit_filter_by_any_alias(index: SearchIndex) -> None:
+    (finance,) = index.resolve_unit("区财政局")
+    hits = index.search("unit:区财政局", limit=50).hits
+    assert hits and all(finance in (*h.lead_units, *h.co_units) for h in hits)
+    assert ("task", 27) in keys(hits, 50)
+    assert all("区财政局" in h.units for h in hits if h.kind == "task")
+    with_words = index.search("执法经费 unit:区财政局").hits
+    assert keys(with_words, 1) == [("task", 27)]
+
+
+def test_unit_filter_without_level_prefix(index: SearchIndex) -> None:
+    assert index.resolve_unit("财政局") == index.resolve_unit("区财政局")
+
+
+def test_unknown_unit_says_so(index: SearchIndex) -> None:
+    result = index.search("电梯 unit:区不存在局")
+    assert not result.hits and any("区不存在局" in n for n in result.notes)
+
+
+def test_kind_and_due_filters(index: SearchIndex) -> None:
+    hits = index.search("应急救援 kind:task due:2019").hits
+    assert hits and all(h.kind == "task" for h in hits)
+    assert {19, 20} <= {h.number for h in hits}
+    assert all(h.number not in (18,) for h in hits)  # task 18 falls due in 2018
+
+
+def test_doc_filter(index: SearchIndex) -> None:
+    assert index.search("电梯 doc:王益区").hits
+    result = index.search("电梯 doc:没有这个文件")
+    assert not result.hits and result.notes
+
+
+def test_kind_argument_and_unit_hits(index: SearchIndex) -> None:
+    hits = index.search("财政局", kind="unit").hits
+    assert keys(hits, 1) == [("unit", None)] and hits[0].title == "区财政局"
+
+
+# ── analysis, phrases and highlighting ─────────────────────────────────────────────────────────────────────
+
+
+def test_positions_count_words_not_characters() -> None:
+    tokens = analyze(domain_analyzer(["机械化换人"]), "开展机械化换人，推动工作。")
+    assert [(w, pos) for w, pos, _, _ in tokens] == [("开展", 0), ("机械化换人", 1), ("推动", 2), ("工作", 3)]
+    assert [(s, e) for _, _, s, e in tokens] == [(0, 2), (2, 7), (8, 10), (10, 12)]
+
+
+def test_phrase_query_respects_word_order(index: SearchIndex) -> None:
+    forward = index.search('"电梯 游乐设施"').hits
+    assert keys(forward, 1) == [("task", 37)] or ("task", 37) in keys(forward)
+    assert not index.search('"游乐设施 电梯"').hits
+
+
+def test_highlight_offsets_point_at_matched_words(index: SearchIndex, doc_text: dict[str, str]) -> None:
+    result = index.search("电梯安全")
+    words = set(result.expanded)
+    for hit in result.hits:
+        assert hit.highlights, hit
+        for start, end in hit.highlights:
+            assert hit.start <= start < end <= hit.end
+            assert doc_text[hit.doc][start:end] in words
+        assert "<b>电梯</b>" in result.hits[0].snippet
+
+
+def test_snippet_is_html_safe() -> None:
+    snippet, _ = snippet_html("a<b>&电梯", [(5, 7)])
+    assert snippet == "a&lt;b&gt;&amp;<b>电梯</b>"
+
+
+# ── odd input never breaks ─────────────────────────────────────────────────────────────────────────────────
+
+ODD = [
+    "",
+    "   ",
+    "电梯" * 5000,
+    "x" * 10_000,
+    '"unbalanced 电梯',
+    "“电梯安全",
+    "AND OR NOT",
+    "电梯 AND NOT 安全 OR",
+    "😀🔥🚒",
+    "SELECT * FROM tasks WHERE 1=1; DROP TABLE tasks;--",
+    "SELECT ?s WHERE { ?s ?p ?o } LIMIT 10",
+    "kind: unit: due: doc:",
+    "kind:poem 电梯",
+    "due:abc 电梯",
+    "((( *? \\ ] [",
+    "\x00\x01\t\n",
+]
+
+
+@pytest.mark.parametrize("query", ODD, ids=range(len(ODD)))
+def test_odd_input_returns_results_or_a_message(index: SearchIndex, query: str) -> None:
+    result = index.search(query)
+    json.dumps(result.to_json(), ensure_ascii=False)
+    assert result.hits or result.notes
+
+
+def test_limit_is_honoured(index: SearchIndex) -> None:
+    assert len(index.search("安全生产", limit=3).hits) == 3
+
+
+# ── the command ────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_cli_json_contract(seed_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from search_api.cli import main
+
+    assert main(["search", "电梯安全", "--json", "--limit", "3", "--data", str(seed_data)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"query", "expanded", "hits"}
+    assert data["query"] == "电梯安全" and data["expanded"]
+    assert len(data["hits"]) <= 3
+    first = data["hits"][0]
+    assert set(first) == {"kind", "doc", "doc_title", "number", "title", "score", "snippet", "units"}
+    assert (first["kind"], first["number"]) == ("task", 37)
+    scores = [h["score"] for h in data["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_cli_text_and_messages(seed_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from search_api.cli import main
+
+    assert main(["search", "--kind", "task", "--data", str(seed_data), "hazardous", "chemicals"]) == 0
+    out = capsys.readouterr().out
+    assert "[task 14]" in out and "【危险化学品" in out
+    assert main(["search", "", "--data", str(seed_data)]) == 0
+    assert "nothing to search for" in capsys.readouterr().err
+
+
+def test_cli_without_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from search_api.cli import main
+
+    assert main(["search", "电梯", "--data", str(tmp_path)]) == 2
+    assert "policykg build" in capsys.readouterr().err
+
+
+def test_the_index_is_a_build_step(seed_data: Path) -> None:
+    manifest = json.loads((seed_data / "current" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["steps"]["index"]["documents"] > 0
+    assert (seed_data / "current" / "index" / "userdict.txt").is_file()
