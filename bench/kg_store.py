@@ -137,7 +137,7 @@ def cold_ask(data_dir: Path, *, repeat: int) -> dict[str, Any]:
     """Median wall time of a cold ``policykg ask`` vs the bare start (interpreter + CLI imports + segmenter)."""
     python = sys.executable
     env = {**os.environ, "POLICYKG_DATA": str(data_dir)}
-    baseline = [python, "-c", "import search_api.cli, ingest.segment as s; s.shared_segmenter()"]
+    baseline = [python, "-c", "import search_api.cli, ingest.segment as s; s.shared_segmenter().cut(\"电梯安全\")"]
     interpreter = [python, "-c", "pass"]
     ask = [python, "-m", "search_api.cli", "ask", QUESTION, "--json"]
 

@@ -122,7 +122,7 @@ def expand_topics(thesaurus: Thesaurus, concept_ids: Iterable[str]) -> dict[str,
     ):
         for concept_id in asked:
             for related in step(concept_id):
-                expanded.setdefault(str(iris.topic_iri(related)), (relation, concept_id))
+                expanded.setdefault(iris.TOPIC_BASE + related, (relation, concept_id))
     return expanded
 
 
@@ -251,7 +251,7 @@ def ask(
     """Answer a responsibility question: its topics, then the ranked responsible units with evidence."""
     concept_ids = topics_in(thesaurus, question)
     topics = tuple(
-        {"id": cid, "iri": str(iris.topic_iri(cid)), "label": thesaurus[cid].pref_zh, "label_en": thesaurus[cid].pref_en}
+        {"id": cid, "iri": iris.TOPIC_BASE + cid, "label": thesaurus[cid].pref_zh, "label_en": thesaurus[cid].pref_en}
         for cid in concept_ids
     )
     units = responsible_for_topics(
