@@ -508,6 +508,8 @@
         { selector: "edge[role = 'cooperating']", style: { "line-style": "dashed", "line-color": "#6f42c1", "target-arrow-color": "#6f42c1" } },
         { selector: "node:selected", style: { "border-width": 4, "border-color": "#f0a500" } },
       ],
+      maxZoom: 2.5,
+      minZoom: 0.1,
       layout: { name: data.nodes.length > 60 ? "concentric" : "cose", animate: false, padding: 24, nodeRepulsion: () => 9000,
         concentric: (n) => (n.data("center") ? 10 : n.degree()), levelWidth: () => 2 },
     });
@@ -546,6 +548,7 @@
       a.classList.toggle("active", target !== "/docs" ? decoded.startsWith(target.split("?")[0]) : decoded.startsWith("/doc"));
     });
     if (!route) { main.innerHTML = showError({ status: 404, message: hash }); return; }
+    if (route[1] !== searchView) input.value = "";
     main.setAttribute("aria-busy", "true");
     const slow = setTimeout(() => { if (mine === renderCount) main.innerHTML = `<p class="loading">${esc(t("loading"))}</p>`; }, 150);
     let html;
