@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ontology.thesaurus import Thesaurus, english_tokens
+from ontology.thesaurus import Thesaurus, TopicMatch, english_tokens
 
 FILTER_NAMES = ("kind", "unit", "doc", "due", "topic")
 FILTER_ALIASES = {"类型": "kind", "单位": "unit", "文件": "doc", "时限": "due", "主题": "topic"}
@@ -29,7 +29,8 @@ MAX_KEYWORDS = 40
 MAX_CONCEPTS = 12
 
 WEIGHT_EXACT = 1.0
-WEIGHT_ENGLISH = 0.9  # a Chinese label reached through an English one: the user did not type it
+WEIGHT_ENGLISH = 0.9  # the Chinese prefLabel reached through the English prefLabel (SKOS: translations)
+WEIGHT_ENGLISH_ALT = 0.8  # any Chinese label reached through an English altLabel (no pairing is known)
 WEIGHT_SYNONYM = 0.7
 WEIGHT_NARROWER = 0.5
 WEIGHT_BROADER = 0.3
@@ -203,15 +204,15 @@ def plan_query(
     unit_ids = tuple(dict.fromkeys(uid for uid, _, _ in units_found))
     masked = _mask(text, [(s, e) for _, s, e in units_found])
 
-    matches = [*thesaurus.find_in_text(masked), *thesaurus.find_english(masked)]
+    matches = [*thesaurus.find_in_text(masked), *_english_matches(thesaurus, masked)]
     concepts = tuple(dict.fromkeys(m.concept_id for m in matches))[:MAX_CONCEPTS]
     if len(dict.fromkeys(m.concept_id for m in matches)) > MAX_CONCEPTS:
         notes.append(f"only the first {MAX_CONCEPTS} topics of the query were expanded")
     english_spans = [(m.start, m.end) for m in matches if m.surface.isascii()]
 
     # What the user typed: Chinese keywords (and unit names, which score through the name fields).
-    for start, end, _ in english_tokens(masked):
-        if not any(s <= start and end <= e for s, e in english_spans):
+    for start, end, token in english_tokens(masked):
+        if not _YEAR.fullmatch(token) and not any(s <= start and end <= e for s, e in english_spans):
             masked = masked[:start] + " " * (end - start) + masked[end:]
     keywords = [w for w in dict.fromkeys(analyze(masked)) if _keeps(w)]
     surfaces = {m.surface for m in matches}
@@ -219,7 +220,7 @@ def plan_query(
         notes.append(f"only the first {MAX_KEYWORDS} words of the query were searched")
         keywords = keywords[:MAX_KEYWORDS]
     for word in keywords:
-        if word.isascii():
+        if word.isascii() and not _YEAR.fullmatch(word):
             continue  # English words reach the index only through the thesaurus
         facet = f"w:{word}"
         if known(word):
@@ -244,8 +245,14 @@ def plan_query(
         english = match.surface.isascii()
         facet = f"c:{cid}"
         _facet_words(terms, match.surface, facet, analyze)
+        concept = thesaurus[cid]
         for label in thesaurus.labels(cid, lang="zh"):
-            weight = WEIGHT_ENGLISH if english else (WEIGHT_EXACT if label == match.surface else WEIGHT_SYNONYM)
+            if not english:
+                weight = WEIGHT_EXACT if label == match.surface else WEIGHT_SYNONYM
+            elif match.label != concept.pref_en:
+                weight = WEIGHT_ENGLISH_ALT
+            else:
+                weight = WEIGHT_ENGLISH if label == concept.pref_zh else WEIGHT_SYNONYM
             terms.extend(_label_terms(label, weight, facet, "english" if english else "synonym", analyze, known))
         for narrower in thesaurus.descendants(cid):
             related.append(narrower)
@@ -289,9 +296,27 @@ _EN_STOP = frozenset(
 _STOP = frozenset((*QUESTION_WORDS_ZH, *WHO_WORDS_ZH, *TASK_WORDS))
 
 
+def _english_matches(thesaurus: Thesaurus, text: str) -> list[TopicMatch]:
+    """English labels, leftmost-longest, plus a label that starts *inside* a match and runs past its end:
+    in "work safety responsibility lists" both "work safety responsibility" and "responsibility lists"."""
+    matches = thesaurus.find_english(text)
+    extra: list[TopicMatch] = []
+    for match in matches:
+        for start, _, _ in english_tokens(text[match.start + 1 : match.end]):
+            offset = match.start + 1 + start
+            inner = thesaurus.find_english(text[offset:])
+            if inner and inner[0].start == 0 and offset + inner[0].end > match.end:
+                first = inner[0]
+                extra.append(
+                    TopicMatch(first.concept_id, offset, offset + first.end, first.surface, first.label)
+                )
+                break
+    return sorted([*matches, *extra], key=lambda m: (m.start, -m.end))
+
+
 def _keeps(word: str, *, question: bool = True) -> bool:
     """Whether a query word carries content (not a question or intent word, not a lone digit)."""
-    return bool(word.strip()) and not (question and word in _STOP) and not word.isdigit()
+    return bool(word.strip()) and not (question and word in _STOP) and (not word.isdigit() or bool(_YEAR.fullmatch(word)))
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
