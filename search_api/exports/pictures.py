@@ -70,7 +70,7 @@ def wrap(text: str, width: int = WRAP, lines: int = 3) -> tuple[str, ...]:
     A line never starts with closing punctuation (it stays on the line before, as in Chinese typesetting).
 
     >>> wrap("明确城市高层建筑大型综合体玻璃幕墙", 6, 2)
-    ('明确城市高层', '建筑大型综合…')
+    ('明确城市高层', '建筑大型综…')
     >>> wrap("高层建筑、大型综合体", 4)
     ('高层建筑、', '大型综合', '体')
     """
