@@ -18,7 +18,7 @@ from typing import Any
 
 CURRENT = "current"
 BUILDS = "builds"
-KEEP_BUILDS = 2  # the current build and the one before it (a server may still be reading it)
+KEEP_BUILDS = 3  # the current build and two before it (a server may still be finishing requests on them)
 
 
 class DataDirError(Exception):
@@ -80,11 +80,22 @@ def current_build_id(data_dir: Path) -> str | None:
         return None
 
 
-def open_build(data_dir: Path) -> BuildDir:
-    """The current build, or :class:`DataDirError` naming the folder."""
-    link = data_dir / CURRENT
-    manifest_path = link / "manifest.json"
+def open_build_id(data_dir: Path, build_id: str) -> BuildDir:
+    """The build folder ``build_id`` (as read from the ``current`` link), opened directly.
+
+    Reading the resolved folder rather than through the link keeps one reader on one build even when a
+    rebuild moves the link meanwhile.
+    """
+    path = (data_dir / build_id).resolve()
+    manifest_path = path / "manifest.json"
     if not manifest_path.is_file():
         raise DataDirError(f"no build in {data_dir}")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return BuildDir(path=link.resolve(), manifest=manifest)
+    return BuildDir(path=path, manifest=json.loads(manifest_path.read_text(encoding="utf-8")))
+
+
+def open_build(data_dir: Path) -> BuildDir:
+    """The current build, or :class:`DataDirError` naming the folder."""
+    build_id = current_build_id(data_dir)
+    if build_id is None:
+        raise DataDirError(f"no build in {data_dir}")
+    return open_build_id(data_dir, build_id)

@@ -22,8 +22,8 @@ from typing import Any
 
 from ingest.model import Corpus, Document, Task, Unit
 from ingest.serialize import corpus_from_data
-from search_api.build import MANIFEST_FILE, MODEL_FILE
-from search_api.datadir import CURRENT, BuildDir, DataDirError, current_build_id
+from search_api.build import MODEL_FILE
+from search_api.datadir import CURRENT, BuildDir, DataDirError, current_build_id, open_build_id
 
 log = logging.getLogger("policykg.state")
 
@@ -107,12 +107,8 @@ def open_snapshot(data_dir: Path, build_id: str, *, openers: Mapping[str, Opener
     Why not through the link: the link may move while we read; resolving once and reading the folder keeps one
     snapshot consistent (the previous build folder is kept by the publisher while servers may still read it).
     """
-    path = (data_dir / build_id).resolve()
-    manifest_path = path / MANIFEST_FILE
-    if not manifest_path.is_file():
-        raise DataDirError(f"no build in {data_dir}")
-    build = BuildDir(path=path, manifest=json.loads(manifest_path.read_text(encoding="utf-8")))
-    corpus = corpus_from_data(json.loads((path / MODEL_FILE).read_text(encoding="utf-8")))
+    build = open_build_id(data_dir, build_id)
+    corpus = corpus_from_data(json.loads(build.file(MODEL_FILE).read_text(encoding="utf-8")))
     resources: dict[str, Any] = {}
     for name, opener in (RESOURCE_OPENERS if openers is None else openers).items():
         try:
