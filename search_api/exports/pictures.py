@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from search_api.errors import Unavailable
 from search_api.exports.filters import Cut, cut_build
 from search_api.exports.graphs import network
 
@@ -45,8 +46,8 @@ LEGEND = "（橙色实线：牵头　蓝色虚线：配合　绿色点线：单�
 DPI = 96
 
 
-class GraphvizMissing(RuntimeError):
-    """The ``dot`` binary is not installed (Debian: ``apt-get install graphviz fonts-noto-cjk``)."""
+class GraphvizMissing(Unavailable):
+    """The ``dot`` binary is not installed (Debian: ``apt-get install graphviz fonts-noto-cjk``); 503 in the API."""
 
     code = "graphviz_missing"
 
@@ -182,7 +183,7 @@ def run_dot(source: str, output: str) -> bytes:
     """Lay out and draw with Graphviz ``dot -T<output>``; :class:`GraphvizMissing` when it is not installed."""
     binary = shutil.which("dot")
     if binary is None:
-        raise GraphvizMissing("Graphviz `dot` not found; install Debian's graphviz and fonts-noto-cjk")
+        raise GraphvizMissing("Graphviz `dot` not found", hint="apt-get install graphviz fonts-noto-cjk (make sysdeps)")
     result = subprocess.run(
         [binary, f"-T{output}", f"-Gdpi={DPI}"], input=source.encode("utf-8"), capture_output=True, check=True
     )
