@@ -12,6 +12,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+# Exceptions raised from these packages are the project's own errors (bad input, missing build, unknown
+# unit …): each carries a message naming the file or parameter, printed as one line with exit status 2.
+PROJECT_PACKAGES = frozenset({"ingest", "kg", "ontology", "search_api"})
 COMMAND_MODULES = ("build", "export", "ask", "search", "unit", "trace", "due", "sparql", "validate", "serve")
 
 
@@ -35,17 +38,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
-    from ingest.errors import IngestError
-    from search_api.datadir import DataDirError
-
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except (DataDirError, IngestError) as error:
-        print(f"policykg {args.command}: {error}", file=sys.stderr)
-        return 2
     except BrokenPipeError:
         return 0
+    except Exception as error:
+        if type(error).__module__.partition(".")[0] not in PROJECT_PACKAGES:
+            raise  # a bug, not something the user did: keep the traceback
+        message = getattr(error, "message", None) or str(error)
+        hint = getattr(error, "hint", None)
+        suffix = f" ({hint})" if hint and hint not in message else ""
+        print(f"policykg {args.command}: {message}{suffix}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

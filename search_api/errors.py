@@ -17,60 +17,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from search_api.datadir import DataDirError
+from search_api.problems import ApiError, BadParameter, NotFound, TooLarge, TooLong, Unavailable
 
 log = logging.getLogger("policykg.api")
+__all__ = ["ApiError", "BadParameter", "NotFound", "TooLarge", "TooLong", "Unavailable"]
 
 MAX_QUERY_CHARS = 2_000  # a question or keyword query longer than this is refused (422), never searched
 MAX_BODY_BYTES = 256 * 1024  # POST bodies (SPARQL queries) larger than this are refused (413)
-
-
-class ApiError(Exception):
-    """An error a client caused or should know about, with a stable ``code`` and an HTTP ``status``."""
-
-    status = 400
-    code = "bad_request"
-
-    def __init__(self, message: str, *, code: str | None = None, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        if code is not None:
-            self.code = code
-
-
-class BadParameter(ApiError):
-    """A query parameter or body that cannot be used (400)."""
-
-    status = 400
-    code = "bad_parameter"
-
-
-class NotFound(ApiError):
-    """An id (document, article, task, unit, format) that the current build does not hold (404)."""
-
-    status = 404
-    code = "not_found"
-
-
-class TooLarge(ApiError):
-    """A request body over :data:`MAX_BODY_BYTES` (413)."""
-
-    status = 413
-    code = "too_large"
-
-
-class TooLong(ApiError):
-    """A parameter longer than the service accepts (422)."""
-
-    status = 422
-    code = "too_long"
-
-
-class Unavailable(ApiError):
-    """The service has nothing to serve yet (no build), or a feature's backend is missing (503)."""
-
-    status = 503
-    code = "unavailable"
 
 
 def error_body(*, status: int, code: str, message: str, hint: str | None = None) -> dict[str, Any]:

@@ -18,6 +18,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--doc", help="only this document (id or title)")
     parser.add_argument("--unit", help="only what this unit (any alias) is responsible for")
     parser.add_argument("--topic", help="only what concerns this topic")
+    parser.add_argument(
+        "--as-of", dest="as_of", help="date (YYYY-MM-DD) that overdue is counted from (default: today)"
+    )
+
+
+def _iso_date(text: str | None) -> str | None:
+    """Check ``--as-of``: a clear error naming the option instead of a traceback."""
+    import datetime
+
+    from search_api.problems import BadParameter
+
+    if text is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError as error:
+        raise BadParameter(f"--as-of: {text!r} is not a date", hint="use YYYY-MM-DD") from error
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
 
     build = open_build(data_dir_from(args.data))
     exporter = EXPORTERS[args.format]
-    payload = exporter.render(build, ExportRequest(doc=args.doc, unit=args.unit, topic=args.topic))
+    payload = exporter.render(
+        build, ExportRequest(doc=args.doc, unit=args.unit, topic=args.topic, as_of=_iso_date(args.as_of))
+    )
     if args.out:
         with open(args.out, "wb") as handle:
             handle.write(payload)

@@ -1,0 +1,57 @@
+"""Errors a user can cause, with a stable ``code``, an HTTP ``status`` and a hint; free of any web framework.
+
+Why a module of its own: exporters, routes and the CLI raise the same errors; the CLI prints them as one line
+and the API (``search_api.errors``) turns them into the one JSON error shape, and the CLI must not pay for
+importing FastAPI to catch them.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """An error a client caused or should know about, with a stable ``code`` and an HTTP ``status``."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if code is not None:
+            self.code = code
+
+
+class BadParameter(ApiError):
+    """A query parameter or body that cannot be used (400)."""
+
+    status = 400
+    code = "bad_parameter"
+
+
+class NotFound(ApiError):
+    """An id (document, article, task, unit, format) that the current build does not hold (404)."""
+
+    status = 404
+    code = "not_found"
+
+
+class TooLarge(ApiError):
+    """A request body over :data:`MAX_BODY_BYTES` (413)."""
+
+    status = 413
+    code = "too_large"
+
+
+class TooLong(ApiError):
+    """A parameter longer than the service accepts (422)."""
+
+    status = 422
+    code = "too_long"
+
+
+class Unavailable(ApiError):
+    """The service has nothing to serve yet (no build), or a feature's backend is missing (503)."""
+
+    status = 503
+    code = "unavailable"
