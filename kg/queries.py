@@ -195,13 +195,12 @@ SELECT ?article ?number ?label ?title WHERE {{
 
 
 def doc_tasks_sparql(doc_id: str) -> str:
-    """Tasks of one document with lead-unit counts and article links."""
+    """Tasks of one document, whether they have a lead unit (``units``), and their article links."""
     return f"""{PREFIXES}
 SELECT ?task ?number ?text ?units ?article ?anumber ?score WHERE {{
   ?d dcterms:identifier {literal(doc_id)} .
   ?task a pkg:Task ; pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text .
-  {{ SELECT ?task (COUNT(?u) AS ?units) WHERE {{ ?task a pkg:Task . OPTIONAL {{ ?task pkg:leadUnit ?u }} }}
-     GROUP BY ?task }}
+  BIND(EXISTS {{ ?task pkg:leadUnit ?u }} AS ?units)
   OPTIONAL {{ ?task pkg:articleLink ?link . ?link pkg:article ?article ; pkg:score ?score .
              ?article pkg:number ?anumber }}
 }} ORDER BY ?number ?anumber"""

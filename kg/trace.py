@@ -68,7 +68,7 @@ def trace_document(store: GraphStore, doc: str, title: str = "") -> Trace:
     links = []
     for _task, rows in rows_by(task_rows, "task").items():
         first = rows[0]
-        tasks.append({"number": first["number"], "text": first["text"], "units": first["units"]})
+        tasks.append({"number": first["number"], "text": first["text"], "has_units": bool(first["units"])})
         links.extend(
             {"article": r["anumber"], "task": first["number"], "score": r["score"]} for r in rows if r["article"]
         )
@@ -84,7 +84,7 @@ def trace_document(store: GraphStore, doc: str, title: str = "") -> Trace:
         links=tuple(links),
         articles_without_tasks=tuple(int(a["number"]) for a in articles if a["number"] not in linked_articles),
         tasks_without_articles=tuple(int(t["number"]) for t in tasks if t["number"] not in linked_tasks),
-        tasks_without_units=tuple(int(t["number"]) for t in tasks if not t["units"]),
+        tasks_without_units=tuple(int(t["number"]) for t in tasks if not t["has_units"]),
     )
 
 
