@@ -184,26 +184,31 @@ SELECT ?doc ?title ?law WHERE {{
 }} ORDER BY ?doc"""
 
 
-def doc_articles_sparql(doc_id: str) -> str:
-    """Articles of one document, in order."""
+def doc_articles_sparql(doc_id: str | None = None) -> str:
+    """Articles of one document (every document when None), in order."""
+    where = f"?d dcterms:identifier {literal(doc_id)} ." if doc_id else ""
     return f"""{PREFIXES}
-SELECT ?article ?number ?label ?title WHERE {{
-  ?d dcterms:identifier {literal(doc_id)} .
+SELECT ?doc ?article ?number ?label ?title WHERE {{
+  {where}
   ?article a pkg:Article ; pkg:inDocument ?d ; pkg:number ?number ; pkg:label ?label .
+  ?d dcterms:identifier ?doc .
   OPTIONAL {{ ?article dcterms:title ?title }}
-}} ORDER BY ?number ?article"""
+}} ORDER BY ?doc ?number ?article"""
 
 
-def doc_tasks_sparql(doc_id: str) -> str:
-    """Tasks of one document, whether they have a lead unit (``units``), and their article links."""
+def doc_tasks_sparql(doc_id: str | None = None) -> str:
+    """Tasks of one document (every document when None), whether they have a lead unit (``units``), and their
+    article links."""
+    where = f"?d dcterms:identifier {literal(doc_id)} ." if doc_id else ""
     return f"""{PREFIXES}
-SELECT ?task ?number ?text ?units ?article ?anumber ?score WHERE {{
-  ?d dcterms:identifier {literal(doc_id)} .
+SELECT ?doc ?task ?number ?text ?units ?article ?anumber ?score WHERE {{
+  {where}
   ?task a pkg:Task ; pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text .
+  ?d dcterms:identifier ?doc .
   BIND(EXISTS {{ ?task pkg:leadUnit ?u }} AS ?units)
   OPTIONAL {{ ?task pkg:articleLink ?link . ?link pkg:article ?article ; pkg:score ?score .
              ?article pkg:number ?anumber }}
-}} ORDER BY ?number ?anumber"""
+}} ORDER BY ?doc ?number ?anumber"""
 
 
 def due_tasks_sparql() -> str:

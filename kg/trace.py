@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg import queries
-from kg.store import GraphStore, rows_by
+from kg.store import GraphStore, Row, rows_by
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,13 +57,22 @@ def documents_with_tasks(store: GraphStore) -> list[tuple[str, str]]:
     return [(doc, title) for doc, title in docs if doc in with_tasks]
 
 
-def trace_document(store: GraphStore, doc: str, title: str = "") -> Trace:
-    """The matrix of one document."""
+def trace_document(
+    store: GraphStore,
+    doc: str,
+    title: str = "",
+    *,
+    article_rows: list[Row] | None = None,
+    task_rows: list[Row] | None = None,
+) -> Trace:
+    """The matrix of one document (pass pre-fetched rows to avoid one query per document)."""
+    if article_rows is None:
+        article_rows = store.select(queries.doc_articles_sparql(doc))
+    if task_rows is None:
+        task_rows = store.select(queries.doc_tasks_sparql(doc))
     articles = tuple(
-        {"number": r["number"], "label": r["label"], "title": r["title"] or ""}
-        for r in store.select(queries.doc_articles_sparql(doc))
+        {"number": r["number"], "label": r["label"], "title": r["title"] or ""} for r in article_rows
     )
-    task_rows = store.select(queries.doc_tasks_sparql(doc))
     tasks = []
     links = []
     for _task, rows in rows_by(task_rows, "task").items():
@@ -95,4 +104,10 @@ def trace(store: GraphStore, *, doc: str | None = None) -> tuple[Trace, ...]:
         documents = [(d, t) for d, t in documents if doc in (d, t)] or [
             (d, t) for d, t in documents if doc in t
         ]
-    return tuple(trace_document(store, d, t) for d, t in documents)
+        return tuple(trace_document(store, d, t) for d, t in documents)
+    articles = rows_by(store.select(queries.doc_articles_sparql()), "doc")
+    tasks = rows_by(store.select(queries.doc_tasks_sparql()), "doc")
+    return tuple(
+        trace_document(store, d, t, article_rows=articles.get(d, []), task_rows=tasks.get(d, []))
+        for d, t in documents
+    )
