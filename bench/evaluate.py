@@ -12,7 +12,7 @@ The questions live in ``bench/questions/*.jsonl``, one JSON object a line::
 An expected hit is matched by kind and number (documents are not named: the dev set is about the seed).
 MRR@10 is the mean of 1/rank of the first expected hit in the top 10 (0 when none); Recall@5 the mean share
 of expected hits found in the top 5.  For ``ask`` questions the expected units are printed names, resolved
-to unit ids through the index; F1 compares them with the unit ids ``kg.responsibility.ask`` returns.
+to unit ids through the index; F1 compares them with the unit ids ``search_api.answer.answer`` (``policykg ask``) returns.
 """
 
 from __future__ import annotations
@@ -81,29 +81,32 @@ def f1(expected: set[str], returned: set[str]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def _ask_function(build_path: Path) -> Callable[[str], list[str]] | None:
-    """``question → unit ids`` from the graph helper's ``ask``, or None when it is not available."""
-    try:
-        from kg.responsibility import ask
-        from kg.store import load_build_thesaurus, open_store
-    except ImportError:
-        return None
+def _ask_function(data_dir: Path) -> Callable[[str], list[str]]:
+    """``question → unit ids`` as ``policykg ask`` answers them."""
+    from kg.store import load_build_thesaurus, open_store
+    from search_api.answer import answer
+    from search_api.datadir import open_build
+    from search_api.search import open_index
+
+    build_path = open_build(data_dir).path
     store = open_store(build_path)
     thesaurus = load_build_thesaurus(build_path)
+    index = open_index(data_dir)
 
     def run(question: str) -> list[str]:
-        return [unit.id for unit in ask(store, thesaurus, question).units]
+        return [
+            unit["id"] for unit in answer(question, store=store, thesaurus=thesaurus, index=index)["units"]
+        ]
 
     return run
 
 
 def evaluate(data_dir: Path) -> tuple[dict[str, Any], list[Scored]]:
     """All figures for the build in ``data_dir``."""
-    from search_api.datadir import open_build
     from search_api.search import open_index
 
     index = open_index(data_dir)
-    ask = _ask_function(open_build(data_dir).path)
+    ask = _ask_function(data_dir)
     scored: list[Scored] = []
     evidence_f1: list[float] = []
     for q in load_questions():
@@ -116,9 +119,8 @@ def evaluate(data_dir: Path) -> tuple[dict[str, Any], list[Scored]]:
             evidence = index.candidate_evidence(q["query"], limit=5)
             first_task = next((h for h in evidence if h.kind == "task"), None)
             evidence_f1.append(f1(expected, set(first_task.lead_units) if first_task else set()))
-            if ask is not None:
-                returned = tuple(ask(q["query"]))
-                f1_value = f1(expected, set(returned))
+            returned = tuple(ask(q["query"]))
+            f1_value = f1(expected, set(returned))
         scored.append(Scored(q["id"], q["lang"], rank, recall, top, f1_value, returned))
     figures: dict[str, Any] = {"questions": len(scored)}
     for lang in ("zh", "en"):
@@ -133,7 +135,6 @@ def evaluate(data_dir: Path) -> tuple[dict[str, Any], list[Scored]]:
         "questions": sum(1 for q in load_questions() if q["type"] == "ask"),
         "unit_f1": round(sum(asked) / len(asked), 3) if asked else None,
         "unit_f1_top_task_evidence": round(sum(evidence_f1) / len(evidence_f1), 3) if evidence_f1 else None,
-        "available": ask is not None,
     }
     return figures, scored
 
@@ -151,7 +152,9 @@ def _build_seed(folder: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: print the figures (and, with --verbose, every question)."""
     parser = argparse.ArgumentParser(prog="python -m bench.evaluate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, help="an existing data directory (default: build corpus/ afresh)")
+    parser.add_argument(
+        "--data", type=Path, help="an existing data directory (default: build corpus/ afresh)"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
@@ -169,14 +172,15 @@ def main(argv: list[str] | None = None) -> int:
             out.write(f"{s.id:6} {mark:8} R@5 {s.recall5:.2f}{extra}  top: {' '.join(s.top)}\n")
     for lang, name in (("zh", "Chinese"), ("en", "English")):
         f = figures[lang]
-        out.write(f"search {name:8} n={f['questions']:2}  MRR@10 {f['mrr@10']:.3f}  Recall@5 {f['recall@5']:.3f}\n")
+        out.write(
+            f"search {name:8} n={f['questions']:2}  MRR@10 {f['mrr@10']:.3f}  Recall@5 {f['recall@5']:.3f}\n"
+        )
     ask = figures["ask"]
-    if ask["available"]:
-        out.write(f"ask unit-F1 (kg.responsibility.ask)  n={ask['questions']}  {ask['unit_f1']:.3f}\n")
-    else:
-        out.write("ask: kg.responsibility.ask is not available; search figures only\n")
+    out.write(f"ask unit-F1 (policykg ask)  n={ask['questions']}  {ask['unit_f1']:.3f}\n")
     if ask["unit_f1_top_task_evidence"] is not None:
-        out.write(f"ask unit-F1 (lead units of the top task in candidate_evidence)  {ask['unit_f1_top_task_evidence']:.3f}\n")
+        out.write(
+            f"ask unit-F1 (lead units of the top task in candidate_evidence)  {ask['unit_f1_top_task_evidence']:.3f}\n"
+        )
     return 0
 
 

@@ -31,13 +31,62 @@ Resolver = Callable[[str], "str | None"]
 QUALIFIERS = ("各级", "各", "本级", "本", "其他", "其它", "所有", "全体", "有关", "相关")
 # Words that start with a one-character preposition but are not one (以上 in 县级以上, 自然 in 自然资源).
 NOT_MARKERS = (
-    "以上", "以下", "以内", "以及", "以外", "以前", "以后", "自然", "自治", "对外", "对口", "在建", "在岗", "在职",
-    "为主", "由于", "于是", "同级", "向上", "将来", "从业", "从事", "按期", "并购", "均衡", "还原", "都市",
+    "以上",
+    "以下",
+    "以内",
+    "以及",
+    "以外",
+    "以前",
+    "以后",
+    "自然",
+    "自治",
+    "对外",
+    "对口",
+    "在建",
+    "在岗",
+    "在职",
+    "为主",
+    "由于",
+    "于是",
+    "同级",
+    "向上",
+    "将来",
+    "从业",
+    "从事",
+    "按期",
+    "并购",
+    "均衡",
+    "还原",
+    "都市",
 )
 # Verbs of policy prose that are not directives but cannot open a noun phrase either (实现企业对标排查).
 VERB_STARTS = (
-    "实现", "充实", "增加", "发展", "促进", "动员", "提供", "形成", "解决", "参加", "参与", "确定", "进行",
-    "做到", "吸引", "扩大", "减少", "增强", "优化", "简化", "回应", "营造", "围绕", "用好", "发生", "使用",
+    "实现",
+    "充实",
+    "增加",
+    "发展",
+    "促进",
+    "动员",
+    "提供",
+    "形成",
+    "解决",
+    "参加",
+    "参与",
+    "确定",
+    "进行",
+    "做到",
+    "吸引",
+    "扩大",
+    "减少",
+    "增强",
+    "优化",
+    "简化",
+    "回应",
+    "营造",
+    "围绕",
+    "用好",
+    "发生",
+    "使用",
 )
 _SINGLE_START = ("对", "在", "把", "将", "向", "为", "按", "从", "由", "于")
 _MAX_BEARER = 40
@@ -66,7 +115,9 @@ def role_table() -> tuple[Role, ...]:
         cells = [cell.strip() for cell in [*row, "", "", ""][:3]]
         if cells[2] not in ("exact", "suffix", "head") or not cells[0]:
             raise IngestError(
-                f"row {number}: bad match {cells[2]!r}", path="ingest/data/roles.tsv", hint="exact, suffix or head"
+                f"row {number}: bad match {cells[2]!r}",
+                path="ingest/data/roles.tsv",
+                hint="exact, suffix or head",
             )
         roles.append(Role(cells[0], cells[1], cells[2]))  # type: ignore[arg-type]
     return tuple(sorted(roles, key=lambda r: (-len(r.text), r.text)))
@@ -144,9 +195,18 @@ def _opens_predicate(text: str) -> bool:
     )
 
 
+# A bare head noun names nobody in particular (…的单位 split off its clause); a phrase opening with a
+# negation is a clause (未及时告知…并向…部门), not a subject.
+_GENERIC_HEADS = frozenset({"单位", "人员", "部门", "机构", "个人", "组织"})
+_NEGATION_OPENERS = ("未", "不", "没有", "拒不", "拒绝", "擅自")
+
+
 def _plausible(text: str) -> bool:
-    """A bearer phrase has no clause punctuation, does not open with a verb and has no verb after its last 的."""
+    """A bearer phrase has no clause punctuation, does not open with a verb or a negation, is more than a bare
+    head noun, and has no verb after its last 的."""
     if not text or len(text) > _MAX_BEARER or _BAD_CHARS.search(text) or _opens_predicate(text):
+        return False
+    if text in _GENERIC_HEADS or text.startswith(_NEGATION_OPENERS):
         return False
     last_de = text.rfind("的")
     return not any(starts_with_marker(text, j) for j in range(max(1, last_de + 1), len(text)))
@@ -175,7 +235,9 @@ def _pieces(text: str, start: int, pattern: re.Pattern[str]) -> list[tuple[str, 
     return out
 
 
-def parse_bearers(text: str, *, offset: int = 0, resolve_unit: Resolver = lambda _: None) -> tuple[Bearer, ...]:
+def parse_bearers(
+    text: str, *, offset: int = 0, resolve_unit: Resolver = lambda _: None
+) -> tuple[Bearer, ...]:
     """Read a subject phrase as bearers, splitting lists on 、 (and on 和/及 when every part is a bearer).
 
     Returns ``()`` when the phrase is not a bearer.  Spans are shifted by ``offset``.
@@ -188,6 +250,8 @@ def parse_bearers(text: str, *, offset: int = 0, resolve_unit: Resolver = lambda
     [Span(start=5, end=7), Span(start=8, end=11)]
     >>> parse_bearers("各项工作")
     ()
+    >>> [b.text for b in parse_bearers("特种设备生产、经营、使用单位")]
+    ['特种设备生产、经营、使用单位']
     """
     text = text.rstrip()
     if text.endswith("等"):
@@ -212,6 +276,8 @@ def parse_bearers(text: str, *, offset: int = 0, resolve_unit: Resolver = lambda
             bearers.append(bearer)
         elif index == len(pieces) - 1:
             return ()
+        elif whole is not None:
+            return (whole,)  # 生产、经营、使用单位: modifiers sharing one head noun name one bearer
         elif _strip_qualifiers(piece) not in QUALIFIERS and piece not in QUALIFIERS:
             bearers.append(Bearer(text=piece, span=Span(start=start, end=start + len(piece))))
     return tuple(bearers)
@@ -246,7 +312,9 @@ def find_subject(
     return (), 0
 
 
-def find_object(text: str, *, offset: int = 0, resolve_unit: Resolver = lambda _: None) -> tuple[tuple[Bearer, ...], int]:
+def find_object(
+    text: str, *, offset: int = 0, resolve_unit: Resolver = lambda _: None
+) -> tuple[tuple[Bearer, ...], int]:
     """The bearer right after 鼓励/支持 (鼓励中小微企业购买… → 中小微企业) and where it ends.
 
     The shortest bearer phrase wins, stretched by up to four characters when that still reads as a bearer
@@ -258,6 +326,7 @@ def find_object(text: str, *, offset: int = 0, resolve_unit: Resolver = lambda _
     >>> [x.text for x in find_object("企业用好安全生产专用设备企业所得税优惠政策")[0]]
     ['企业']
     """
+
     def at(i: int) -> tuple[Bearer, ...]:
         if i < len(text) and text[i] in "、和及与或等的":
             return ()

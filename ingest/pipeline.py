@@ -60,7 +60,7 @@ def document_id(title: str) -> str:
     """A short, deterministic ASCII id from a title: pinyin initials plus a hash for uniqueness.
 
     >>> document_id("中华人民共和国安全生产法")
-    'zhrmghgaqscf-3d0b4c'
+    'zhrmghgaqscf-c456ec'
     """
     from pypinyin import Style, lazy_pinyin
 

@@ -34,3 +34,27 @@ def laws_dir() -> Path:
             f"laws not found at {LAWS}: the project expects ../shared/corpus/laws beside the checkout"
         )
     return LAWS
+
+
+@pytest.fixture(scope="session")
+def seed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with a full build (model, graph, index) of corpus/, made once per test session."""
+    from search_api.build import run_build
+
+    data_dir = tmp_path_factory.mktemp("seed") / "data"
+    result = run_build([CORPUS], data_dir=data_dir)
+    if result.path is None:
+        pytest.fail(f"the seed did not build: {result.failures}")
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def seed_laws_data_dir(tmp_path_factory: pytest.TempPathFactory, laws_dir: Path) -> Path:
+    """A full build of corpus/ plus the laws in ../shared, made once per test session."""
+    from search_api.build import run_build
+
+    data_dir = tmp_path_factory.mktemp("seed-laws") / "data"
+    result = run_build([CORPUS, laws_dir], data_dir=data_dir)
+    if result.path is None or result.failures:
+        pytest.fail(f"the seed and laws did not build: {result.failures}")
+    return data_dir

@@ -18,32 +18,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the ranked units; exit 1 when the question names no known topic."""
+    """Print the ranked units; exit 1 when nothing in the build answers the question."""
     import json
 
-    from kg.responsibility import ask
     from kg.store import GraphStoreError, load_build_thesaurus, open_store
+    from search_api.answer import answer
     from search_api.datadir import open_build
+    from search_api.search import SearchError, open_index
     from search_api.settings import data_dir_from
 
-    build = open_build(data_dir_from(args.data))
+    data_dir = data_dir_from(args.data)
+    build = open_build(data_dir)
     try:
         store = open_store(build.path)
     except GraphStoreError as error:
         print(f"policykg ask: {error}", file=sys.stderr)
         return 2
-    answer = ask(store, load_build_thesaurus(build.path), args.question, limit=args.limit,
-                 evidence_limit=args.evidence)
+    try:
+        index = open_index(data_dir)
+    except SearchError as error:
+        print(f"policykg ask: {error}; answering from the graph alone", file=sys.stderr)
+        index = None
+    data = answer(
+        args.question,
+        store=store,
+        thesaurus=load_build_thesaurus(build.path),
+        index=index,
+        limit=args.limit,
+        evidence_limit=args.evidence,
+    )
     if args.json:
-        print(json.dumps(answer.to_data(), ensure_ascii=False, indent=2))
-        return 0 if answer.topics else 1
-    if not answer.topics:
-        print("no known topic in the question (try a term such as 电梯, 危险化学品, fire safety)")
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0 if data["units"] else 1
+    if not data["units"]:
+        print("nothing in this build answers that (try a term such as 电梯, 危险化学品, fire safety)")
         return 1
-    print("topics: " + ", ".join(f"{t['label']} ({t['label_en']})" for t in answer.topics))
-    for rank, unit in enumerate(answer.units, start=1):
-        successor = f" → now {unit.successor}" if unit.successor else ""
-        print(f"{rank:>2}. {unit.name}{successor}  [{unit.role}, score {unit.score:.3f}]")
-        for item in unit.evidence[:3]:
-            print(f"      {item.kind} {item.number} ({item.doc}): {item.text[:70]}")
+    if data["topics"]:
+        print("topics: " + ", ".join(f"{t['label']} ({t['label_en']})" for t in data["topics"]))
+    for rank, unit in enumerate(data["units"], start=1):
+        successor = f" → now {unit['successor']}" if unit["successor"] else ""
+        print(f"{rank:>2}. {unit['name']}{successor}  [{unit['role']}, score {unit['score']:.3f}]")
+        for item in unit["evidence"][:3]:
+            print(f"      {item['kind']} {item['number']} ({item['doc']}): {item['text'][:70]}")
+    if data["statutory"]:
+        print("named in laws:")
+        for unit in data["statutory"][:5]:
+            cited = ", ".join(f"{e['doc']} 第{e['number']}条" for e in unit["evidence"][:3])
+            print(f"    {unit['name']}  [{unit['role']}]  {cited}")
     return 0

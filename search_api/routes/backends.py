@@ -48,11 +48,14 @@ def search(snapshot: Snapshot, *, q: str, kind: str | None, limit: int, offset: 
 
 def ask(snapshot: Snapshot, *, q: str) -> dict[str, Any]:
     """The JSON of ``policykg ask --json``."""
-    from kg.responsibility import ask as kg_ask
+    from search_api.answer import answer
 
     store = _resource(snapshot, "graph", "graph store")
     thesaurus = _resource(snapshot, "thesaurus", "thesaurus")
-    return kg_ask(store, thesaurus, q, limit=ASK_LIMIT, evidence_limit=ASK_EVIDENCE).to_data()
+    index = snapshot.resource("index")
+    return answer(
+        q, store=store, thesaurus=thesaurus, index=index, limit=ASK_LIMIT, evidence_limit=ASK_EVIDENCE
+    )
 
 
 def unit_profile(snapshot: Snapshot, name: str) -> dict[str, Any]:

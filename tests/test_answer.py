@@ -1,0 +1,81 @@
+"""`policykg ask`: the index finds the passage, the graph names the units — on the seed plus the laws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.store import load_build_thesaurus, open_store
+from search_api.answer import answer
+from search_api.datadir import open_build
+from search_api.search import open_index
+
+TASK_37_UNITS = {
+    "区编办",
+    "区发展改革局",
+    "区住建局",
+    "市城市管理局王益分局",
+    "区安监局",
+    "区市场监管局",
+    "黄堡镇",
+    "各街道办事处",
+}
+
+
+@pytest.fixture(scope="module")
+def ask(seed_laws_data_dir: Path):
+    build = open_build(seed_laws_data_dir)
+    store, thesaurus, index = (
+        open_store(build.path),
+        load_build_thesaurus(build.path),
+        open_index(seed_laws_data_dir),
+    )
+    return lambda question: answer(question, store=store, thesaurus=thesaurus, index=index)
+
+
+@pytest.mark.parametrize(
+    "question", ["谁负责电梯安全", "电梯安全由哪些单位负责", "who is responsible for elevator safety"]
+)
+def test_elevator_safety_is_answered_by_the_units_of_task_37(ask, question: str) -> None:
+    data = ask(question)
+    assert [t["id"] for t in data["topics"]] == ["elevator"]
+    names = [u["name"] for u in data["units"]]
+    assert set(names) == TASK_37_UNITS
+    for unit in data["units"]:
+        cited = {(e["kind"], e["number"]) for e in unit["evidence"]}
+        assert ("task", 37) in cited and ("article", 22) in cited
+        assert unit["role"] == "lead unit"
+        for item in unit["evidence"]:
+            assert item["path"][-1].endswith("/unit/" + unit["id"])
+    renamed = next(u for u in data["units"] if u["name"] == "区安监局")
+    assert renamed["successor"] == "区应急管理局"
+
+
+def test_laws_name_the_statutory_regulator(ask) -> None:
+    data = ask("谁负责电梯安全")
+    regulators = {u["name"]: u for u in data["statutory"]}
+    assert (
+        "负责特种设备安全监督管理的部门" in regulators or "国务院负责特种设备安全监督管理的部门" in regulators
+    )
+    cited = {(e["kind"], e["number"]) for u in data["statutory"] for e in u["evidence"]}
+    assert ("law_article", 5) in cited  # 特种设备安全法 第五条
+    names = [u["name"] for u in data["statutory"]]
+    assert not {"单位", "人员", "部门", "机构", "经营"} & set(names)  # no bare heads or split-off modifiers
+    assert not [name for name in names if name.startswith(("未", "不"))]  # no clauses read as subjects
+
+
+def test_hazardous_chemicals_lead(ask) -> None:
+    data = ask("which unit leads hazardous chemicals governance")
+    assert data["units"][0]["name"] == "区安监局"
+    assert ("task", 14) in {(e["kind"], e["number"]) for e in data["units"][0]["evidence"]}
+
+
+def test_question_without_a_known_topic_still_searches(ask) -> None:
+    data = ask("谁负责取消安全生产风险抵押金制度")
+    assert {u["name"] for u in data["units"]} == {"区财政局", "区安监局"}
+
+
+def test_nonsense_question_answers_nothing(ask) -> None:
+    data = ask("🙂🙂🙂")
+    assert data["units"] == [] and data["topics"] == []
