@@ -1,0 +1,31 @@
+"""Run every benchmark once, in order: ``python -m bench`` (``make bench``).
+
+Each bench prints its own figures as ratios against a baseline measured in the same run; see the module
+docstrings. The synthetic-corpus store comparison defaults to 100 documents here (``python -m bench.kg_store
+--docs 1000`` for the full run, which takes several minutes).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bench import evaluate, http_load, kg_store, search_speed
+
+
+def main() -> int:
+    """Evaluation, search latency, graph store comparison, HTTP load."""
+    steps = (
+        ("evaluate", lambda: evaluate.main([])),
+        ("search_speed", lambda: search_speed.main([])),
+        ("kg_store", lambda: kg_store.main(["--docs", "100", "--repeat", "3"])),
+        ("http_load", lambda: http_load.main(["--seconds", "3"])),
+    )
+    status = 0
+    for name, run in steps:
+        print(f"== bench.{name}", flush=True)
+        status |= run() or 0
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
