@@ -15,7 +15,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from ingest.model import Corpus
-from ingest.pipeline import ingest_paths
+from ingest.serialize import corpus_from_data
 from kg.build import build_graph
 from kg.due import due_tasks
 from kg.network import project, shortest_path, subgraph
@@ -29,13 +29,10 @@ from kg.store import (
     open_store,
     sorted_ntriples,
     sorted_turtle,
-    write_graph,
 )
 from kg.trace import trace
 from ontology.thesaurus import load_thesaurus
 from search_api.cli import main
-from search_api.datadir import new_build_path, publish
-from tests.conftest import CORPUS, LAWS
 
 ELEVATOR_QUESTIONS = (
     "谁负责电梯安全",
@@ -45,21 +42,15 @@ ELEVATOR_QUESTIONS = (
 
 
 @pytest.fixture(scope="session")
-def corpus() -> Corpus:
-    result, failures = ingest_paths([CORPUS, LAWS])
-    assert not failures
-    return result
+def data_dir(seed_laws_data_dir: Path) -> Path:
+    """The session's full build of the seed and the laws (shared with the other test modules)."""
+    return seed_laws_data_dir
 
 
 @pytest.fixture(scope="session")
-def data_dir(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory holding a build with only what kg needs (manifest + graph step)."""
-    root = tmp_path_factory.mktemp("kgdata")
-    build = new_build_path(root)
-    info = write_graph(corpus, build)
-    (build / "manifest.json").write_text(json.dumps({"steps": {"graph": info}}), encoding="utf-8")
-    publish(root, build)
-    return root
+def corpus(data_dir: Path) -> Corpus:
+    """The model that build holds (read back from its model.json, as every command does)."""
+    return corpus_from_data(json.loads((data_dir / "current" / "model.json").read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +86,9 @@ def test_elevator_question_ranks_the_units_of_the_task_naming_elevators(store, b
     by_name = {u["name"]: u for u in top}
     assert {"区市场监管局", "区住建局"} <= set(by_name)
     evidence = by_name["区市场监管局"]["evidence"]
-    assert {"kind": "task", "number": task.number} in [{"kind": e["kind"], "number": e["number"]} for e in evidence]
+    assert {"kind": "task", "number": task.number} in [
+        {"kind": e["kind"], "number": e["number"]} for e in evidence
+    ]
     linked = {link.number for link in task.articles}
     assert 22 in linked
     assert any(e["kind"] == "article" and e["number"] == 22 for e in evidence)
@@ -193,7 +186,11 @@ def test_graph_is_deterministic_and_round_trips_through_turtle(corpus, build_pat
     thesaurus = load_thesaurus()
     first = build_graph(corpus, thesaurus=thesaurus)
     second = build_graph(corpus, thesaurus=thesaurus)
-    assert sorted_ntriples(first) == sorted_ntriples(second) == (build_path / GRAPH_NT).read_text(encoding="utf-8")
+    assert (
+        sorted_ntriples(first)
+        == sorted_ntriples(second)
+        == (build_path / GRAPH_NT).read_text(encoding="utf-8")
+    )
     turtle = sorted_turtle(first)
     assert turtle == (build_path / GRAPH_TTL).read_text(encoding="utf-8")
     assert isomorphic(first, Graph().parse(data=turtle, format="turtle"))
@@ -204,7 +201,11 @@ def test_citations_resolve_to_laws_in_the_corpus(store, corpus):
         "PREFIX eli: <http://data.europa.eu/eli/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
         "SELECT DISTINCT ?title WHERE { ?d eli:cites ?law . ?law dcterms:title ?title }"
     )
-    expected = {d.title for d in corpus.documents if any(c.target == d.id for x in corpus.documents for c in x.citations)}
+    expected = {
+        d.title
+        for d in corpus.documents
+        if any(c.target == d.id for x in corpus.documents for c in x.citations)
+    }
     assert {r["title"] for r in rows} == expected
     assert "中华人民共和国安全生产法" in expected
 
@@ -226,7 +227,11 @@ def test_topics_link_tasks_articles_and_obligations(store):
         "SELECT ?type (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?type ; dcterms:subject ?t . "
         "FILTER(?type IN (pkg:Task, pkg:Article, pkg:Obligation)) } GROUP BY ?type"
     )
-    assert {str(r["type"]).rsplit("#", 1)[-1] for r in counts if int(r["n"] or 0) > 0} == {"Task", "Article", "Obligation"}
+    assert {str(r["type"]).rsplit("#", 1)[-1] for r in counts if int(r["n"] or 0) > 0} == {
+        "Task",
+        "Article",
+        "Obligation",
+    }
 
 
 def test_subgraph_of_a_unit_and_paths(store):
