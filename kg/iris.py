@@ -51,8 +51,9 @@ def _ref(iri: str) -> URIRef:
     return URIRef(iri)
 
 
-def _iri(path: str) -> URIRef:
-    return _ref(ID_BASE + path)
+def _iri(path: str, *, as_text: bool = False) -> URIRef:
+    # as_text: the IRI as a plain string, for callers that must not pay for importing rdflib (a cold `ask`)
+    return ID_BASE + path if as_text else _ref(ID_BASE + path)  # type: ignore[return-value]
 
 
 def document_iri(doc_id: str) -> URIRef:
@@ -85,9 +86,9 @@ def obligation_iri(article: URIRef, index: int) -> URIRef:
     return _ref(f"{article}/obl/{index}")
 
 
-def task_iri(doc_id: str, number: int) -> URIRef:
+def task_iri(doc_id: str, number: int, *, as_text: bool = False) -> URIRef:
     """A row of the document's task table."""
-    return _iri(f"doc/{slug(doc_id)}/task/{number}")
+    return _iri(f"doc/{slug(doc_id)}/task/{number}", as_text=as_text)
 
 
 def article_link_iri(task: URIRef, article_number: int) -> URIRef:
@@ -115,9 +116,9 @@ def citation_iri(doc_id: str, index: int) -> URIRef:
     return _iri(f"doc/{slug(doc_id)}/cite/{index}")
 
 
-def unit_iri(unit_id: str) -> URIRef:
+def unit_iri(unit_id: str, *, as_text: bool = False) -> URIRef:
     """A unit of the corpus's unit register."""
-    return _iri(f"unit/{slug(unit_id)}")
+    return _iri(f"unit/{slug(unit_id)}", as_text=as_text)
 
 
 def role_iri(text: str) -> URIRef:

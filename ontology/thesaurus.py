@@ -31,6 +31,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -532,12 +533,18 @@ _READERS: dict[str, Callable[[Path], Thesaurus]] = {".ttl": _read_turtle, ".json
 def load_thesaurus(path: str | Path | None = None) -> Thesaurus:
     """Load a thesaurus from Turtle (``.ttl``) or its JSON form (``.json``); default: the packaged Turtle.
 
-    Commands that must start fast should load the JSON a build wrote (see :meth:`Thesaurus.to_json`).
+    Commands that must start fast should load the JSON a build wrote (see :meth:`Thesaurus.to_json`). A file is
+    read once per process while it is unchanged (the graph and the index of one build share one instance).
     """
     source = Path(path) if path is not None else THESAURUS_PATH
-    reader = _READERS.get(source.suffix.lower())
-    if reader is None:
+    if _READERS.get(source.suffix.lower()) is None:
         raise ThesaurusError(f"cannot read a thesaurus from {source.name}", hint="use a .ttl or .json file")
     if not source.is_file():
         raise ThesaurusError(f"no thesaurus at {source}", hint="check the path")
-    return reader(source)
+    return _load_cached(str(source.resolve()), source.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, _mtime_ns: int) -> Thesaurus:
+    source = Path(path)
+    return _READERS[source.suffix.lower()](source)

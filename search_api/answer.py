@@ -32,7 +32,7 @@ STATUTORY_PREFIX = "statutory"
 
 def _task_evidence(hit: Hit, unit_id: str, role: str, weight: float) -> Evidence:
     topic = (iris.TOPIC_BASE + hit.topics[0],) if hit.topics else ()
-    task = str(iris.task_iri(hit.doc or "", hit.number or 0))
+    task = iris.task_iri(hit.doc or "", hit.number or 0, as_text=True)
     return Evidence(
         kind="task",
         doc=hit.doc or "",
@@ -40,7 +40,7 @@ def _task_evidence(hit: Hit, unit_id: str, role: str, weight: float) -> Evidence
         text=hit.text,
         start=hit.start,
         end=hit.end,
-        path=(*topic, task, str(iris.unit_iri(unit_id))),
+        path=(*topic, task, iris.unit_iri(unit_id, as_text=True)),
         weight=weight,
         role=role,
     )
@@ -80,9 +80,9 @@ def _merge_evidence(first: list[Evidence], second: tuple[Evidence, ...], limit: 
 def _unit(store: GraphStore, unit_id: str) -> Responsible:
     from kg.profile import unit_info
 
-    info = unit_info(store, str(iris.unit_iri(unit_id)))
+    info = unit_info(store, iris.unit_iri(unit_id, as_text=True))
     return Responsible(
-        iri=str(iris.unit_iri(unit_id)),
+        iri=iris.unit_iri(unit_id, as_text=True),
         id=unit_id,
         name=str(info.get("name") or unit_id),
         role="",

@@ -18,11 +18,10 @@ from typing import Any
 
 from ingest.model import Article, Corpus, Deadline, Document, Obligation, Task, Unit
 from ingest.segment import gazetteer_words, read_dictionary, write_dictionary
-from ontology.thesaurus import Thesaurus, load_thesaurus
+from ontology.thesaurus import Thesaurus
 
 INDEX_DIR = "index"
 DICTIONARY_FILE = "userdict.txt"
-THESAURUS_FILE = "thesaurus.json"
 META_FILE = "meta.json"
 KINDS = ("article", "task", "obligation", "unit", "law")
 """Kinds of indexed passage; ``law`` is an article of a document whose kind is ``law``."""
@@ -184,7 +183,9 @@ def document_records(doc: Document, *, names: _Names, thesaurus: Thesaurus) -> I
     article_kind = "law" if doc.kind == "law" else "article"
     for section in doc.sections:
         for art in section.articles:
-            yield _article_record(doc, section.title, art, article_kind, tasks_of.get(art.number, []), names, thesaurus)
+            yield _article_record(
+                doc, section.title, art, article_kind, tasks_of.get(art.number, []), names, thesaurus
+            )
             for ob in art.obligations:
                 lead, roles = _obligation_units([ob])
                 yield Record(
@@ -326,17 +327,21 @@ def meta(corpus: Corpus) -> dict[str, Any]:
 
 
 def write_index(corpus: Corpus, build_folder: Path) -> dict[str, Any]:
-    """Build step: write ``<build>/index/`` (whoosh segment, dictionary, thesaurus JSON, meta)."""
+    """Build step: write ``<build>/index/`` (whoosh segment, dictionary, meta); runs after the graph step, whose
+    thesaurus snapshot (``<build>/thesaurus.json``) it indexes with and queries later read."""
     from whoosh.index import create_in
 
-    thesaurus = load_thesaurus()
+    from kg.store import load_build_thesaurus
+
+    thesaurus = load_build_thesaurus(build_folder)
     folder = build_folder / INDEX_DIR
     folder.mkdir(parents=True, exist_ok=True)
     words = domain_words(corpus, thesaurus)
     write_dictionary(folder / DICTIONARY_FILE, words)
     words = read_dictionary(folder / DICTIONARY_FILE)  # exactly what the query side will read
-    (folder / THESAURUS_FILE).write_text(thesaurus.to_json(), encoding="utf-8")
-    (folder / META_FILE).write_text(json.dumps(meta(corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    (folder / META_FILE).write_text(
+        json.dumps(meta(corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
     index_schema = schema(words)
     index = create_in(str(folder), index_schema)
     writer = index.writer()

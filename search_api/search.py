@@ -33,7 +33,7 @@ from ingest.segment import read_dictionary
 from ontology.thesaurus import Thesaurus
 from search_api.analysis import analyze, domain_analyzer
 from search_api.datadir import open_build
-from search_api.index import DICTIONARY_FILE, INDEX_DIR, KINDS, META_FILE, THESAURUS_FILE
+from search_api.index import DICTIONARY_FILE, INDEX_DIR, KINDS, META_FILE
 from search_api.query import Filters, QueryPlan, parse_query, plan_query
 
 SEARCH_FIELDS = ("text", "title", "lead_names", "co_names", "context")
@@ -112,7 +112,11 @@ class SearchResult:
 
     def to_json(self) -> dict[str, Any]:
         """``{"query", "expanded", "hits"}`` exactly (notes go to the caller's error channel)."""
-        return {"query": self.query, "expanded": list(self.expanded), "hits": [h.to_json() for h in self.hits]}
+        return {
+            "query": self.query,
+            "expanded": list(self.expanded),
+            "hits": [h.to_json() for h in self.hits],
+        }
 
 
 @dataclass(slots=True)
@@ -127,16 +131,21 @@ class SearchIndex:
     """An open index: the whoosh searcher, the analyzer it was built with, the thesaurus and the unit names."""
 
     def __init__(self, folder: Path) -> None:
-        from whoosh.index import exists_in, open_dir
+        from whoosh.index import EmptyIndexError, open_dir
 
-        if not exists_in(str(folder)):
-            raise SearchError(f"no search index in {folder.parent}")
+        from kg.store import load_build_thesaurus
+
+        try:
+            self._index = open_dir(str(folder))
+        except (EmptyIndexError, OSError) as error:
+            raise SearchError(f"no search index in {folder.parent}") from error
         self.folder = folder
-        self._index = open_dir(str(folder))
         self._searcher = self._index.searcher()
         self._lock = threading.Lock()
         self.analyzer = domain_analyzer(read_dictionary(folder / DICTIONARY_FILE))
-        self.thesaurus = Thesaurus.from_json((folder / THESAURUS_FILE).read_bytes())
+        self.thesaurus: Thesaurus = load_build_thesaurus(
+            folder.parent
+        )  # the build's own (shared with the graph)
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         self.documents: dict[str, dict[str, Any]] = meta["documents"]
         self.units: dict[str, dict[str, Any]] = meta["units"]
@@ -189,7 +198,9 @@ class SearchIndex:
         found: list[tuple[str, int, int]] = []
         i = 0
         while i < len(text):
-            hit = next(((f, uid) for f, uid in self._unit_forms.get(text[i], ()) if text.startswith(f, i)), None)
+            hit = next(
+                ((f, uid) for f, uid in self._unit_forms.get(text[i], ()) if text.startswith(f, i)), None
+            )
             if hit is None:
                 i += 1
                 continue
@@ -251,18 +262,24 @@ class SearchIndex:
         notes = list(plan.notes)
         limit = max(1, min(int(limit), 1000))
         if plan.empty:
-            notes.append("nothing to search for: give some words, or a filter such as kind:task or unit:区安监局")
+            notes.append(
+                "nothing to search for: give some words, or a filter such as kind:task or unit:区安监局"
+            )
             return SearchResult(query=query, expanded=(), hits=(), notes=tuple(notes), plan=plan)
         filter_query, filter_notes = self._filter_query(plan.parsed.filters)
         notes.extend(filter_notes)
         if filter_query is False:
-            return SearchResult(query=query, expanded=tuple(plan.expanded()), hits=(), notes=tuple(notes), plan=plan)
+            return SearchResult(
+                query=query, expanded=tuple(plan.expanded()), hits=(), notes=tuple(notes), plan=plan
+            )
         with self._lock:
             candidates = self._candidates(plan, filter_query, max(CANDIDATES, limit * 3))
             hits = self._rank(plan, candidates, limit)
         if not hits and plan.terms:
             notes.append("no passage matches; try fewer words or another wording")
-        return SearchResult(query=query, expanded=tuple(plan.expanded()), hits=tuple(hits), notes=tuple(notes), plan=plan)
+        return SearchResult(
+            query=query, expanded=tuple(plan.expanded()), hits=tuple(hits), notes=tuple(notes), plan=plan
+        )
 
     def candidate_evidence(self, question: str, *, limit: int = 10) -> list[Hit]:
         """Passages that may say who is responsible for what ``question`` asks about, best first.
@@ -293,7 +310,9 @@ class SearchIndex:
                 return False, notes
             clauses.append(wq.Or([wq.Term("doc", did) for did in dict.fromkeys(ids)]))
         if filters.due:
-            years = ["ongoing" if v in ("长期", "ongoing", "持续") else v.removesuffix("年") for v in filters.due]
+            years = [
+                "ongoing" if v in ("长期", "ongoing", "持续") else v.removesuffix("年") for v in filters.due
+            ]
             clauses.append(wq.Or([wq.Term("due", y) for y in years]))
         if filters.topics:
             concepts = [c for v in filters.topics if (c := self.thesaurus.lookup(v)) is not None]

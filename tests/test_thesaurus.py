@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import itertools
 import re
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -396,20 +395,24 @@ def test_json_round_trip(th: Thesaurus, tmp_path: Path) -> None:
     assert len(text) < THESAURUS_PATH.stat().st_size
 
 
-def test_json_loads_faster_than_turtle(th: Thesaurus) -> None:
-    text = th.to_json()
+def test_json_form_needs_no_rdflib(th: Thesaurus, tmp_path: Path) -> None:
+    """Commands load the JSON form to start fast (timed in bench/, never here): it must not import rdflib."""
+    import subprocess
+    import sys
 
-    def best(fn) -> float:
-        times = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        return min(times)
-
-    turtle = best(lambda: load_thesaurus(THESAURUS_PATH))
-    json_form = best(lambda: Thesaurus.from_json(text))
-    assert json_form * 5 < turtle, (json_form, turtle)
+    code = (
+        "import sys; from ontology.thesaurus import Thesaurus; from pathlib import Path; "
+        "t = Thesaurus.from_json(Path(sys.argv[1]).read_bytes()); "
+        "assert 'rdflib' not in sys.modules, 'rdflib imported'; print(len(t))"
+    )
+    path = tmp_path / "thesaurus.json"
+    path.write_text(th.to_json(), encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=False, cwd=root
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 200
 
 
 # -- errors -------------------------------------------------------------------------------------------------
