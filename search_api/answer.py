@@ -11,6 +11,7 @@ cut, so they are returned beside the answer (``statutory``) with their law artic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +31,10 @@ ROLE_SUPPORT = {"lead unit": 1.0, "co-operating unit": 0.5}
 STATUTORY_PREFIX = "statutory"
 
 
-def _task_evidence(hit: Hit, unit_id: str, role: str, weight: float) -> Evidence:
-    topic = (iris.TOPIC_BASE + hit.topics[0],) if hit.topics else ()
+def _task_evidence(hit: Hit, unit_id: str, role: str, weight: float, asked: Sequence[str]) -> Evidence:
+    # The path starts at the topic the question asked about when the passage has it, else at its own first topic.
+    topics = [t for t in asked if t in hit.topics] or list(hit.topics[:1])
+    topic = (iris.TOPIC_BASE + topics[0],) if topics else ()
     task = iris.task_iri(hit.doc or "", hit.number or 0, as_text=True)
     return Evidence(
         kind="task",
@@ -46,7 +49,9 @@ def _task_evidence(hit: Hit, unit_id: str, role: str, weight: float) -> Evidence
     )
 
 
-def index_support(hits: list[Hit]) -> dict[str, tuple[float, str, list[Evidence]]]:
+def index_support(
+    hits: list[Hit], *, asked: Sequence[str] = ()
+) -> dict[str, tuple[float, str, list[Evidence]]]:
     """Unit id → (best support, role, evidence) from the task hits, each scaled by its score relative to the best."""
     support: dict[str, tuple[float, str, list[Evidence]]] = {}
     best = hits[0].score if hits else 0.0
@@ -58,7 +63,7 @@ def index_support(hits: list[Hit]) -> dict[str, tuple[float, str, list[Evidence]
             for unit_id in unit_ids:
                 weight = relative * ROLE_SUPPORT[role]
                 previous, previous_role, items = support.get(unit_id, (0.0, role, []))
-                items.append(_task_evidence(hit, unit_id, role, weight))
+                items.append(_task_evidence(hit, unit_id, role, weight, asked))
                 if weight > previous:
                     support[unit_id] = (weight, role, items)
                 else:
@@ -104,7 +109,7 @@ def answer(
     """The JSON of ``policykg ask --json``: ``{"question", "topics", "units", "statutory"}``, units best first."""
     graph = graph_ask(store, thesaurus, question, limit=200, evidence_limit=evidence_limit)
     hits = index.candidate_evidence(question, limit=SEARCH_DEPTH) if index is not None else []
-    support = index_support(hits)
+    support = index_support(hits, asked=[str(topic["id"]) for topic in graph.topics])
     by_id = {unit.id: unit for unit in graph.units}
     top_graph = graph.units[0].score if graph.units else 0.0
     scores: dict[str, float] = {}

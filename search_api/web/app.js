@@ -12,7 +12,7 @@
       navGraph: "图谱", navApi: "API", langButton: "EN", langAria: "Switch to English",
       homeTitle: "安全生产政策知识图谱", homeIntro: "输入关键词或用一句话提问：问题会得到负责单位及其依据，关键词会找到相关条文和任务。",
       examples: "试试：", documents: "文件", loading: "正在加载…", error: "出错了", notFound: "没有找到",
-      answer: "回答", responsibleUnits: "负责单位", noAnswer: "没有找到负责单位。", results: "搜索结果", noResults: "没有匹配的结果。",
+      answer: "回答", namedInLaws: "法律规定的职责", responsibleUnits: "负责单位", noAnswer: "没有找到负责单位。", results: "搜索结果", noResults: "没有匹配的结果。",
       related: "相关条文与任务", hits: "条结果", evidence: "依据", successorNow: "现为", score: "得分", more: "更多",
       askInstead: "按问题回答", searchInstead: "只看搜索结果", topics: "主题",
       role_lead: "牵头", role_cooperating: "配合", role_bearer: "义务主体", role_regulator: "法定监管部门", role_holder: "法定义务主体",
@@ -40,7 +40,7 @@
       navGraph: "Graph", navApi: "API", langButton: "中文", langAria: "切换到中文",
       homeTitle: "Work-safety policy knowledge graph", homeIntro: "Type keywords or ask a question: questions get the responsible units with evidence, keywords find articles and tasks.",
       examples: "Try:", documents: "Documents", loading: "Loading…", error: "Something went wrong", notFound: "Not found",
-      answer: "Answer", responsibleUnits: "Responsible units", noAnswer: "No responsible unit found.", results: "Search results", noResults: "Nothing matches.",
+      answer: "Answer", namedInLaws: "Named in laws", responsibleUnits: "Responsible units", noAnswer: "No responsible unit found.", results: "Search results", noResults: "Nothing matches.",
       related: "Related articles and tasks", hits: "hits", evidence: "Evidence", successorNow: "now", score: "score", more: "more",
       askInstead: "Answer as a question", searchInstead: "Search results only", topics: "Topics",
       role_lead: "lead", role_cooperating: "co-operating", role_bearer: "obligation bearer", role_regulator: "statutory regulator", role_holder: "statutory duty holder",
@@ -215,6 +215,19 @@
         <h4 class="visually-hidden">${esc(t("evidence"))}</h4><ul class="evidence">${evidence}</ul>${more}</article>`;
     }).join("")}</div>`;
   }
+  function statutoryList(answer, words) {
+    // Roles a law names for the topic (负责特种设备安全监督管理的部门 …), beside the local answer.
+    if (!answer.statutory?.length) return "";
+    const items = answer.statutory.slice(0, 6).map((u) => {
+      const cites = (u.evidence || []).slice(0, 3).map((e) => {
+        const href = evidenceHref(e);
+        const where = `${kindLabel(e.kind)} ${e.number}`;
+        return `<li><span class="where">${href ? `<a href="${href}">${esc(where)}</a>` : esc(where)}</span>${highlight(e.text, words)}</li>`;
+      }).join("");
+      return `<li><strong>${esc(u.name)}</strong> ${pill(roleLabel(u.role), roleKey(u.role))}<ul class="evidence">${cites}</ul></li>`;
+    }).join("");
+    return `<h2>${esc(t("namedInLaws"))}</h2><ul class="hits statutory">${items}</ul>`;
+  }
   function hitList(result) {
     if (!result.hits?.length) return `<p class="muted">${esc(t("noResults"))}</p>`;
     return `<ol class="hits">${result.hits.map((h) => {
@@ -241,6 +254,7 @@
       return `<h1>${esc(q)}</h1>
         ${topics.length ? `<p class="small muted">${esc(t("topics"))}: ${topics.map((w) => pill(w, "kind")).join(" ")}</p>` : ""}
         <h2 id="answer">${esc(t("responsibleUnits"))}</h2>${answerCards(answer, words)}
+        ${statutoryList(answer, words)}
         <h2>${esc(t("related"))}</h2>${hitList({ hits: (result.hits || []).slice(0, 8) })}
         <p class="small"><a href="#/search?q=${enc(q)}&mode=search">${esc(t("searchInstead"))}</a></p>`;
     }
