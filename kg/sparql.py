@@ -21,7 +21,9 @@ _UPDATE = re.compile(
     r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:-])|(?<![\w:?$])WITH\s+<",
     re.IGNORECASE,
 )
-_STRINGS_IRIS_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
+_STRINGS_IRIS_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
+)
 _FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
 
 
@@ -95,7 +97,9 @@ def _evaluate(store: GraphStore, query: str, form: str, row_limit: int) -> Sparq
         if len(triples) == row_limit:
             return SparqlResult(form=form, triples=tuple(triples), truncated=True)
         triples.append(
-            (triple.subject, triple.predicate, triple.object) if store.backend == "oxigraph" else tuple(triple)
+            (triple.subject, triple.predicate, triple.object)
+            if store.backend == "oxigraph"
+            else tuple(triple)
         )
     return SparqlResult(form=form, triples=tuple(triples))
 
@@ -126,7 +130,9 @@ def run_query(
         )
     if "error" in outcome:
         error = outcome["error"]
-        raise SparqlError(str(error), code="syntax" if isinstance(error, SyntaxError) else "query_failed") from error
+        raise SparqlError(
+            str(error), code="syntax" if isinstance(error, SyntaxError) else "query_failed"
+        ) from error
     return outcome["result"]
 
 
@@ -159,18 +165,37 @@ def _term_text(term: Any) -> str:
     return value if isinstance(value, str) else str(term)
 
 
-def _term_nt(term: Any) -> str:
-    data = _term_json(term) or {"type": "literal", "value": ""}
+def json_term_nt(data: dict[str, str] | None) -> str:
+    """A SPARQL JSON term in N-Triples syntax (also SPARQL TSV's): ``<iri>``, ``_:b``, ``"text"@zh``, ``"1"^^<…>``.
+
+    >>> json_term_nt({"type": "literal", "value": "任务", "xml:lang": "zh"})
+    '"任务"@zh'
+    >>> json_term_nt({"type": "uri", "value": "http://x/a"})
+    '<http://x/a>'
+    """
+    if data is None:
+        return ""
     if data["type"] == "uri":
         return f"<{data['value']}>"
     if data["type"] == "bnode":
         return f"_:{data['value']}"
-    escaped = data["value"].replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    escaped = (
+        data["value"]
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
     if "xml:lang" in data:
         return f'"{escaped}"@{data["xml:lang"]}'
     if "datatype" in data:
         return f'"{escaped}"^^<{data["datatype"]}>'
     return f'"{escaped}"'
+
+
+def _term_nt(term: Any) -> str:
+    return json_term_nt(_term_json(term) or {"type": "literal", "value": ""})
 
 
 def to_json(result: SparqlResult) -> dict[str, Any]:
@@ -179,7 +204,11 @@ def to_json(result: SparqlResult) -> dict[str, Any]:
         return {"head": {}, "boolean": result.boolean}
     if result.form == "select":
         bindings = [
-            {name: _term_json(term) for name, term in zip(result.variables, row, strict=True) if term is not None}
+            {
+                name: _term_json(term)
+                for name, term in zip(result.variables, row, strict=True)
+                if term is not None
+            }
             for row in result.rows
         ]
         return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}

@@ -12,6 +12,19 @@ DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared"
 LAWS = SHARED / "corpus" / "laws"
 EXTERNAL = SHARED / "corpus" / "external"
+# Debian's Chromium (installed by `make sysdeps`), driven by Playwright without any browser download; the
+# flags keep it off the network this machine does not have.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def seed_path() -> Path:

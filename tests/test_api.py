@@ -23,10 +23,8 @@ import pytest
 import uvicorn
 
 from search_api.app import create_app
-from search_api.build import run_build
 from search_api.cli import main as cli_main
 from search_api.settings import Settings
-from tests.conftest import CORPUS
 
 ERROR_KEYS = {"ok", "code", "error", "status"}
 PKG = "PREFIX pkg: <https://w3id.org/policykg/ontology#>\n"
@@ -69,13 +67,9 @@ def serve(data_dir: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with one build of the seed corpus."""
-    data_dir = tmp_path_factory.mktemp("api-data")
-    result = run_build([CORPUS], data_dir=data_dir)
-    if result.path is None:
-        pytest.fail(f"the seed did not build: {result.failures}")
-    return data_dir
+def built_data(seed_data_dir: Path) -> Path:
+    """The session's build of the seed corpus (shared with the other test modules)."""
+    return seed_data_dir
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,6 @@ from PIL import Image
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from search_api.build import run_build
 from search_api.datadir import BuildDir, open_build
 from search_api.exporters import EXPORTERS, ExportRequest
 from search_api.exports import rdf
@@ -32,7 +31,7 @@ from search_api.exports.filters import UnknownFilter, cut_build
 from search_api.exports.graphs import network
 from search_api.exports.pictures import GraphvizMissing, cut_picture, dot_source, run_dot
 from search_api.exports.tables import GAP_FILL, LEAD_FILL
-from tests.conftest import CORPUS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 AS_OF = "2019-06-30"
@@ -42,19 +41,42 @@ FILTERS = {
     "topic": ExportRequest(topic="电梯", as_of=AS_OF),
 }
 FORMATS = (
-    "json", "turtle", "ttl", "nt", "jsonld", "rdfxml", "graphml", "gexf", "csv", "xlsx", "svg", "png", "html", "report",
+    "json",
+    "turtle",
+    "ttl",
+    "nt",
+    "jsonld",
+    "rdfxml",
+    "graphml",
+    "gexf",
+    "csv",
+    "xlsx",
+    "svg",
+    "png",
+    "html",
+    "report",
 )
 RDF_PARSER = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 ZJ_TASKS = [3, 8, 12, 30, 31, 32, 34, 36, 37, 38]
-GAP_ARTICLES = ["（一）", "（二）", "（三）", "（六）", "（十三）", "（十四）", "（三十一）", "（三十二）", "（三十三）"]
+GAP_ARTICLES = [
+    "（一）",
+    "（二）",
+    "（三）",
+    "（六）",
+    "（十三）",
+    "（十四）",
+    "（三十一）",
+    "（三十二）",
+    "（三十三）",
+]
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory: pytest.TempPathFactory) -> BuildDir:
-    data = tmp_path_factory.mktemp("exports-data")
-    result = run_build([CORPUS], data_dir=data)
-    assert result.path is not None and result.counts["tasks"] == 57
-    return open_build(data)
+def build(seed_data_dir: Path) -> BuildDir:
+    """The session's build of the seed corpus (shared with the other test modules)."""
+    built = open_build(seed_data_dir)
+    assert built.manifest["counts"]["tasks"] == 57
+    return built
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +133,9 @@ def _reopen(fmt: str, data: bytes) -> object:
 
 
 @pytest.mark.parametrize("which", sorted(FILTERS))
-@pytest.mark.parametrize("fmt", [f for f in FORMATS if f not in RDF_PARSER])  # RDF: test_rdf_reparses_isomorphic
+@pytest.mark.parametrize(
+    "fmt", [f for f in FORMATS if f not in RDF_PARSER]
+)  # RDF: test_rdf_reparses_isomorphic
 def test_every_format_reopens(rendered, fmt: str, which: str) -> None:
     data = rendered(fmt, which)
     assert data
@@ -140,15 +164,23 @@ def test_rdf_cut_is_a_subgraph_with_the_right_tasks(graphs, full_graph, which: s
     cut = graphs[which]
     assert all(triple in full_graph for triple in cut)
     pkg = "https://w3id.org/policykg/ontology#"
-    tasks = {int(n) for t in cut.subjects(URIRef(pkg + "number"), None) for n in cut.objects(t, URIRef(pkg + "number"))
-             if "/task/" in str(t)}
+    tasks = {
+        int(n)
+        for t in cut.subjects(URIRef(pkg + "number"), None)
+        for n in cut.objects(t, URIRef(pkg + "number"))
+        if "/task/" in str(t)
+    }
     assert sorted(tasks) == (ZJ_TASKS if which == "unit" else [37])
 
 
 def test_jsonld_has_a_compact_context(rendered) -> None:
     document = json.loads(rendered("jsonld", "topic"))
     assert document["@context"]["pkg"] == "https://w3id.org/policykg/ontology#"
-    types = {t for node in document["@graph"] for t in ([node["@type"]] if isinstance(node.get("@type"), str) else node.get("@type", []))}
+    types = {
+        t
+        for node in document["@graph"]
+        for t in ([node["@type"]] if isinstance(node.get("@type"), str) else node.get("@type", []))
+    }
     assert "pkg:Task" in types
 
 
@@ -161,7 +193,9 @@ def _lead_bodies(graph: nx.DiGraph) -> set[str]:
         if data["role"] == "lead":
             kind = graph.nodes[target]["kind"]
             if kind == "UnitGroup":
-                bodies |= {m for m in graph.successors(target) if "hasMember" in graph.edges[target, m]["rel"]}
+                bodies |= {
+                    m for m in graph.successors(target) if "hasMember" in graph.edges[target, m]["rel"]
+                }
             else:
                 bodies.add(target)
     return bodies
@@ -212,7 +246,14 @@ def test_csv_has_bom_header_and_all_tasks(rendered) -> None:
     assert [int(r[0]) for r in rows[1:]] == list(range(1, 58))
     row37 = rows[37]
     assert row37[2].split("、") == [
-        "区编办", "区发展改革局", "区住建局", "市城市管理局王益分局", "区安监局", "区市场监管局", "黄堡镇", "各街道办事处",
+        "区编办",
+        "区发展改革局",
+        "区住建局",
+        "市城市管理局王益分局",
+        "区安监局",
+        "区市场监管局",
+        "黄堡镇",
+        "各街道办事处",
     ]
     assert row37[4] == "2018年" and row37[5] == "已逾期" and row37[6] == "（二十二）"
 
@@ -228,7 +269,15 @@ def test_xlsx_workbook(rendered) -> None:
     assert book.sheetnames[:4] == ["任务", "责任矩阵", "条款×任务", "义务"]
     tasks = book["任务"]
     assert tasks.max_row == 58 and tasks.freeze_panes == "A2" and tasks.auto_filter.ref == "A1:H58"
-    assert [c.value for c in tasks[1]][:7] == ["序号", "重点任务", "牵头单位", "配合单位", "完成时限", "状态", "来源条款"]
+    assert [c.value for c in tasks[1]][:7] == [
+        "序号",
+        "重点任务",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+        "状态",
+        "来源条款",
+    ]
     assert tasks["A38"].value == 37 and "电梯" in tasks["B38"].value
     assert 30 <= tasks.column_dimensions["B"].width <= 63  # long Chinese text: wide but wrapped
     assert tasks.column_dimensions["C"].width >= 20
@@ -242,7 +291,11 @@ def test_xlsx_workbook(rendered) -> None:
     assert zj[1].value == 10 and next(c for c in zj[3:] if c.value).fill.fgColor.rgb.endswith(LEAD_FILL)
 
     trace = book["条款×任务"]
-    red = [row[1].value for row in trace.iter_rows(min_row=2, max_row=34) if row[0].fill.fgColor.rgb.endswith(GAP_FILL)]
+    red = [
+        row[1].value
+        for row in trace.iter_rows(min_row=2, max_row=34)
+        if row[0].fill.fgColor.rgb.endswith(GAP_FILL)
+    ]
     assert red == GAP_ARTICLES
     article22 = next(row for row in trace.iter_rows(min_row=2, max_row=34) if row[1].value == "（二十二）")
     assert article22[3].value >= 1
@@ -267,7 +320,10 @@ def test_xlsx_unit_cut_sheets(rendered) -> None:
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.mark.parametrize(("which", "labels"), [("unit", {"区住建局", "任务37", "任务3"}), ("topic", {"任务37", "区住建局", "黄堡镇"})])
+@pytest.mark.parametrize(
+    ("which", "labels"),
+    [("unit", {"区住建局", "任务37", "任务3"}), ("topic", {"任务37", "区住建局", "黄堡镇"})],
+)
 def test_svg_has_the_chinese_labels(rendered, which, labels) -> None:
     root = _reopen("svg", rendered("svg", which))
     texts = {t.text for t in root.iter(f"{SVG}text")}
@@ -279,7 +335,9 @@ def test_svg_has_the_chinese_labels(rendered, which, labels) -> None:
 def test_png_unit_subgraph_is_large_and_not_blank(rendered) -> None:
     data = rendered("png", "unit")
     SCREENSHOTS.mkdir(exist_ok=True)
-    (SCREENSHOTS / "export-unit-区住建局.png").write_bytes(data)  # looked at by hand: labels readable, no tofu
+    (SCREENSHOTS / "export-unit-区住建局.png").write_bytes(
+        data
+    )  # looked at by hand: labels readable, no tofu
     image = Image.open(io.BytesIO(data)).convert("L")
     width, height = image.size
     assert width >= 1000 and height >= 1000
@@ -316,8 +374,8 @@ def test_report_sections(rendered) -> None:
     assert '<td class="short">重点任务</td><td class="num">57</td>' in text
     assert '<td>牵头单位（单位组按成员计）</td><td class="num">38</td>' in text
     for label in GAP_ARTICLES:
-        assert f"<td class=\"short\">{label}</td>" in text
-    assert "<td class=\"short\">区安监局</td><td class=\"short\">区应急管理局</td>" in text
+        assert f'<td class="short">{label}</td>' in text
+    assert '<td class="short">区安监局</td><td class="short">区应急管理局</td>' in text
     assert "<h3>区住建局（10项，" in text
 
 
@@ -351,24 +409,13 @@ def test_cli_writes_the_workbook(build, tmp_path) -> None:
 
     out = tmp_path / "住建局.png"
     data = build.path.parent.parent
-    assert main(["export", "--format", "png", "--unit", "区住建局", "--data", str(data), "--out", str(out)]) == 0
+    assert (
+        main(["export", "--format", "png", "--unit", "区住建局", "--data", str(data), "--out", str(out)]) == 0
+    )
     assert Image.open(out).size[0] >= 1000
 
 
 # Standalone page in a browser ------------------------------------------------------------------------
-
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def test_standalone_html_shows_the_graph_offline(build, tmp_path: Path) -> None:
@@ -382,7 +429,7 @@ def test_standalone_html_shows_the_graph_offline(build, tmp_path: Path) -> None:
     path.write_bytes(page_bytes)
     expected = cut_picture(build, FILTERS["unit"])
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             errors: list[str] = []
@@ -397,7 +444,9 @@ def test_standalone_html_shows_the_graph_offline(build, tmp_path: Path) -> None:
             assert page.evaluate("cy.edges().length") == len(expected.edges)
             labels = page.evaluate("cy.nodes().map(n => n.data('label'))")
             assert "区住建局" in labels
-            box = page.evaluate("(() => { const b = cy.elements().renderedBoundingBox(); return [b.w, b.h]; })()")
+            box = page.evaluate(
+                "(() => { const b = cy.elements().renderedBoundingBox(); return [b.w, b.h]; })()"
+            )
             assert box[0] > 300 and box[1] > 300  # fitted into the view, not a dot in a corner
             page.evaluate("cy.nodes().filter(n => n.data('label').startsWith('任务37'))[0].emit('tap')")
             assert "电梯" in page.text_content("#details")

@@ -54,7 +54,9 @@ def test_results_json_rows_and_row_limit() -> None:
     data = to_json(run_query(store, "SELECT ?n WHERE { ?s <https://w3id.org/policykg/ontology#number> ?n }"))
     assert data["head"]["vars"] == ["n"]
     assert data["results"]["bindings"][0]["n"]["datatype"].endswith("#integer")
-    label = to_json(run_query(store, "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"))
+    label = to_json(
+        run_query(store, "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    )
     assert label["results"]["bindings"][0]["l"] == {"type": "literal", "value": "任务", "xml:lang": "zh"}
     assert to_json(run_query(store, "ASK { <http://x/t1> ?p ?o }")) == {"head": {}, "boolean": True}
     header, rows = to_rows(run_query(store, "CONSTRUCT WHERE { ?s ?p ?o }"))

@@ -50,7 +50,9 @@ def _policy_obligations(text: str) -> tuple[Obligation, ...]:
     found: list[Obligation] = []
     for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(body)], strict=True), start=1):
         sentences = split_sentences(body[start:end], offset=start)
-        found.extend(extract_article_obligations(sentences, id_prefix=f"seed-a{number}", resolve_unit=UNITS.get))
+        found.extend(
+            extract_article_obligations(sentences, id_prefix=f"seed-a{number}", resolve_unit=UNITS.get)
+        )
     return tuple(found)
 
 
@@ -118,10 +120,20 @@ def test_seed_four_bearers_and_a_quantity(seed):
     fragment = "黄堡镇、各街道办、耀州窑文化基地管委会、王家河工业园区管委会要配备2名以上专职安全监管人员"
     ob = _one(obligations, fragment)
     _check_span(text, ob, fragment)
-    assert [b.text for b in ob.bearers] == ["黄堡镇", "各街道办", "耀州窑文化基地管委会", "王家河工业园区管委会"]
+    assert [b.text for b in ob.bearers] == [
+        "黄堡镇",
+        "各街道办",
+        "耀州窑文化基地管委会",
+        "王家河工业园区管委会",
+    ]
     assert (ob.trigger, ob.modality, ob.strength) == ("要", "shall", 0.8)
     (quantity,) = ob.quantities
-    assert (quantity.value, quantity.unit, quantity.comparator, quantity.what) == (2, "名", ">=", "专职安全监管人员")
+    assert (quantity.value, quantity.unit, quantity.comparator, quantity.what) == (
+        2,
+        "名",
+        ">=",
+        "专职安全监管人员",
+    )
 
 
 @needs_seed
@@ -189,7 +201,9 @@ def test_law_work_safety_article_5_responsibility():
     first, second = extract_article_obligations(sentences, id_prefix="aqsc-a5")
     assert [b.text for b in first.bearers] == ["生产经营单位的主要负责人"]
     assert (first.modality, first.action) == ("responsible", "对本单位的安全生产工作全面负责")
-    assert [(b.text, b.role) for b in second.bearers] == [("其他负责人", None)]  # a person, not a generic role
+    assert [(b.text, b.role) for b in second.bearers] == [
+        ("其他负责人", None)
+    ]  # a person, not a generic role
     assert text[second.span.start : second.span.end] == second.text
 
 
@@ -251,7 +265,9 @@ def test_subject_inheritance_within_an_article():
 
 
 def test_previous_bearers_are_inherited_by_a_single_sentence():
-    (topic,) = extract_obligations(Sentence(text="企业要建立制度。", span=Span(start=0, end=8)), id_prefix="p")
+    (topic,) = extract_obligations(
+        Sentence(text="企业要建立制度。", span=Span(start=0, end=8)), id_prefix="p"
+    )
     text = "开展风险评估。"
     (ob,) = extract_obligations(
         Sentence(text=text, span=Span(start=8, end=15)), id_prefix="p", previous_bearers=topic.bearers
@@ -261,8 +277,9 @@ def test_previous_bearers_are_inherited_by_a_single_sentence():
 
 def test_coordinated_subjects_split():
     text = "区委、区政府要强化区安监局的行政执法职能。"
-    (ob,) = extract_obligations(Sentence(text=text, span=Span(start=0, end=len(text))), id_prefix="c",
-                                resolve_unit=UNITS.get)
+    (ob,) = extract_obligations(
+        Sentence(text=text, span=Span(start=0, end=len(text))), id_prefix="c", resolve_unit=UNITS.get
+    )
     assert [b.unit_id for b in ob.bearers] == ["wangyi/quwei", "wangyi/quzhengfu"]
 
 
@@ -273,18 +290,30 @@ def test_split_sentences_spans_and_quotes():
     text = "第一句。  按照“管行业必须管安全；管业务必须管安全”的原则！第三句？\n末段没有句号"
     sentences = split_sentences(text, offset=10)
     assert [s.text for s in sentences] == [
-        "第一句。", "按照“管行业必须管安全；管业务必须管安全”的原则！", "第三句？", "末段没有句号",
+        "第一句。",
+        "按照“管行业必须管安全；管业务必须管安全”的原则！",
+        "第三句？",
+        "末段没有句号",
     ]
     for s in sentences:
         assert text[s.span.start - 10 : s.span.end - 10] == s.text
 
 
 def test_split_sentences_keeps_closing_quote_and_semicolons():
-    assert [s.text for s in split_sentences("他说：“要做好。”然后；再做")] == ["他说：“要做好。”", "然后；", "再做"]
+    assert [s.text for s in split_sentences("他说：“要做好。”然后；再做")] == [
+        "他说：“要做好。”",
+        "然后；",
+        "再做",
+    ]
 
 
 def test_split_clauses():
-    assert [c.text for c in split_clauses("甲，乙：丙；（含3起，以上）丁")] == ["甲，", "乙：", "丙；", "（含3起，以上）丁"]
+    assert [c.text for c in split_clauses("甲，乙：丙；（含3起，以上）丁")] == [
+        "甲，",
+        "乙：",
+        "丙；",
+        "（含3起，以上）丁",
+    ]
 
 
 # --- frequency, quantity, deadline -------------------------------------------------------------------------
@@ -307,7 +336,10 @@ def test_parse_frequency(text, period, low, high, regular):
     frequency = parse_frequency(text)
     assert frequency is not None
     assert (frequency.period, frequency.min_count, frequency.max_count, frequency.regular) == (
-        period, low, high, regular,
+        period,
+        low,
+        high,
+        regular,
     )
 
 
@@ -334,7 +366,12 @@ def test_find_deadline_forms():
 # --- properties --------------------------------------------------------------------------------------------
 
 _ALPHABET = st.sampled_from(
-    [*"企业要应当必须不得鼓励负责区委政府部门单位每年季度至少次名以上的和及、，。；“”《》（）0123两一二三定期由对在", " ", "\n", "a"]
+    [
+        *"企业要应当必须不得鼓励负责区委政府部门单位每年季度至少次名以上的和及、，。；“”《》（）0123两一二三定期由对在",
+        " ",
+        "\n",
+        "a",
+    ]
 )
 
 

@@ -17,13 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def seed_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from search_api.build import run_build
-
-    data_dir = tmp_path_factory.mktemp("search") / "data"
-    result = run_build([ROOT / "corpus"], data_dir=data_dir)
-    assert result.path is not None, result.failures
-    return data_dir
+def seed_data(seed_data_dir: Path) -> Path:
+    """The session's build of the seed corpus (shared with the other test modules)."""
+    return seed_data_dir
 
 
 @pytest.fixture(scope="session")

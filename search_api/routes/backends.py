@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kg.sparql import json_term_nt
 from search_api.errors import ApiError, BadParameter, NotFound, Unavailable
 from search_api.state import Snapshot
 
@@ -156,22 +157,6 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def _tsv_term(term: dict[str, str] | None) -> str:
-    """One SPARQL JSON term in TSV's Turtle-like encoding: ``<iri>``, ``"text"@zh``, ``"1"^^<…#integer>``."""
-    if term is None:
-        return ""
-    if term["type"] == "uri":
-        return f"<{term['value']}>"
-    if term["type"] == "bnode":
-        return f"_:{term['value']}"
-    value = term["value"].replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
-    if "xml:lang" in term:
-        return f'"{value}"@{term["xml:lang"]}'
-    if "datatype" in term:
-        return f'"{value}"^^<{term["datatype"]}>'
-    return f'"{value}"'
-
-
 def _tsv(results: dict[str, Any]) -> str:
     r"""SPARQL 1.1 TSV from SPARQL JSON results (ASK gives one ``?boolean`` column).
 
@@ -183,7 +168,9 @@ def _tsv(results: dict[str, Any]) -> str:
         return f"?boolean\n{str(results['boolean']).lower()}\n"
     names = results["head"]["vars"]
     lines = ["\t".join(f"?{name}" for name in names)]
-    lines += ["\t".join(_tsv_term(row.get(name)) for name in names) for row in results["results"]["bindings"]]
+    lines += [
+        "\t".join(json_term_nt(row.get(name)) for name in names) for row in results["results"]["bindings"]
+    ]
     return "\n".join(lines) + "\n"
 
 
