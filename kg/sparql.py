@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from kg import queries
 from kg.store import GraphStore
 
 DEFAULT_TIMEOUT_S = 5.0
@@ -104,6 +105,28 @@ def _evaluate(store: GraphStore, query: str, form: str, row_limit: int) -> Sparq
     return SparqlResult(form=form, triples=tuple(triples))
 
 
+_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w-]*)?\s*:", re.IGNORECASE)
+
+
+def with_default_prefixes(query: str) -> str:
+    """Declare the project's usual prefixes (pkg:, skos:, org:, prov:, dcterms:, eli:, rdfs:) that the query
+    uses without declaring, as public SPARQL endpoints do; a prefix the query declares itself is left alone.
+
+    >>> with_default_prefixes("SELECT * WHERE { ?t a pkg:Task }").splitlines()[0]
+    'PREFIX pkg: <https://w3id.org/policykg/ontology#>'
+    >>> with_default_prefixes("PREFIX pkg: <urn:x#> ASK { ?t a pkg:Task }")
+    'PREFIX pkg: <urn:x#> ASK { ?t a pkg:Task }'
+    """
+    declared = {name or "" for name in _DECLARED.findall(query)}
+    lines = [
+        line
+        for line in queries.PREFIXES.splitlines()
+        if (name := line.split()[1][:-1]) not in declared
+        and re.search(rf"(?<![\w<]){re.escape(name)}:", query)
+    ]
+    return "\n".join([*lines, query]) if lines else query
+
+
 def run_query(
     store: GraphStore,
     query: str,
@@ -113,6 +136,7 @@ def run_query(
 ) -> SparqlResult:
     """Run a read-only query; :class:`SparqlError` on updates, syntax errors and when ``timeout_s`` passes."""
     form = query_form(query)
+    query = with_default_prefixes(query)
     outcome: dict[str, Any] = {}
 
     def work() -> None:
