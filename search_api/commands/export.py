@@ -8,11 +8,31 @@ import sys
 HELP = "export the model, graph or tables"
 
 
+class _RegisteredFormats:
+    """The exporters registry's format names, imported only when ``policykg export`` parses or prints help, so
+    that every other command does not pay for importing the exporters at start-up."""
+
+    def _names(self) -> list[str]:
+        from search_api.exporters import EXPORTERS
+
+        return sorted(EXPORTERS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``policykg export``."""
-    from search_api.exporters import EXPORTERS
-
-    parser.add_argument("--format", required=True, choices=sorted(EXPORTERS), help="output format")
+    parser.add_argument(
+        "--format",
+        required=True,
+        choices=_RegisteredFormats(),
+        metavar="FORMAT",
+        help="json, turtle, xlsx, png … (see README)",
+    )
     parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
     parser.add_argument("--out", help="output file (default: standard output)")
     parser.add_argument("--doc", help="only this document (id or title)")
