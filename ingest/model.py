@@ -247,6 +247,9 @@ class Unit:
     is_group: bool = False
     level: str | None = None  # 区 / 市 / 省 / 镇 …
     successor: str | None = None  # current name after the institutional reform, when renamed
+    function: str | None = (
+        None  # the standard function it performs (安全生产监督管理局 for 区安监局), from the gazetteer
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

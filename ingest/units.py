@@ -289,6 +289,7 @@ def build_register(
                 is_group=reading.is_group,
                 level=reading.level,
                 successor=_successor_name(reading, gazetteer),
+                function=reading.function or None,
             )
         )
     unresolved = tuple(n for n in raw if readings[n].kind == UNKNOWN_KIND)

@@ -52,8 +52,13 @@ def parse_succession(text: str) -> tuple[Change, ...]:
             continue
         rows.append(
             Change(
-                old=cells[0], new=cells[1], date=cells[2], event=cells[3], applies=cells[4],
-                basis=cells[5], note=cells[6],
+                old=cells[0],
+                new=cells[1],
+                date=cells[2],
+                event=cells[3],
+                applies=cells[4],
+                basis=cells[5],
+                note=cells[6],
             )
         )
     return tuple(rows)
@@ -113,7 +118,7 @@ def add_generic_changes(graph: Graph, changes: Iterable[Change]) -> None:
 def _row_for(unit: Unit, changes: tuple[Change, ...]) -> Change | None:
     new = strip_level(unit.successor or "")
     candidates = [change for change in changes if change.new == new]
-    names = [unit.name, *(alias.text for alias in unit.aliases)]
+    names = [unit.name, *(alias.text for alias in unit.aliases), *([unit.function] if unit.function else [])]
     for change in candidates:
         if any(change.old in name for name in names):
             return change

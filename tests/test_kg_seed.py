@@ -16,6 +16,7 @@ from rdflib.compare import isomorphic
 
 from ingest.model import Corpus
 from ingest.serialize import corpus_from_data
+from kg import queries
 from kg.build import build_graph
 from kg.due import due_tasks
 from kg.network import project, shortest_path, subgraph
@@ -96,6 +97,18 @@ def test_elevator_question_ranks_the_units_of_the_task_naming_elevators(store, b
     assert policy.text[first["span"]["start"] : first["span"]["end"]] == first["text"]
     assert first["path"][0].endswith("/topic/elevator")
     assert first["path"][-1].endswith("/unit/" + by_name["区市场监管局"]["id"])
+
+
+def test_every_renamed_unit_has_a_dated_change_event(store, corpus):
+    rows = store.select(
+        queries.PREFIXES
+        + """SELECT ?name ?date WHERE { ?u pkg:successor ?s ; skos:prefLabel ?name ; org:changedBy ?e .
+                                       ?e a org:ChangeEvent ; dcterms:date ?date }"""
+    )
+    dated = {str(row["name"]): str(row["date"]) for row in rows}
+    renamed = {u.name for u in corpus.units if u.successor and u.successor != u.name}
+    assert renamed and renamed <= set(dated)  # the reform row that explains each rename is found
+    assert dated["区安监局"].startswith("2019") and dated["区国税局"].startswith("2018")
 
 
 def test_renamed_units_show_their_successor(store, build_path, corpus):
