@@ -48,7 +48,9 @@ RELATIONS = (
     "resultingOrganization",
 )
 ROLES = {"leadUnit": "lead", "cooperatingUnit": "cooperating", "bearer": "bearer"}
-_KIND_PRIORITY = {kind: index for index, kind in enumerate(("UnitGroup", "Unit", "StatutoryRole", "GenericBody"))}
+_KIND_PRIORITY = {
+    kind: index for index, kind in enumerate(("UnitGroup", "Unit", "StatutoryRole", "GenericBody"))
+}
 
 
 def _local(iri: str) -> str:
@@ -105,15 +107,36 @@ def project(store: GraphStore) -> nx.MultiDiGraph:
     return graph
 
 
-def neighbourhood(graph: nx.MultiDiGraph, centers: Iterable[str], *, radius: int = 1) -> dict[str, Any]:
-    """Nodes within ``radius`` steps of any center (edges followed both ways), as JSON-ready nodes and edges."""
-    import networkx as nx
+HUB_KINDS = frozenset({"Document", "Section", "ConceptScheme"})  # shown, but not walked through
 
-    undirected = graph.to_undirected(as_view=True)
+
+def _reach(graph: nx.MultiDiGraph, center: str, radius: int) -> set[str]:
+    """Nodes within ``radius`` steps of ``center`` (edges followed both ways), not walking on through hubs.
+
+    Why: every article hangs off its section and document, so at radius 2 a walk through them would return the
+    whole document; a hub is kept as a node (its label gives context) but its other neighbours are not added.
+    """
+    seen = {center}
+    frontier = [center]
+    for _step in range(radius):
+        following: list[str] = []
+        for node in frontier:
+            if node != center and graph.nodes[node].get("kind") in HUB_KINDS:
+                continue
+            for neighbour in (*graph.successors(node), *graph.predecessors(node)):
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    following.append(neighbour)
+        frontier = following
+    return seen
+
+
+def neighbourhood(graph: nx.MultiDiGraph, centers: Iterable[str], *, radius: int = 1) -> dict[str, Any]:
+    """Nodes within ``radius`` steps of any center (see :func:`_reach`), as JSON-ready nodes and edges."""
     keep: set[str] = set()
     for center in centers:
         if center in graph:
-            keep |= set(nx.single_source_shortest_path_length(undirected, center, cutoff=radius))
+            keep |= _reach(graph, center, radius)
     sub = graph.subgraph(keep)
     return {
         "nodes": [

@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from ingest.model import Corpus
 from ingest.serialize import corpus_from_data
-from kg import queries
+from kg import iris, queries
 from kg.build import build_graph
 from kg.due import due_tasks
 from kg.network import project, shortest_path, subgraph
@@ -256,3 +256,15 @@ def test_subgraph_of_a_unit_and_paths(store):
     unit_iri = data["center"][0]
     task = next(n["id"] for n in data["nodes"] if n["kind"] == "Task")
     assert shortest_path(graph, unit_iri, task)[-1] == task
+
+
+def test_neighbourhoods_do_not_walk_through_the_document(store, policy):
+    graph = project(store)
+    task = str(iris.task_iri(policy.id, 37))
+    near = subgraph(store, task=task, radius=1, graph=graph)
+    wider = subgraph(store, task=task, radius=2, graph=graph)
+    assert {n["kind"] for n in near["nodes"]} >= {"Task", "Unit", "Article", "Concept"}
+    own = str(iris.document_iri(policy.id)) + "/art/"
+    articles = {n["id"] for n in wider["nodes"] if n["kind"] == "Article" and n["id"].startswith(own)}
+    assert str(iris.article_iri(policy.id, 22)) in articles
+    assert len(articles) < len(policy.articles())  # a hub (section, document) is shown, not walked through
