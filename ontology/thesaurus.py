@@ -183,7 +183,7 @@ class Thesaurus:
         _check_acyclic(self._by_id)
         self._zh_lookup, self._en_lookup = _label_lookups(self._concepts)
         self._zh_first = _zh_index(self._zh_lookup)
-        self._en_first = _en_index(self._concepts)
+        self._en_first: dict[str, tuple[_EnLabel, ...]] | None = None  # built on the first English match
 
     # -- collection -------------------------------------------------------------------------------------
     @property
@@ -298,10 +298,17 @@ class Thesaurus:
             i += len(hit)
         return matches
 
+    def _english_index(self) -> dict[str, tuple[_EnLabel, ...]]:
+        if self._en_first is None:
+            self._en_first = _en_index(self._concepts)
+        return self._en_first
+
     def find_english(self, text: str) -> list[TopicMatch]:
         """English labels in ``text``: case-insensitive, whole words, plurals folded (``lifts`` finds ``lift``),
         leftmost-longest (in words) and non-overlapping."""
         tokens = english_tokens(text)
+        if not tokens:
+            return []
         forms = [singular_forms(tok) for _, _, tok in tokens]
         matches: list[TopicMatch] = []
         i = 0
@@ -325,7 +332,7 @@ class Thesaurus:
     def _en_match_at(self, forms: list[frozenset[str]], i: int) -> _EnLabel | None:
         candidates: set[_EnLabel] = set()
         for form in forms[i]:
-            candidates.update(self._en_first.get(form, ()))
+            candidates.update(self._english_index().get(form, ()))
         ordered = sorted(candidates, key=lambda e: (-len(e.forms), -len(e.label), e.label, e.concept_id))
         for entry in ordered:
             size = len(entry.forms)
