@@ -64,10 +64,8 @@ def index_support(
                 weight = relative * ROLE_SUPPORT[role]
                 previous, previous_role, items = support.get(unit_id, (0.0, role, []))
                 items.append(_task_evidence(hit, unit_id, role, weight, asked))
-                if weight > previous:
-                    support[unit_id] = (weight, role, items)
-                else:
-                    support[unit_id] = (previous, previous_role, items)
+                strongest = (weight, role) if weight > previous else (previous, previous_role)
+                support[unit_id] = (*strongest, items)
     return support
 
 
@@ -112,9 +110,7 @@ def answer(
     support = index_support(hits, asked=[str(topic["id"]) for topic in graph.topics])
     by_id = {unit.id: unit for unit in graph.units}
     top_graph = graph.units[0].score if graph.units else 0.0
-    scores: dict[str, float] = {}
-    for unit_id, (weight, _role, _items) in support.items():
-        scores[unit_id] = weight
+    scores = {unit_id: weight for unit_id, (weight, _role, _items) in support.items()}
     for unit in graph.units:
         if unit.role.startswith(STATUTORY_PREFIX) and unit.id not in support:
             continue
