@@ -3,6 +3,7 @@
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The editable install prints a setuptools notice on every install; PYTHONWARNINGS silences that one only.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -12,7 +13,7 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
 # Debian packages the picture exports and browser tests need (Graphviz, a CJK font, Chromium).

@@ -264,8 +264,12 @@ def jurisdiction_from_title(title: str) -> str | None:
 # ── reading one name ────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _one_off(a: str, b: str) -> bool:
-    """Same length, exactly one character different."""
+def one_substituted(a: str, b: str) -> bool:
+    """Same length, exactly one character different (a typing slip such as 王印 for 王益).
+
+    >>> one_substituted("王印分局", "王益分局"), one_substituted("区民政局", "区财政局局")
+    (True, False)
+    """
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
@@ -322,7 +326,7 @@ def _prefixes(
         head, rest = surface[: len(jur.name)], surface[len(jur.name) :]
         if head == jur.name:
             yield jur.level, rest, (f"full jurisdiction name {jur.name} as level prefix",), 0
-        elif head[-1] == jur.level and _one_off(head, jur.name):
+        elif head[-1] == jur.level and one_substituted(head, jur.name):
             yield jur.level, rest, (f"typo: one character off jurisdiction name {jur.name} ({head})",), 2
     if len(surface) > 1 and surface[0] in LEVEL_CHARS:
         yield surface[0], surface[1:], (), 0
@@ -365,7 +369,7 @@ def _place_reasons(place: str, jur: Jurisdiction | None) -> tuple[str, tuple[str
     """Normalise the place a 分局 is named after; a one-character slip of the jurisdiction's stem is a typo."""
     if jur is None or place in (jur.stem, jur.name):
         return place, (), 0
-    if _one_off(place, jur.stem):
+    if one_substituted(place, jur.stem):
         return jur.stem, (f"typo: one character off jurisdiction name {jur.stem} ({place})",), 2
     return place, (), 0
 

@@ -36,6 +36,7 @@ from ingest.unit_names import (
     find_unit_names,
     jurisdiction_from_title,
     load_gazetteer,
+    one_substituted,
     parse_jurisdiction,
     read_unit_name,
     split_unit_cell,
@@ -128,7 +129,7 @@ def _one_edit(a: str, b: str) -> bool:
     if a == b or min(len(a), len(b)) < _MIN_FUZZY_LENGTH or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        return one_substituted(a, b)
     short, long = sorted((a, b), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 

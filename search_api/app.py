@@ -87,6 +87,16 @@ class _TooLarge(Exception):
     """Raised inside :class:`BodyLimit` when a streamed body passes the limit."""
 
 
+def _version() -> str:
+    """The installed package's version: written once, in pyproject.toml."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("policykg")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service over ``settings.data_dir`` (default: :func:`~search_api.settings.get_settings`)."""
     settings = settings or get_settings()
@@ -103,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="PolicyKG",
         summary="Chinese work-safety policy documents as a knowledge graph: search, ask, trace, SPARQL.",
-        version="0.1.0",
+        version=_version(),
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,

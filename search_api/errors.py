@@ -18,11 +18,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from search_api.datadir import DataDirError
 from search_api.problems import ApiError, BadParameter, NotFound, TooLarge, TooLong, Unavailable
+from search_api.query import MAX_QUERY_CHARS
 
 log = logging.getLogger("policykg.api")
 __all__ = ["ApiError", "BadParameter", "NotFound", "TooLarge", "TooLong", "Unavailable"]
 
-MAX_QUERY_CHARS = 2_000  # a question or keyword query longer than this is refused (422), never searched
 MAX_BODY_BYTES = 256 * 1024  # POST bodies (SPARQL queries) larger than this are refused (413)
 
 

@@ -23,8 +23,9 @@ from ontology.thesaurus import Thesaurus, TopicMatch, english_tokens
 
 FILTER_NAMES = ("kind", "unit", "doc", "due", "topic")
 FILTER_ALIASES = {"类型": "kind", "单位": "unit", "文件": "doc", "时限": "due", "主题": "topic"}
-MAX_QUERY_CHARS = 1000
-"""Longer input is cut here (and a note says so): a question never needs more, and it bounds the work."""
+MAX_QUERY_CHARS = 2_000
+"""Longer input is cut here by the CLI (and a note says so); the API refuses it (``check_length``): a question
+never needs more, and it bounds the work. The one limit for both faces."""
 MAX_KEYWORDS = 40
 MAX_CONCEPTS = 12
 

@@ -17,10 +17,10 @@ from ingest.frequency import find_deadline, parse_frequency, parse_quantities
 from ingest.model import Obligation, Sentence, Span
 from ingest.obligations import extract_article_obligations, extract_obligations, split_sentences
 from ingest.sentences import split_clauses
+from tests.conftest import LAWS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = next((ROOT / "corpus").glob("王益区*.txt"), None)
-LAWS = Path("/work/shared/corpus/laws")
 UNITS = {
     "区委": "wangyi/quwei",
     "区政府": "wangyi/quzhengfu",
