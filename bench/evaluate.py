@@ -95,7 +95,7 @@ def _ask_function(data_dir: Path) -> Callable[[str], list[str]]:
 
     def run(question: str) -> list[str]:
         return [
-            unit["id"] for unit in answer(question, store=store, thesaurus=thesaurus, index=index)["units"]
+            unit["id"] for unit in answer(question, store=store, thesaurus=thesaurus, index=index).to_json()["units"]
         ]
 
     return run

@@ -32,7 +32,7 @@ class Profile:
     obligations: tuple[dict[str, Any], ...]
     co_units: tuple[dict[str, Any], ...]
 
-    def to_data(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """``{"unit", "tasks": [...], "obligations": [...], "co_units": [...]}``."""
         return {
             "unit": self.unit,

@@ -21,22 +21,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kg import iris, queries
+from kg.roles import ROLE_WEIGHT, AnswerRole
 from kg.store import GraphStore, Row
 
 if TYPE_CHECKING:
     from ontology.thesaurus import Thesaurus
 
 TOPIC_WEIGHT = {"exact": 1.0, "narrower": 0.8, "broader": 0.5}
-ROLE_WEIGHT = {
-    "lead unit": 1.0,
-    "co-operating unit": 0.5,
-    "obligation bearer": 0.6,
-    "statutory regulator": 0.4,
-    "statutory duty holder": 0.15,
-}
 ARTICLE_FACTOR = 0.5
 DECAY = 0.5
-_TASK_ROLE = {"lead": "lead unit", "cooperating": "co-operating unit"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,9 +44,9 @@ class Evidence:
     end: int
     path: tuple[str, ...]
     weight: float = 0.0
-    role: str = ""
+    role: AnswerRole = AnswerRole.NONE
 
-    def to_data(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """The JSON shape of ``policykg ask``."""
         return {
             "kind": self.kind,
@@ -72,21 +65,21 @@ class Responsible:
     iri: str
     id: str
     name: str
-    role: str
+    role: AnswerRole
     score: float
     successor: str | None
     evidence: tuple[Evidence, ...] = ()
     is_group: bool = False
 
-    def to_data(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """The JSON shape of ``policykg ask``."""
         return {
             "id": self.id,
             "name": self.name,
-            "role": self.role,
+            "role": self.role.value,
             "score": round(self.score, 3),
             "successor": self.successor,
-            "evidence": [item.to_data() for item in self.evidence],
+            "evidence": [item.to_json() for item in self.evidence],
         }
 
 
@@ -98,12 +91,12 @@ class Answer:
     topics: tuple[dict[str, str], ...]
     units: tuple[Responsible, ...] = field(default=())
 
-    def to_data(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """``{"question", "topics": [...], "units": [...]}``."""
         return {
             "question": self.question,
             "topics": [dict(topic) for topic in self.topics],
-            "units": [unit.to_data() for unit in self.units],
+            "units": [unit.to_json() for unit in self.units],
         }
 
 
@@ -135,13 +128,13 @@ def _add(bucket: dict[str, dict[tuple[str, str, int], Evidence]], node: str, evi
 
 def _task_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict) -> None:
     for row in rows:
-        role = _TASK_ROLE[str(row["role"])]
+        role = AnswerRole.of_task_role(str(row["role"]))
         weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]] * ROLE_WEIGHT[role]
         path = (str(row["topic"]), str(row["task"]), str(row["unit"]))
         _add(bucket, str(row["unit"]), _evidence("task", row, path, weight, role))
 
 
-def _evidence(kind: str, row: Row, path: tuple[str, ...], weight: float, role: str) -> Evidence:
+def _evidence(kind: str, row: Row, path: tuple[str, ...], weight: float, role: AnswerRole) -> Evidence:
     return Evidence(
         kind=kind,
         doc=str(row["doc"]),
@@ -170,7 +163,7 @@ def _article_evidence(
         return
     for row in store.select(queries.tasks_for_articles_sparql(sorted(best))):
         topic_weight, sentence = best[str(row["article"])]
-        role = _TASK_ROLE[str(row["role"])]
+        role = AnswerRole.of_task_role(str(row["role"]))
         score = float(row["score"] or 0.0)
         weight = ARTICLE_FACTOR * topic_weight * score * ROLE_WEIGHT[role]
         path = (str(sentence["topic"]), str(row["article"]), str(row["task"]), str(row["unit"]))
@@ -182,10 +175,14 @@ def _obligation_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]]
         topic_weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]]
         path = (str(row["topic"]), str(row["article"]), str(row["obligation"]), str(row["bearer"]))
         if row["law"]:
-            role = "statutory regulator" if row["unit"] or row["kind"] == "regulator" else "statutory duty holder"
+            role = (
+                AnswerRole.STATUTORY_REGULATOR
+                if row["unit"] or row["kind"] == "regulator"
+                else AnswerRole.STATUTORY_DUTY_HOLDER
+            )
             kind = "law_article"
         else:
-            role, kind = "obligation bearer", "obligation"
+            role, kind = AnswerRole.BEARER, "obligation"
         weight = topic_weight * ROLE_WEIGHT[role] * (float(row["strength"] or 0.5) if kind == "obligation" else 1)
         _add(bucket, str(row["bearer"]), _evidence(kind, row, path, weight, role))
 

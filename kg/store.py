@@ -248,7 +248,7 @@ def write_graph(corpus: Corpus, out: Path) -> dict[str, Any]:
 
     thesaurus = load_thesaurus()
     graph = build_graph(corpus, thesaurus=thesaurus)
-    report = validate_graph(graph).to_data()
+    report = validate_graph(graph).to_json()
     ntriples = sorted_ntriples(graph)
     (out / GRAPH_NT).write_text(ntriples, encoding="utf-8")
     (out / GRAPH_TTL).write_text(turtle_from_ntriples(ntriples, PREFIXES), encoding="utf-8")

@@ -26,7 +26,7 @@ class Trace:
     tasks_without_articles: tuple[int, ...]
     tasks_without_units: tuple[int, ...]
 
-    def to_data(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """JSON-ready form; ``matrix`` maps each article number to ``{task number: score}``."""
         matrix: dict[str, dict[str, float]] = {str(a["number"]): {} for a in self.articles}
         for link in self.links:

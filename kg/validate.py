@@ -37,7 +37,7 @@ class Report:
     by_message: dict[str, int] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
 
-    def to_data(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """JSON-ready form (the manifest's ``validation`` entry and ``policykg validate --json``)."""
         return {
             "conforms": self.conforms,

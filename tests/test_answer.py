@@ -21,7 +21,7 @@ def ask(seed_laws_data_dir: Path):
         load_build_thesaurus(build.path),
         open_index(seed_laws_data_dir),
     )
-    return lambda question: answer(question, store=store, thesaurus=thesaurus, index=index)
+    return lambda question: answer(question, store=store, thesaurus=thesaurus, index=index).to_json()
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ def _cli(data_dir: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tupl
 
 @pytest.mark.parametrize("question", ELEVATOR_QUESTIONS)
 def test_elevator_question_ranks_the_units_of_the_task_naming_elevators(store, build_path, policy, question):
-    answer = ask(store, load_build_thesaurus(build_path), question).to_data()
+    answer = ask(store, load_build_thesaurus(build_path), question).to_json()
     assert [t["id"] for t in answer["topics"]] == ["elevator"]
     (task,) = [t for t in policy.tasks if "电梯" in t.text]
     task_units = set(task.units) | set(task.co_units)
@@ -112,7 +112,7 @@ def test_every_renamed_unit_has_a_dated_change_event(store, corpus):
 
 
 def test_renamed_units_show_their_successor(store, build_path, corpus):
-    answer = ask(store, load_build_thesaurus(build_path), "谁负责电梯安全").to_data()
+    answer = ask(store, load_build_thesaurus(build_path), "谁负责电梯安全").to_json()
     successors = {u.id: u.successor for u in corpus.units}
     for unit in answer["units"]:
         if unit["id"] in successors:
@@ -121,7 +121,7 @@ def test_renamed_units_show_their_successor(store, build_path, corpus):
 
 
 def test_law_articles_are_reached_through_broader_topics(store, build_path, corpus):
-    answer = ask(store, load_build_thesaurus(build_path), "谁负责电梯安全", limit=100).to_data()
+    answer = ask(store, load_build_thesaurus(build_path), "谁负责电梯安全", limit=100).to_json()
     (law,) = [d for d in corpus.documents if d.title == "中华人民共和国特种设备安全法"]
     regulators = [u for u in answer["units"] if u["role"] == "statutory regulator"]
     cited = {(e["doc"], e["number"]) for u in regulators for e in u["evidence"] if e["kind"] == "law_article"}
@@ -130,7 +130,7 @@ def test_law_articles_are_reached_through_broader_topics(store, build_path, corp
 
 def test_english_question_uses_english_labels(store, build_path, policy):
     answer = ask(store, load_build_thesaurus(build_path), "which unit leads hazardous chemicals governance")
-    assert [t["id"] for t in answer.to_data()["topics"]] == ["hazardous-chemicals"]
+    assert [t["id"] for t in answer.to_json()["topics"]] == ["hazardous-chemicals"]
     best = answer.units[0]
     assert best.role == "lead unit"
     assert any(e.kind == "task" and "危险化学品" in e.text for e in best.evidence)
@@ -141,7 +141,7 @@ def test_unit_profile_by_any_alias(store, policy, corpus):
     expected = sorted(t.number for t in policy.tasks if unit.id in t.units or unit.id in t.co_units)
     assert expected == [15, 24, 26, 27, 45, 46, 48, 52]
     for name in {unit.name, unit.id, *(a.text for a in unit.aliases)}:
-        data = profile(store, name).to_data()
+        data = profile(store, name).to_json()
         assert data["unit"]["name"] == "区财政局"
         assert [t["number"] for t in data["tasks"]] == expected
         assert all({"doc", "number", "role", "deadline"} <= set(t) for t in data["tasks"])

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         index=index,
         limit=args.limit,
         evidence_limit=args.evidence,
-    )
+    ).to_json()
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0 if data["units"] else 1

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     build = open_build(data_dir_from(args.data))
     try:
-        traces = [t.to_data() for t in trace(open_store(build.path), doc=args.doc)]
+        traces = [t.to_json() for t in trace(open_store(build.path), doc=args.doc)]
     except GraphStoreError as error:
         print(f"policykg trace: {error}", file=sys.stderr)
         return 2

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"policykg unit: {error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(result.to_data(), ensure_ascii=False, indent=2))
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return 0
     unit = result.unit
     successor = f" → now {unit['successor']}" if unit["successor"] else ""

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         from kg.validate import validate_graph
 
         try:
-            report = validate_graph(open_rdflib(build.path)).to_data()
+            report = validate_graph(open_rdflib(build.path)).to_json()
         except GraphStoreError as error:
             print(f"policykg validate: {error}", file=sys.stderr)
             return 2

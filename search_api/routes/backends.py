@@ -56,7 +56,7 @@ def ask(snapshot: Snapshot, *, q: str) -> dict[str, Any]:
     index = snapshot.resource("index")
     return answer(
         q, store=store, thesaurus=thesaurus, index=index, limit=ASK_LIMIT, evidence_limit=ASK_EVIDENCE
-    )
+    ).to_json()
 
 
 def unit_profile(snapshot: Snapshot, name: str) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def unit_profile(snapshot: Snapshot, name: str) -> dict[str, Any]:
     from kg.profile import UnknownUnit, profile
 
     try:
-        return profile(_resource(snapshot, "graph", "graph store"), name).to_data()
+        return profile(_resource(snapshot, "graph", "graph store"), name).to_json()
     except UnknownUnit as error:
         raise _unknown_unit(error) from None
 
@@ -73,7 +73,7 @@ def trace(snapshot: Snapshot, doc: str | None) -> dict[str, Any]:
     """The JSON of ``policykg trace [--doc D] --format json``."""
     from kg.trace import trace as kg_trace
 
-    traces = [t.to_data() for t in kg_trace(_resource(snapshot, "graph", "graph store"), doc=doc)]
+    traces = [t.to_json() for t in kg_trace(_resource(snapshot, "graph", "graph store"), doc=doc)]
     if doc and not traces:
         raise NotFound(f"no document with a task table matches {doc!r}", hint="GET /api/documents lists them")
     return traces[0] if doc and len(traces) == 1 else {"documents": traces}
