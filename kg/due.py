@@ -7,10 +7,36 @@ into a date is left out too (it is listed by ``policykg trace``/``unit`` with it
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from kg import queries
 from kg.store import GraphStore, rows_by
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DueTask:
+    """A task with a readable due date: where it stands, its deadline as printed and every unit on it."""
+
+    doc: str
+    number: int
+    text: str
+    deadline: str | None  # as printed
+    due: str  # ISO date
+    status: str  # open | overdue
+    units: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"doc", "number", "text", "deadline", "due", "status", "units"}``."""
+        return {
+            "doc": self.doc,
+            "number": self.number,
+            "text": self.text,
+            "deadline": self.deadline,
+            "due": self.due,
+            "status": self.status,
+            "units": list(self.units),
+        }
 
 
 def status(due: str, as_of: dt.date) -> str:
@@ -30,11 +56,9 @@ def due_tasks(
     by: dt.date | None = None,
     as_of: dt.date | None = None,
     unit: str | None = None,
-) -> list[dict[str, Any]]:
-    """Tasks with a due date on or before ``by`` (all dated tasks when None), optionally of one unit (any name).
-
-    Each: ``doc``, ``number``, ``text``, ``deadline`` (as printed), ``due`` (ISO), ``status``, ``units``.
-    """
+) -> tuple[DueTask, ...]:
+    """Tasks with a due date on or before ``by`` (all dated tasks when None), optionally of one unit (any name),
+    soonest first."""
     today = as_of or dt.date.today()
     unit_iri = None
     if unit:
@@ -52,15 +76,15 @@ def due_tasks(
         if unit_iri is not None and unit_iri not in {row["unit"] for row in rows}:
             continue
         out.append(
-            {
-                "doc": first["doc"],
-                "number": first["number"],
-                "text": first["text"],
-                "deadline": first["deadline"],
-                "due": due,
-                "status": status(due, today),
-                "units": sorted({str(row["name"]) for row in rows if row["name"]}),
-            }
+            DueTask(
+                doc=str(first["doc"]),
+                number=int(first["number"] or 0),
+                text=str(first["text"]),
+                deadline=None if first["deadline"] is None else str(first["deadline"]),
+                due=due,
+                status=status(due, today),
+                units=tuple(sorted({str(row["name"]) for row in rows if row["name"]})),
+            )
         )
-    out.sort(key=lambda t: (t["due"], str(t["doc"]), int(t["number"] or 0)))
-    return out
+    out.sort(key=lambda t: (t.due, t.doc, t.number))
+    return tuple(out)

@@ -160,11 +160,11 @@ def test_trace_lists_the_articles_without_tasks(store, policy):
 def test_due_by_end_of_2019_lists_the_2018_and_2019_tasks(store, policy):
     tasks = due_tasks(store, by=dt.date(2019, 12, 31), as_of=dt.date(2019, 6, 1))
     expected = {t.number for t in policy.tasks if t.deadline.due and t.deadline.due <= "2019-12-31"}
-    assert {t["number"] for t in tasks} == expected
-    assert {t["due"][:4] for t in tasks} == {"2018", "2019"}
+    assert {t.number for t in tasks} == expected
+    assert {t.due[:4] for t in tasks} == {"2018", "2019"}
     assert all(not t.deadline.ongoing for t in policy.tasks if t.number in expected)
-    assert {t["status"] for t in tasks if t["due"].startswith("2018")} == {"overdue"}
-    assert {t["status"] for t in tasks if t["due"].startswith("2019")} == {"open"}
+    assert {t.status for t in tasks if t.due.startswith("2018")} == {"overdue"}
+    assert {t.status for t in tasks if t.due.startswith("2019")} == {"open"}
 
 
 def test_cli_sparql_count_update_refusal_and_validate(data_dir, capsys):

@@ -47,12 +47,12 @@ def run(args: argparse.Namespace) -> int:
             "by": args.by.isoformat() if args.by else None,
             "as_of": as_of.isoformat(),
             "unit": args.unit,
-            "tasks": tasks,
+            "tasks": [task.to_json() for task in tasks],
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     for task in tasks:
-        print(f"{task['due']} {task['status']:<8} {task['number']:>3} {task['deadline']:<8} "
-              f"{'、'.join(task['units'][:3])}  {task['text'][:50]}")
+        print(f"{task.due} {task.status:<8} {task.number:>3} {task.deadline:<8} "
+              f"{'、'.join(task.units[:3])}  {task.text[:50]}")
     print(f"{len(tasks)} tasks" + (f" due by {args.by}" if args.by else "") + f" (as of {as_of})")
     return 0

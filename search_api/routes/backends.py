@@ -88,7 +88,7 @@ def due(snapshot: Snapshot, *, by: dt.date | None, unit: str | None, as_of: dt.d
         tasks = due_tasks(_resource(snapshot, "graph", "graph store"), by=by, as_of=as_of, unit=unit)
     except UnknownUnit as error:
         raise _unknown_unit(error) from None
-    return {"by": by.isoformat() if by else None, "as_of": as_of.isoformat(), "unit": unit, "tasks": tasks}
+    return {"by": by.isoformat() if by else None, "as_of": as_of.isoformat(), "unit": unit, "tasks": [t.to_json() for t in tasks]}
 
 
 class SparqlRefused(ApiError):
