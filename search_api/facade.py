@@ -1,0 +1,342 @@
+"""The one core under the CLI, the API and the exports: a :class:`Build` opened from a data directory.
+
+Why one object: the CLI and the API used to compute the same answers twice (and drifted apart). Now each face
+only parses its input, calls one method of :class:`Build` and renders the typed result it returns — the CLI as
+text or ``to_json()``, the API as ``to_json()``. Like sqlite-utils' ``Database`` under its CLI, or datasette's
+one ``Datasette`` object under its views.
+
+A :class:`Build` reads one build folder (resolved once from the ``current`` link, so a rebuild that moves the
+link meanwhile cannot mix two builds) and opens its resources — graph store, thesaurus, search index, network
+projection, model — on first use: a one-shot CLI command pays only for what it asks; the server calls
+:meth:`Build.preload` when it swaps a build in, so no request pays for opening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from search_api.build import MODEL_FILE
+from search_api.datadir import BuildDir, DataDirError, current_build_id, open_build_id
+from search_api.problems import BadParameter, NotFound, Unavailable
+
+if TYPE_CHECKING:
+    from ingest.model import Corpus, Document, Task, Unit
+    from kg.due import DueTask
+    from kg.profile import Profile
+    from kg.trace import Trace
+    from search_api.answer import CombinedAnswer
+    from search_api.search import SearchResult
+
+log = logging.getLogger("policykg.build")
+
+ASK_LIMIT = 20  # units in an answer (policykg ask --limit)
+ASK_EVIDENCE = 5  # evidence items per unit (policykg ask --evidence)
+GRAPH_NODE_LIMIT = 400  # a neighbourhood larger than this is cut to the nodes nearest the centre
+
+
+def _open_graph(build_path: Path, _build: Build) -> Any:
+    from kg.store import open_store
+
+    return open_store(build_path)
+
+
+def _open_thesaurus(build_path: Path, _build: Build) -> Any:
+    from kg.store import load_build_thesaurus
+
+    return load_build_thesaurus(build_path)
+
+
+def _open_index(build_path: Path, _build: Build) -> Any:
+    from search_api.index import INDEX_DIR
+    from search_api.search import SearchIndex
+
+    folder = build_path / INDEX_DIR
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is missing")
+    return SearchIndex(folder)
+
+
+def _open_network(_build_path: Path, build: Build) -> Any:
+    from kg.network import project
+
+    graph = build.resource("graph")
+    if graph is None:
+        raise ValueError("no graph store to project")
+    return project(graph)
+
+
+# Resources a build opens beside the model, each from the build folder (and the resources opened before it). A
+# build without that artefact leaves the resource None, and what needs it raises Unavailable (HTTP 503).
+Opener = Callable[[Path, "Build"], Any]
+RESOURCE_OPENERS: dict[str, Opener] = {
+    "graph": _open_graph,
+    "thesaurus": _open_thesaurus,
+    "index": _open_index,
+    "network": _open_network,
+}
+_WHAT = {"graph": "graph store", "thesaurus": "thesaurus", "index": "search index", "network": "graph projection"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DueReport:
+    """The tasks due by a date (``by`` None: every dated task), judged open/overdue on ``as_of``."""
+
+    by: dt.date | None
+    as_of: dt.date
+    unit: str | None
+    tasks: tuple[DueTask, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of ``policykg due --json`` and ``GET /api/due``."""
+        return {
+            "by": self.by.isoformat() if self.by else None,
+            "as_of": self.as_of.isoformat(),
+            "unit": self.unit,
+            "tasks": [task.to_json() for task in self.tasks],
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TraceReport:
+    """Traceability of the documents with a task table; ``single`` when one document was asked for."""
+
+    documents: tuple[Trace, ...]
+    single: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """One document's matrix when one was asked for, else ``{"documents": [...]}``."""
+        if self.single:
+            return self.documents[0].to_json()
+        return {"documents": [trace.to_json() for trace in self.documents]}
+
+
+class Build:
+    """One finished build, opened from its folder; every question is a method returning a typed result."""
+
+    def __init__(
+        self, data_dir: Path, build_id: str, *, openers: Mapping[str, Opener] | None = None
+    ) -> None:
+        self.data_dir = data_dir
+        self.build_id = build_id
+        self.build: BuildDir = open_build_id(data_dir, build_id)
+        self.opened_at = time.time()
+        self._openers = RESOURCE_OPENERS if openers is None else openers
+        self._resources: dict[str, Any] = {}
+        self._corpus: Corpus | None = None
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, data_dir: Path, *, openers: Mapping[str, Opener] | None = None) -> Build:
+        """The current build of ``data_dir``, or :class:`DataDirError` naming the folder."""
+        build_id = current_build_id(data_dir)
+        if build_id is None:
+            raise DataDirError(f"no build in {data_dir}")
+        return cls(data_dir, build_id, openers=openers)
+
+    def preload(self) -> Build:
+        """Open the model and every resource now (the server does this before swapping a build in)."""
+        _ = self.corpus
+        for name in self._openers:
+            self.resource(name)
+        return self
+
+    # -- what the build holds -------------------------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        """The build folder."""
+        return self.build.path
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The build's manifest (when built, from which files, counts)."""
+        return self.build.manifest
+
+    @property
+    def corpus(self) -> Corpus:
+        """The model the build was made from (read from ``model.json`` on first use)."""
+        if self._corpus is None:
+            from ingest.serialize import corpus_from_data
+
+            with self._lock:
+                if self._corpus is None:
+                    text = self.build.file(MODEL_FILE).read_text(encoding="utf-8")
+                    self._corpus = corpus_from_data(json.loads(text))
+        return self._corpus
+
+    @property
+    def documents(self) -> Mapping[str, Document]:
+        """Documents by id."""
+        return MappingProxyType({d.id: d for d in self.corpus.documents})
+
+    @property
+    def units(self) -> Mapping[str, Unit]:
+        """Units by id."""
+        return MappingProxyType({u.id: u for u in self.corpus.units})
+
+    @property
+    def resources(self) -> Mapping[str, Any]:
+        """The resources opened so far (name → object; None for one this build could not open)."""
+        return MappingProxyType(dict(self._resources))
+
+    def resource(self, name: str) -> Any:
+        """A resource of the build (graph, thesaurus, index, network), opened on first use; None if unavailable."""
+        if name in self._resources:
+            return self._resources[name]
+        with self._lock:
+            if name not in self._resources:
+                opener = self._openers.get(name)
+                try:
+                    self._resources[name] = opener(self.path, self) if opener else None
+                except Exception as error:  # an artefact this build did not write: callers answer "unavailable"
+                    log.warning("build %s: %s not opened: %s", self.build_id, name, error)
+                    self._resources[name] = None
+        return self._resources[name]
+
+    def require(self, name: str) -> Any:
+        """A resource the question cannot be answered without, or :class:`Unavailable` (HTTP 503)."""
+        found = self.resource(name)
+        if found is None:
+            raise Unavailable(f"this build has no {_WHAT.get(name, name)}", hint="rebuild with `policykg build`")
+        return found
+
+    def document(self, key: str) -> Document | None:
+        """A document by id, by its exact title or by its source path."""
+        found = self.documents.get(key)
+        if found is not None:
+            return found
+        return next((d for d in self.corpus.documents if key in (d.title, d.source)), None)
+
+    def task(self, doc: Document, number: int) -> Task | None:
+        """Task ``number`` of a document's task table."""
+        return next((t for t in doc.tasks if t.number == number), None)
+
+    # -- questions --------------------------------------------------------------------------------------------
+    def ask(self, question: str, *, limit: int = ASK_LIMIT, evidence: int = ASK_EVIDENCE) -> CombinedAnswer:
+        """Who is responsible: the index's candidate passages turned into ranked units by the graph."""
+        from search_api.answer import answer
+
+        return answer(
+            question,
+            store=self.require("graph"),
+            thesaurus=self.require("thesaurus"),
+            index=self.resource("index"),
+            limit=limit,
+            evidence_limit=evidence,
+        )
+
+    def search(self, query: str, *, kind: str | None = None, limit: int = 10, offset: int = 0) -> SearchResult:
+        """Full-text hits ``offset`` … ``offset + limit``, best first."""
+        from dataclasses import replace
+
+        result = self.require("index").search(query, kind=kind, limit=offset + limit)
+        return replace(result, hits=result.hits[offset:]) if offset else result
+
+    def unit_profile(self, name: str) -> Profile:
+        """One unit's tasks, obligations, deadlines and co-responsible units (any alias, id or successor)."""
+        from kg.profile import UnknownUnit, profile
+
+        try:
+            return profile(self.require("graph"), name)
+        except UnknownUnit as error:
+            raise _unknown_unit(error) from None
+
+    def due(self, *, by: dt.date | None = None, as_of: dt.date | None = None, unit: str | None = None) -> DueReport:
+        """Tasks due on or before ``by`` (every dated task when None), open or overdue on ``as_of`` (today)."""
+        from kg.due import due_tasks
+        from kg.profile import UnknownUnit
+
+        as_of = as_of or dt.date.today()
+        try:
+            tasks = due_tasks(self.require("graph"), by=by, as_of=as_of, unit=unit)
+        except UnknownUnit as error:
+            raise _unknown_unit(error) from None
+        return DueReport(by=by, as_of=as_of, unit=unit, tasks=tasks)
+
+    def trace(self, doc: str | None = None) -> TraceReport:
+        """The article × task matrix and its gaps, of one document (id or title) or of every one with tasks."""
+        from kg.trace import trace
+
+        traces = tuple(trace(self.require("graph"), doc=doc))
+        if doc and not traces:
+            raise NotFound(
+                f"no document with a task table matches {doc!r}", hint="`policykg trace` lists them all"
+            )
+        return TraceReport(documents=traces, single=bool(doc) and len(traces) == 1)
+
+    def subgraph(self, node: str, *, radius: int) -> dict[str, Any]:
+        """The neighbourhood of one page node (``unit/…``, ``topic/…``, ``doc/D/art/N``, ``doc/D/task/N``)."""
+        from kg.network import subgraph as kg_subgraph
+        from kg.profile import UnknownUnit
+
+        store = self.require("graph")
+        network = self.require("network")
+        center = self._center(node)
+        try:
+            found = kg_subgraph(store, radius=radius, graph=network, **center)
+        except UnknownUnit as error:
+            raise _unknown_unit(error) from None
+        centers = set(found["center"])
+        if not centers & {n["id"] for n in found["nodes"]}:
+            raise NotFound(f"no node {node!r} in the graph")
+        if len(found["nodes"]) > GRAPH_NODE_LIMIT:
+            found = _nearest(found, centers, GRAPH_NODE_LIMIT)
+        return found
+
+    def _center(self, node: str) -> dict[str, str]:
+        """The ``subgraph`` keyword for a page node key."""
+        from kg import iris
+
+        if node.startswith("http"):
+            path = node.split("/policykg/", 1)[-1].removeprefix("id/")
+            return self._center(path) if path != node else {"article": node}
+        parts = node.strip("/").split("/")
+        if parts[0] == "unit" and len(parts) == 2:
+            return {"unit": parts[1]}
+        if parts[0] == "topic" and len(parts) == 2:
+            return {"topic": parts[1]}
+        if parts[0] == "doc" and len(parts) == 4 and parts[3].split("-")[0].isdigit():
+            doc = self.document(parts[1])
+            if doc is None:
+                raise NotFound(f"no document {parts[1]!r} in this build")
+            number = int(parts[3].split("-")[0])
+            if parts[2] == "task":
+                return {"task": str(iris.task_iri(doc.id, number))}
+            if parts[2] == "art":
+                return {"article": str(iris.article_iri(doc.id, number))}
+        raise BadParameter(
+            f"cannot read node {node!r}",
+            hint="unit/<name>, topic/<id>, doc/<doc>/art/<n> or doc/<doc>/task/<n>",
+        )
+
+
+def _unknown_unit(error: Exception) -> NotFound:
+    candidates = getattr(error, "candidates", ())
+    hint = f"did you mean {', '.join(candidates)}?" if candidates else "`policykg unit` lists them with their aliases"
+    return NotFound(
+        f"no unit named {getattr(error, 'name', '')!r} in this build", code="unknown_unit", hint=hint
+    )
+
+
+def _nearest(found: dict[str, Any], centers: set[str], limit: int) -> dict[str, Any]:
+    """Cut a neighbourhood to the centre and the ``limit`` best-connected nodes (a view, not an analysis)."""
+    degree: dict[str, int] = {}
+    for edge in found["edges"]:
+        for end in (edge["source"], edge["target"]):
+            degree[end] = degree.get(end, 0) + 1
+    ranked = sorted(found["nodes"], key=lambda n: (n["id"] not in centers, -degree.get(n["id"], 0), n["id"]))
+    keep = {n["id"] for n in ranked[:limit]}
+    return {
+        **found,
+        "nodes": [n for n in found["nodes"] if n["id"] in keep],
+        "edges": [e for e in found["edges"] if e["source"] in keep and e["target"] in keep],
+        "truncated": True,
+    }
