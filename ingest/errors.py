@@ -43,6 +43,12 @@ class BinaryContent(IngestError):
     code = "binary_content"
 
 
+class TooLarge(IngestError):
+    """The file is over the per-file size limit (``policykg build --max-file-mb``): not read at all."""
+
+    code = "too_large"
+
+
 class UnreadableDocument(IngestError):
     """The file exists but could not be opened or decoded."""
 

@@ -22,7 +22,7 @@ from ingest.linking import link_task
 from ingest.metadata import read_metadata
 from ingest.model import Corpus, Document, Section, Task, UnitMention, Warning
 from ingest.obligations import extract_article_obligations
-from ingest.read import read_document
+from ingest.read import read_document, reader_notes
 from ingest.sentences import split_sentences
 from ingest.structure import build_sections, uses_law_numbering
 from ingest.tables import RawTask, parse_task_table
@@ -279,17 +279,36 @@ def ingest_paths(
     *,
     progress: Callable[[int, int, Path], None] | None = None,
     skip: Callable[[Path], bool] = lambda _path: False,
+    max_bytes: int | None = None,
 ) -> tuple[Corpus, tuple[Failure, ...]]:
-    """Read and parse every document under ``paths``; unreadable ones become :class:`Failure`s."""
+    """Read and parse every document under ``paths``; unreadable ones become :class:`Failure`s.
+
+    ``max_bytes``: files larger than this fail with code ``too_large`` without being read. What a reader's
+    library noticed (pypdf's own warnings) becomes a ``reader`` warning of that file, in the build's warnings.
+    """
     files = [path for path in discover(paths) if not skip(path)]
     parsed: list[ParsedDocument] = []
     failures: list[Failure] = []
+    orphan_notes: list[Warning] = []
     for index, path in enumerate(files, start=1):
         if progress:
             progress(index, len(files), path)
-        try:
-            text = read_document(path)
-            parsed.append(parse_document(text, source=str(path)))
-        except IngestError as error:
-            failures.append(Failure(source=str(path), code=error.code, reason=error.describe()))
-    return assemble(parsed), tuple(failures)
+        with reader_notes() as notes:
+            try:
+                text = read_document(path, max_bytes=max_bytes)
+                item = parse_document(text, source=str(path))
+            except IngestError as error:
+                failures.append(Failure(source=str(path), code=error.code, reason=error.describe()))
+                item = None
+        found = tuple(Warning(code="reader", message=note, source=str(path)) for note in notes)
+        if item is None:
+            orphan_notes.extend(found)
+        else:
+            if found:
+                document = replace(item.document, warnings=found + item.document.warnings)
+                item = replace(item, document=document)
+            parsed.append(item)
+    corpus = assemble(parsed)
+    if orphan_notes:
+        corpus = replace(corpus, warnings=corpus.warnings + tuple(orphan_notes))
+    return corpus, tuple(failures)

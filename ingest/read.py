@@ -3,19 +3,78 @@
 Why a registry by suffix: adding a format is adding one function; an unknown suffix is a clear
 :class:`~ingest.errors.UnknownFormat` naming the file instead of a garbled parse.
 The returned text is what every span points into, so readers never normalise it (no NFKC, no CRLF folding).
+What a reader's library says on its own (pypdf's "invalid pdf header", "EOF marker not found") is captured as
+notes for that file (:func:`reader_notes`), so the build reports it among its warnings instead of the library
+writing to stderr.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import logging
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
-from ingest.errors import BinaryContent, EmptyDocument, UnknownFormat, UnreadableDocument
+from ingest.errors import BinaryContent, EmptyDocument, TooLarge, UnknownFormat, UnreadableDocument
+
+log = logging.getLogger("policykg.read")
+_NOTES: ContextVar[list[str] | None] = ContextVar("reader_notes", default=None)
 
 Reader = Callable[[bytes, str], str]
 READERS: dict[str, Reader] = {}
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+
+
+@contextmanager
+def reader_notes() -> Iterator[list[str]]:
+    """Collect the notes readers make while the block reads one file (each once, in order)."""
+    notes: list[str] = []
+    token = _NOTES.set(notes)
+    try:
+        yield notes
+    finally:
+        _NOTES.reset(token)
+
+
+def _note(message: str) -> None:
+    notes = _NOTES.get()
+    if notes is None:
+        log.warning("%s", message)
+    elif message not in notes:
+        notes.append(message)
+
+
+class _NoteHandler(logging.Handler):
+    """Turns a library's log records into reader notes."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__(logging.WARNING)
+        self.prefix = prefix
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _note(f"{self.prefix}: {record.getMessage().strip()}")
+
+
+@contextmanager
+def _library_warnings(logger_name: str) -> Iterator[None]:
+    """While reading, a library's logging warnings and ``warnings.warn`` become notes, not stderr lines."""
+    logger = logging.getLogger(logger_name)
+    handler = _NoteHandler(logger_name)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+        for warning in caught:
+            _note(f"{logger_name}: {str(warning.message).strip()}")
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def reader(*suffixes: str) -> Callable[[Reader], Reader]:
@@ -131,11 +190,12 @@ def read_pdf(data: bytes, source: str) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    try:
-        pdf = PdfReader(io.BytesIO(data))
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
-    except (PdfReadError, ValueError, KeyError) as error:
-        raise UnreadableDocument(f"not a readable PDF: {error}", path=source) from error
+    with _library_warnings("pypdf"):
+        try:
+            pdf = PdfReader(io.BytesIO(data))
+            return "\n".join(page.extract_text() or "" for page in pdf.pages)
+        except (PdfReadError, ValueError, KeyError) as error:
+            raise UnreadableDocument(f"not a readable PDF: {error}", path=source) from error
 
 
 def read_bytes(data: bytes, *, source: str) -> str:
@@ -152,10 +212,35 @@ def read_bytes(data: bytes, *, source: str) -> str:
     return _check_text(function(data, source), source)
 
 
-def read_document(path: Path) -> str:
-    """Read one file from disk; every failure names the file."""
+def read_document(path: Path, *, max_bytes: int | None = None) -> str:
+    """Read one file from disk; every failure names the file.
+
+    ``max_bytes``: a larger file is refused with :class:`TooLarge` before it is read (a 50 MB text file
+    otherwise costs minutes and gigabytes to parse); at most ``max_bytes + 1`` bytes are ever read, so a file
+    growing meanwhile is refused too.
+    """
+    if max_bytes is not None and _size(path) > max_bytes:
+        raise _too_large(path, _size(path), max_bytes)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
     except OSError as error:
         raise UnreadableDocument(f"cannot open: {error.strerror}", path=str(path)) from error
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _too_large(path, max(len(data), _size(path)), max_bytes)
     return read_bytes(data, source=str(path))
+
+
+def _too_large(path: Path, size: int, max_bytes: int) -> TooLarge:
+    return TooLarge(
+        f"{size / 2**20:.1f} MB is over the per-file limit of {max_bytes / 2**20:.3g} MB",
+        path=str(path),
+        hint="split it, or raise --max-file-mb",
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "no build in %s yet: answering 503 until `policykg build` publishes one", settings.data_dir
             )
         yield
+        holder.close()  # release the build's lease: a later prune may remove it
 
     app = FastAPI(
         title="PolicyKG",

@@ -23,6 +23,7 @@ from search_api.datadir import discard, new_build_path, publish
 BuildStep = Callable[[Corpus, Path], dict[str, Any] | None]
 MODEL_FILE = "model.json"
 MANIFEST_FILE = "manifest.json"
+MAX_FILE_MB = 20.0  # per-file limit: larger files fail as ``too_large`` (a 50 MB text took minutes and GBs)
 # name → "module:function"; imported only when a build runs, so other commands stay fast to start.
 STEPS: tuple[tuple[str, str], ...] = (
     ("model", "search_api.build:write_model"),
@@ -78,15 +79,22 @@ def run_build(
     *,
     data_dir: Path,
     progress: Callable[[str], None] = lambda _message: None,
+    max_file_mb: float | None = MAX_FILE_MB,
 ) -> BuildResult:
-    """Ingest ``paths`` and publish a new build in ``data_dir``; the previous build stays if this one fails."""
+    """Ingest ``paths`` and publish a new build in ``data_dir``; the previous build stays if this one fails.
+
+    ``max_file_mb``: files over this size are reported as ``too_large`` failures and not read (None: no limit).
+    """
     started = time.time()
 
     def on_file(index: int, total: int, path: Path) -> None:
         progress(f"[{index}/{total}] {path}")
 
     corpus, failures = ingest_paths(
-        paths, progress=on_file, skip=lambda p: data_dir.resolve() in p.resolve().parents
+        paths,
+        progress=on_file,
+        skip=lambda p: data_dir.resolve() in p.resolve().parents,
+        max_bytes=None if max_file_mb is None else int(max_file_mb * 2**20),
     )
     counts = corpus_counts(corpus)
     warnings = tuple(f"{w.source}: {w.message}" for w in corpus.warnings)

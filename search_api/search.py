@@ -158,6 +158,15 @@ class SearchIndex:
         self._filter_cache: dict[str, frozenset[int]] = {}
         self._analyzed: dict[str, list[str]] = {}
 
+    def close(self) -> None:
+        """Close the whoosh searcher and its files (the server calls this when a swapped-out build is done)."""
+        with self._lock:
+            self._searcher.close()
+            self._index.close()
+            self._stored_cache.clear()
+            self._posting_cache.clear()
+            self._filter_cache.clear()
+
     # -- helpers the query planner needs --------------------------------------------------------------------
     def _analyze(self, text: str) -> list[str]:
         words = self._analyzed.get(text)

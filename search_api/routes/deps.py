@@ -6,6 +6,7 @@ tests run several apps side by side, each over its own data directory.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,13 +20,16 @@ async def get_holder(request: Request) -> BuildHolder:
     return request.app.state.holder
 
 
-async def get_snapshot(request: Request) -> Snapshot:
+async def get_snapshot(request: Request) -> AsyncIterator[Snapshot]:
     """The snapshot this request is answered from (the same one from start to end).
 
-    Async so that it runs on the event loop (no thread hop): it costs one readlink once a build is open.
+    Async so that it runs on the event loop (no thread hop): it costs one readlink once a build is open. A
+    dependency with ``yield`` so that the snapshot is counted as in use until the request is done: a rebuild
+    swapping it out meanwhile closes it (and lets its folder be pruned) only after this request ends.
     """
     holder: BuildHolder = request.app.state.holder
-    return holder.get()
+    with holder.lease() as snapshot:
+        yield snapshot
 
 
 async def get_settings(request: Request) -> Settings:
