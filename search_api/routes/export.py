@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from search_api.errors import NotFound, Unavailable
 from search_api.exporters import EXPORTERS, ExportRequest
-from search_api.routes.analysis import parse_date
+from search_api.inputs import DATE_FORMS, parse_date
 from search_api.routes.deps import SnapshotDep
 
 router = APIRouter(prefix="/api/export", tags=["export"])
@@ -34,7 +34,7 @@ def export(
     unit: Annotated[str | None, Query(max_length=200)] = None,
     topic: Annotated[str | None, Query(max_length=200)] = None,
     as_of: Annotated[
-        str | None, Query(max_length=20, description="report deadlines as of this date (YYYY-MM-DD)")
+        str | None, Query(max_length=20, description=f"report deadlines as of this date, {DATE_FORMS}")
     ] = None,
     download: Annotated[bool, Query(description="ask the browser to save the file")] = False,
 ) -> Response:
