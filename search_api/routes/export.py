@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from search_api.errors import NotFound, Unavailable
 from search_api.exporters import EXPORTERS, ExportRequest
+from search_api.guards import self_contained_csp
 from search_api.inputs import DATE_FORMS, parse_date
 from search_api.routes.deps import SnapshotDep
 
@@ -49,6 +50,8 @@ def export(
     except RuntimeError as error:  # a system tool the format needs (Graphviz for png/svg) is not installed
         raise Unavailable(f"format {format!r} is not available here: {error}") from None
     headers = {}
+    if exporter.media_type.startswith("text/html"):  # inline scripts by design: allowed by hash, nothing else
+        headers["Content-Security-Policy"] = self_contained_csp(payload)
     if download:
         headers["Content-Disposition"] = f'attachment; filename="policykg{exporter.suffix}"'
     return Response(content=payload, media_type=exporter.media_type, headers=headers)
