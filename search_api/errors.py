@@ -68,6 +68,9 @@ def _describe_validation(error: RequestValidationError) -> str:
     parts = []
     for item in error.errors():
         where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
+        if item.get("type") == "string_pattern_mismatch" and (item.get("ctx") or {}).get("pattern") == r"\S":
+            parts.append(f"parameter {where!r} is empty")
+            continue
         parts.append(f"{f'parameter {where!r}' if where else 'request'}: {item.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
 
