@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import sys
 
-from bench import evaluate, http_load, kg_store, search_speed
+from bench import api_fuzz, evaluate, http_load, kg_store, search_speed
 
 
 def main() -> int:
-    """Evaluation, search latency, graph store comparison, HTTP load."""
+    """Evaluation, search latency, graph store comparison, HTTP load, API fuzzing (Schemathesis)."""
     steps = (
         ("evaluate", lambda: evaluate.main([])),
         ("search_speed", lambda: search_speed.main([])),
         ("kg_store", lambda: kg_store.main(["--docs", "100", "--repeat", "3"])),
         ("http_load", lambda: http_load.main(["--seconds", "3"])),
+        ("api_fuzz", lambda: api_fuzz.main(["--examples", "100"])),
     )
     status = 0
     for name, run in steps:
