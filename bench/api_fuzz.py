@@ -16,7 +16,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 from bench.http_load import OUT, _build, _free_port, _start
 

@@ -94,10 +94,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(status=400, code="bad_parameter", message=_describe_validation(error))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(error.status_code, "http_error")
         message = str(error.detail) if error.detail else code.replace("_", " ")
-        return error_response(status=error.status_code, code=code, message=message, headers=error.headers)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # every method of the path, not only the first route's (GET vs POST)
+            from search_api.guards import allowed_methods
+
+            methods = allowed_methods(request.app.router.routes, request.scope) | {"OPTIONS"}
+            headers["Allow"] = ", ".join(sorted(methods))
+        return error_response(status=error.status_code, code=code, message=message, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

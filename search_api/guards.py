@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from starlette.routing import Match, Router
+from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from search_api.errors import error_body
@@ -110,7 +110,7 @@ class Options:
         if scope["type"] != "http" or scope["method"] != "OPTIONS":
             await self.app(scope, receive, send)
             return
-        methods = allowed_methods(self.router, scope)
+        methods = allowed_methods(self.router.routes, scope)
         if not methods:
             await self.app(scope, receive, send)
             return
@@ -119,10 +119,18 @@ class Options:
         await send({"type": "http.response.body", "body": b""})
 
 
-def allowed_methods(router: Router, scope: Scope) -> set[str]:
-    """The methods the routes matching ``scope``'s path accept (static mounts: GET and HEAD)."""
+def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> set[str]:
+    """The methods the routes matching ``scope``'s path accept (static mounts: GET and HEAD).
+
+    A router included with ``include_router`` is walked into (newer FastAPI keeps it as one entry whose
+    ``original_router`` holds the routes), so each route reports its own methods.
+    """
     methods: set[str] = set()
-    for route in router.routes:
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            methods |= allowed_methods(included.routes, scope)
+            continue
         match, _ = route.matches(scope)
         if match is Match.NONE:
             continue
