@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 run()
                 failure = None
-            except Exception as error:  # a failed check (or the server gone): reported, not raised
+            except (Exception, BaseExceptionGroup) as error:  # a failed check (Schemathesis raises a group)
                 failure = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
             seconds = time.perf_counter() - started
             report[name] = {"requests": calls, "seconds": round(seconds, 1), "failure": failure}

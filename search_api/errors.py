@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from search_api.datadir import DataDirError
+from search_api.inputs import NOT_BLANK
 from search_api.problems import ApiError, BadParameter, NotFound, TooLarge, TooLong, Unavailable
 
 log = logging.getLogger("policykg.api")
@@ -68,7 +69,7 @@ def _describe_validation(error: RequestValidationError) -> str:
     parts = []
     for item in error.errors():
         where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
-        if item.get("type") == "string_pattern_mismatch" and (item.get("ctx") or {}).get("pattern") == r"\S":
+        if item.get("type") == "string_pattern_mismatch" and (item.get("ctx") or {}).get("pattern") == NOT_BLANK:
             parts.append(f"parameter {where!r} is empty")
             continue
         parts.append(f"{f'parameter {where!r}' if where else 'request'}: {item.get('msg', 'invalid')}")

@@ -14,9 +14,16 @@ import re
 
 from search_api.problems import BadParameter
 
+# A text parameter that must not be blank, as a JSON Schema pattern (unanchored: one character that is neither
+# Unicode white space nor one of the separators U+001C–U+001F that Python's str.strip removes too), so that the
+# schema, pydantic's regex engine and ``str.strip`` agree on what "blank" is.
+NOT_BLANK = r"[^\s\x1c-\x1f]"
 MIN_YEAR = 1900  # policy deadlines before this are typing errors, not dates
 MAX_YEAR = 2999
 DATE_FORMS = "YYYY-MM-DD, YYYY-MM or YYYY"
+# The same forms as a JSON Schema pattern, for the OpenAPI document only: :func:`parse_date` stays the one check
+# (it also takes an empty value as "not given" and answers ``bad_date`` rather than a generic validation error).
+DATE_PATTERN = r"^(19|2[0-9])[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 # ASCII digits only: ``\d`` with re.ASCII, so superscripts, circled and Arabic-Indic digits never match.
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 

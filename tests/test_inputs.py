@@ -129,3 +129,10 @@ def test_cli_due_accepts_a_month_like_the_api(seed_data_dir: Path, client: TestC
     status, out, _ = run_cli("due", "--by", "2018-12", "--as-of", "2018-06", "--json", "--data", str(seed_data_dir))
     assert status == 0
     assert json.loads(out) == client.get("/api/due", params={"by": "2018-12", "as_of": "2018-06"}).json()
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "①"])
+def test_graph_node_numbers_are_ascii_digits(client: TestClient, number: str) -> None:
+    (doc,) = client.get("/api/documents").json()["documents"]
+    response = client.get("/api/graph", params={"node": f"doc/{doc['id']}/task/{number}"})
+    assert response.status_code == 400 and response.json()["code"] == "bad_parameter", response.text

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from search_api.inputs import DATE_FORMS, parse_date
+from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date
 from search_api.routes import backends
 from search_api.routes.deps import SnapshotDep
 from search_api.schemas import DueAnswer, TraceAnswer
@@ -27,14 +27,23 @@ def trace(
 def due(
     snapshot: SnapshotDep,
     by: Annotated[
-        str | None, Query(max_length=20, description=f"{DATE_FORMS} (default: every dated task)")
+        str | None,
+        Query(
+            max_length=20,
+            json_schema_extra={"pattern": DATE_PATTERN},
+            description=f"{DATE_FORMS} (default: every dated task)",
+        ),
     ] = None,
     unit: Annotated[
         str | None, Query(max_length=200, description="only this unit's tasks (any alias)")
     ] = None,
     as_of: Annotated[
         str | None,
-        Query(max_length=20, description=f"status open/overdue relative to this date, {DATE_FORMS} (default today)"),
+        Query(
+            max_length=20,
+            json_schema_extra={"pattern": DATE_PATTERN},
+            description=f"status open/overdue relative to this date, {DATE_FORMS} (default today)",
+        ),
     ] = None,
 ) -> dict:
     """The JSON of ``policykg due --json``: tasks due by the date with their status."""

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from search_api.errors import NotFound, Unavailable
 from search_api.exporters import EXPORTERS, ExportRequest
 from search_api.guards import self_contained_csp
-from search_api.inputs import DATE_FORMS, parse_date
+from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date
 from search_api.routes.deps import SnapshotDep
 
 router = APIRouter(prefix="/api/export", tags=["export"])
@@ -35,7 +35,12 @@ def export(
     unit: Annotated[str | None, Query(max_length=200)] = None,
     topic: Annotated[str | None, Query(max_length=200)] = None,
     as_of: Annotated[
-        str | None, Query(max_length=20, description=f"report deadlines as of this date, {DATE_FORMS}")
+        str | None,
+        Query(
+            max_length=20,
+            json_schema_extra={"pattern": DATE_PATTERN},
+            description=f"report deadlines as of this date, {DATE_FORMS}",
+        ),
     ] = None,
     download: Annotated[bool, Query(description="ask the browser to save the file")] = False,
 ) -> Response:

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from search_api.errors import MAX_QUERY_CHARS, BadParameter, check_length
+from search_api.inputs import NOT_BLANK
 from search_api.routes import backends
 from search_api.routes.deps import SnapshotDep
 from search_api.schemas import AskAnswer, SearchAnswer
 
 router = APIRouter(prefix="/api", tags=["search"])
 
-NOT_BLANK = r"\S"  # JSON Schema patterns are unanchored: at least one character that is not a space
 Kind = Literal["article", "task", "obligation", "unit", "law"]
 
 
