@@ -30,7 +30,14 @@ async def formats() -> dict:
 @router.get("/{format}", summary="Export the build (or a filtered part) in one format")
 def export(
     snapshot: SnapshotDep,
-    format: Annotated[str, Path(max_length=40, description="a format name from GET /api/export")],
+    format: Annotated[
+        str,
+        Path(
+            max_length=40,
+            json_schema_extra={"enum": sorted(EXPORTERS)},  # documented; an unknown name still answers 404
+            description="a format name from GET /api/export",
+        ),
+    ],
     doc: Annotated[str | None, Query(max_length=500)] = None,
     unit: Annotated[str | None, Query(max_length=200)] = None,
     topic: Annotated[str | None, Query(max_length=200)] = None,
