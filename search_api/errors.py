@@ -1,7 +1,7 @@
 """One JSON error shape on every path: ``{"ok": false, "code", "error", "status"}`` (plus a ``hint`` when known).
 
 Why one shape: the web page, scripts and the tests read errors the same way whatever went wrong — a bad
-parameter (400), an unknown id (404), a refused SPARQL update (400), an oversize input (413/422), a missing
+parameter (400), an unknown id (404), a refused SPARQL update (400), an oversize input (413/414/422), a missing
 build (503). User input never produces a 500; an unexpected fault still answers in this shape, with code
 ``internal`` and no traceback.
 """
