@@ -2,7 +2,8 @@
 
 Why a factory and a lifespan: nothing happens at import time; the lifespan opens the current build (model, graph,
 index) once, and the :class:`~search_api.state.BuildHolder` swaps in a new build when a rebuild moves the
-``current`` link. Every page asset is shipped in ``search_api/web`` (no CDN), including Swagger UI for ``/docs``.
+``current`` link. Every page asset is shipped in ``search_api/web`` (no CDN), including Swagger UI for ``/docs``;
+every response carries the security headers of :mod:`search_api.guards`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from search_api.errors import MAX_BODY_BYTES, error_body, install_error_handlers
+from search_api.guards import Options, SecurityHeaders, UrlLimit
+from search_api.openapi import install_openapi
 from search_api.routes import ROUTER_MODULES
 from search_api.settings import Settings, get_settings
 from search_api.state import BuildHolder
@@ -27,7 +29,6 @@ from search_api.state import BuildHolder
 log = logging.getLogger("policykg.api")
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
-VENDOR = "/static/vendor"
 
 
 class BodyLimit:
@@ -131,14 +132,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return FileResponse(WEB_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
     @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="PolicyKG API",
-            swagger_js_url=f"{VENDOR}/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url=f"{VENDOR}/swagger-ui/swagger-ui.css",
-            swagger_favicon_url=f"{VENDOR}/swagger-ui/favicon-32x32.png",
-        )
+    async def docs() -> FileResponse:
+        # a static page whose start-up script is a file (web/docs.js): FastAPI's own has an inline script,
+        # which the Content-Security-Policy refuses
+        return FileResponse(WEB_DIR / "docs.html", headers={"Cache-Control": "no-cache"})
 
+    install_openapi(app)
+    # the last added runs first: security headers on everything, then the URL limit, OPTIONS, the body limit
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(Options, router=app.router)
+    app.add_middleware(UrlLimit)
+    app.add_middleware(SecurityHeaders)
     return app

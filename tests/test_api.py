@@ -299,8 +299,8 @@ def test_due_is_the_cli_json(api: Server) -> None:
 
 
 def test_due_errors(api: Server) -> None:
-    assert_error(api.client.get("/api/due", params={"by": "31/12/2019"}), 400, "bad_parameter")
-    assert_error(api.client.get("/api/due", params={"as_of": "soon"}), 400, "bad_parameter")
+    assert_error(api.client.get("/api/due", params={"by": "31/12/2019"}), 400, "bad_date")
+    assert_error(api.client.get("/api/due", params={"as_of": "soon"}), 400, "bad_date")
     assert_error(api.client.get("/api/due", params={"unit": "不存在的局"}), 404, "unknown_unit")
 
 

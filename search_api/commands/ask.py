@@ -53,16 +53,19 @@ def run(args: argparse.Namespace) -> int:
     if not data["units"]:
         print("nothing in this build answers that (try a term such as 电梯, 危险化学品, fire safety)")
         return 1
+    from search_api.display import document_titles, titled
+
+    titles = document_titles(store)
     if data["topics"]:
         print("topics: " + ", ".join(f"{t['label']} ({t['label_en']})" for t in data["topics"]))
     for rank, unit in enumerate(data["units"], start=1):
         successor = f" → now {unit['successor']}" if unit["successor"] else ""
         print(f"{rank:>2}. {unit['name']}{successor}  [{unit['role']}, score {unit['score']:.3f}]")
         for item in unit["evidence"][:3]:
-            print(f"      {item['kind']} {item['number']} ({item['doc']}): {item['text'][:70]}")
+            print(f"      {item['kind']} {item['number']} ({titled(titles, item['doc'])}): {item['text'][:70]}")
     if data["statutory"]:
         print("named in laws:")
         for unit in data["statutory"][:5]:
-            cited = ", ".join(f"{e['doc']} 第{e['number']}条" for e in unit["evidence"][:3])
+            cited = ", ".join(f"{titled(titles, e['doc'])} 第{e['number']}条" for e in unit["evidence"][:3])
             print(f"    {unit['name']}  [{unit['role']}]  {cited}")
     return 0

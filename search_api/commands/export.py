@@ -39,34 +39,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="only what this unit (any alias) is responsible for")
     parser.add_argument("--topic", help="only what concerns this topic")
     parser.add_argument(
-        "--as-of", dest="as_of", help="date (YYYY-MM-DD) that overdue is counted from (default: today)"
+        "--as-of", dest="as_of", help="date (YYYY-MM-DD, YYYY-MM or YYYY) that overdue is counted from (default: today)"
     )
-
-
-def _iso_date(text: str | None) -> str | None:
-    """Check ``--as-of``: a clear error naming the option instead of a traceback."""
-    import datetime
-
-    from search_api.problems import BadParameter
-
-    if text is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(text).isoformat()
-    except ValueError as error:
-        raise BadParameter(f"--as-of: {text!r} is not a date", hint="use YYYY-MM-DD") from error
 
 
 def run(args: argparse.Namespace) -> int:
     """Export from the current build."""
     from search_api.datadir import open_build
     from search_api.exporters import EXPORTERS, ExportRequest
+    from search_api.inputs import parse_date
     from search_api.settings import data_dir_from
 
+    day = parse_date("--as-of", args.as_of)
     build = open_build(data_dir_from(args.data))
     exporter = EXPORTERS[args.format]
     payload = exporter.render(
-        build, ExportRequest(doc=args.doc, unit=args.unit, topic=args.topic, as_of=_iso_date(args.as_of))
+        build, ExportRequest(doc=args.doc, unit=args.unit, topic=args.topic, as_of=day.isoformat() if day else None)
     )
     if args.out:
         with open(args.out, "wb") as handle:

@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from search_api.app import create_app
+    from search_api.http_server import protocol_options
     from search_api.settings import get_settings
 
     settings = get_settings(args.data)
@@ -35,5 +36,12 @@ def run(args: argparse.Namespace) -> int:
         f"policykg serve: http://{host}:{port}/  (data {settings.data_dir}; API docs at /docs)",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=host, port=port, log_level=args.log_level, access_log=not args.no_access_log)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
+        **protocol_options(),  # requests uvicorn cannot parse (URL over 64 KB …) answered in the JSON error shape
+    )
     return 0

@@ -6,6 +6,10 @@ body, groups such as 各镇办 expanded to their members), which articles of the
 body). Every sheet has a frozen header, an auto-filter and column widths measured in display cells (a Chinese
 character is two), so it opens ready to read in Excel or WPS. The CSV is UTF-8 with a BOM, which is what makes
 Excel on Chinese Windows read it as UTF-8 rather than GBK.
+
+Text from documents is data, never a formula (OWASP "CSV injection"): a cell that begins with ``= + - @``, a tab or
+a carriage return is written to the CSV with a leading single quote and to the workbook as a string cell with
+Excel's quote prefix, so ``=HYPERLINK(…)`` in a task text is shown, not run. JSON and RDF keep the text as is.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ COOPERATING_FILL = "FFE699"
 GAP_FILL = "F8CBAD"
 LINK_FILL = "C6EFCE"
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheet programs read as the start of a formula
 
 
 def display_width(text: object) -> int:
@@ -64,13 +69,31 @@ def display_width(text: object) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
+def is_formula_like(value: object) -> bool:
+    """Whether a spreadsheet program would read ``value`` as a formula.
+
+    >>> is_formula_like('=HYPERLINK("http://x","y")'), is_formula_like("-1"), is_formula_like("区住建局"), is_formula_like(-1)
+    (True, True, False, False)
+    """
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: object) -> object:
+    """``value`` as a CSV cell: formula-like text gets a leading single quote (OWASP), anything else is kept.
+
+    >>> csv_cell("=1+2"), csv_cell("@SUM(A1)"), csv_cell("电梯"), csv_cell(37)
+    ("'=1+2", "'@SUM(A1)", '电梯', 37)
+    """
+    return "'" + value if is_formula_like(value) else value  # type: ignore[operator]
+
+
 def render_csv(build: BuildDir, request: ExportRequest) -> bytes:
     """The task table (:data:`~search_api.exports.rows.TASK_HEADER`) as CSV, UTF-8 with BOM, CRLF lines."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(TASK_HEADER)
     for row in task_rows(cut_build(build, request)):
-        writer.writerow(row.cells())
+        writer.writerow([csv_cell(cell) for cell in row.cells()])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -121,6 +144,7 @@ def _table(
     sheet.append(list(header))
     for row in rows:
         sheet.append(list(row))
+    _text_not_formulas(sheet)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill
@@ -134,6 +158,15 @@ def _table(
         if index in wrap:
             for cell in column[1:]:
                 cell.alignment = top
+
+
+def _text_not_formulas(sheet: Worksheet) -> None:
+    """Store formula-like text as string cells with the quote prefix: Excel and WPS show it and never run it."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if is_formula_like(cell.value):
+                cell.data_type = "s"  # openpyxl typed any text starting with "=" as a formula ("f")
+                cell.quotePrefix = True
 
 
 def _mark_fill(value: str) -> Any:

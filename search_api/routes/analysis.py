@@ -7,33 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from search_api.errors import BadParameter
+from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date
 from search_api.routes import backends
 from search_api.routes.deps import SnapshotDep
 from search_api.schemas import DueAnswer, TraceAnswer
 
 router = APIRouter(prefix="/api", tags=["analysis"])
-
-
-def parse_date(name: str, value: str | None, default: dt.date | None) -> dt.date | None:
-    """An ISO date parameter (``2019-12-31``; ``2019`` means its last day), or :class:`BadParameter`.
-
-    >>> parse_date("by", "2019", dt.date(2000, 1, 1))
-    datetime.date(2019, 12, 31)
-    >>> parse_date("by", None, dt.date(2000, 1, 1))
-    datetime.date(2000, 1, 1)
-    """
-    if value is None or not value.strip():
-        return default
-    text = value.strip()
-    if text.isdigit() and len(text) == 4:
-        return dt.date(int(text), 12, 31)
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise BadParameter(
-            f"parameter {name!r} is not a date: {value!r}", hint="use YYYY-MM-DD or YYYY"
-        ) from None
 
 
 @router.get("/trace", response_model=TraceAnswer, summary="Traceability: article × task matrix with gaps")
@@ -48,14 +27,23 @@ def trace(
 def due(
     snapshot: SnapshotDep,
     by: Annotated[
-        str | None, Query(max_length=20, description="YYYY-MM-DD or YYYY (default: every dated task)")
+        str | None,
+        Query(
+            max_length=20,
+            json_schema_extra={"pattern": DATE_PATTERN},
+            description=f"{DATE_FORMS} (default: every dated task)",
+        ),
     ] = None,
     unit: Annotated[
         str | None, Query(max_length=200, description="only this unit's tasks (any alias)")
     ] = None,
     as_of: Annotated[
         str | None,
-        Query(max_length=20, description="status open/overdue relative to this date (default today)"),
+        Query(
+            max_length=20,
+            json_schema_extra={"pattern": DATE_PATTERN},
+            description=f"status open/overdue relative to this date, {DATE_FORMS} (default today)",
+        ),
     ] = None,
 ) -> dict:
     """The JSON of ``policykg due --json``: tasks due by the date with their status."""

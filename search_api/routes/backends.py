@@ -186,11 +186,12 @@ def _center(snapshot: Snapshot, node: str) -> dict[str, str]:
         return {"unit": parts[1]}
     if parts[0] == "topic" and len(parts) == 2:
         return {"topic": parts[1]}
-    if parts[0] == "doc" and len(parts) == 4 and parts[3].split("-")[0].isdigit():
+    number_text = parts[3].split("-")[0] if len(parts) == 4 else ""
+    if parts[0] == "doc" and number_text.isascii() and number_text.isdigit():  # not ² or ٣ (int() fails or lies)
         doc = snapshot.document(parts[1])
         if doc is None:
             raise NotFound(f"no document {parts[1]!r} in this build")
-        number = int(parts[3].split("-")[0])
+        number = int(number_text)
         if parts[2] == "task":
             return {"task": str(iris.task_iri(doc.id, number))}
         if parts[2] == "art":

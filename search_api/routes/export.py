@@ -9,7 +9,8 @@ from fastapi.responses import Response
 
 from search_api.errors import NotFound, Unavailable
 from search_api.exporters import EXPORTERS, ExportRequest
-from search_api.routes.analysis import parse_date
+from search_api.guards import self_contained_csp
+from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date
 from search_api.routes.deps import SnapshotDep
 
 router = APIRouter(prefix="/api/export", tags=["export"])
@@ -29,12 +30,24 @@ async def formats() -> dict:
 @router.get("/{format}", summary="Export the build (or a filtered part) in one format")
 def export(
     snapshot: SnapshotDep,
-    format: Annotated[str, Path(max_length=40, description="a format name from GET /api/export")],
+    format: Annotated[
+        str,
+        Path(
+            max_length=40,
+            json_schema_extra={"enum": sorted(EXPORTERS)},  # documented; an unknown name still answers 404
+            description="a format name from GET /api/export",
+        ),
+    ],
     doc: Annotated[str | None, Query(max_length=500)] = None,
     unit: Annotated[str | None, Query(max_length=200)] = None,
     topic: Annotated[str | None, Query(max_length=200)] = None,
     as_of: Annotated[
-        str | None, Query(max_length=20, description="report deadlines as of this date (YYYY-MM-DD)")
+        str | None,
+        Query(
+            max_length=20,
+            json_schema_extra={"pattern": DATE_PATTERN},
+            description=f"report deadlines as of this date, {DATE_FORMS}",
+        ),
     ] = None,
     download: Annotated[bool, Query(description="ask the browser to save the file")] = False,
 ) -> Response:
@@ -49,6 +62,8 @@ def export(
     except RuntimeError as error:  # a system tool the format needs (Graphviz for png/svg) is not installed
         raise Unavailable(f"format {format!r} is not available here: {error}") from None
     headers = {}
+    if exporter.media_type.startswith("text/html"):  # inline scripts by design: allowed by hash, nothing else
+        headers["Content-Security-Policy"] = self_contained_csp(payload)
     if download:
         headers["Content-Disposition"] = f'attachment; filename="policykg{exporter.suffix}"'
     return Response(content=payload, media_type=exporter.media_type, headers=headers)

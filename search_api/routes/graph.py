@@ -11,6 +11,8 @@ from search_api.routes.deps import SnapshotDep
 from search_api.schemas import GraphAnswer
 
 router = APIRouter(prefix="/api", tags=["graph"])
+# The node keys _center reads, for the OpenAPI document (the route's own check stays the one that answers).
+NODE_PATTERN = r"^(https?://.+|/*(unit|topic)/[^/]+/*|/*doc/[^/]+/(art|task)/[0-9]+(-[^/]*)?/*)$"
 
 
 @router.get(
@@ -22,6 +24,7 @@ def graph(
         str,
         Query(
             max_length=500,
+            json_schema_extra={"pattern": NODE_PATTERN},
             description="unit/<id or alias>, topic/<id>, doc/<doc>/art/<n> or doc/<doc>/task/<n>",
         ),
     ],

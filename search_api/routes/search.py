@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from search_api.errors import MAX_QUERY_CHARS, BadParameter, check_length
+from search_api.inputs import NOT_BLANK
 from search_api.routes import backends
 from search_api.routes.deps import SnapshotDep
 from search_api.schemas import AskAnswer, SearchAnswer
@@ -21,7 +22,11 @@ def search(
     snapshot: SnapshotDep,
     q: Annotated[
         str,
-        Query(description="keywords; filters such as kind:task unit:区财政局 doc:… due:2019 are understood"),
+        Query(
+            max_length=MAX_QUERY_CHARS,
+            pattern=NOT_BLANK,
+            description="keywords; filters such as kind:task unit:区财政局 doc:… due:2019 are understood",
+        ),
     ],
     kind: Annotated[Kind | None, Query(description="only hits of this kind")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -36,7 +41,15 @@ def search(
 
 @router.get("/ask", response_model=AskAnswer, summary="Who is responsible? Units ranked, with evidence")
 def ask(
-    snapshot: SnapshotDep, q: str = Query(description="a question: 谁负责电梯安全 / who is responsible for …")
+    snapshot: SnapshotDep,
+    q: Annotated[
+        str,
+        Query(
+            max_length=MAX_QUERY_CHARS,
+            pattern=NOT_BLANK,
+            description="a question: 谁负责电梯安全 / who is responsible for …",
+        ),
+    ],
 ) -> dict:
     """The responsible units, best first, each with role, successor and quoted evidence."""
     check_length("q", q, MAX_QUERY_CHARS)
