@@ -173,13 +173,19 @@ def figures(scores: list[FieldScore]) -> dict[str, Any]:
     for field in FIELDS:
         printed = [s for s in scores if s.field == field and s.printed]
         right = sum(1 for s in printed if s.right)
-        out[field] = {"printed": len(printed), "right": right, "accuracy": round(right / max(len(printed), 1), 3)}
+        out[field] = {
+            "printed": len(printed),
+            "right": right,
+            "accuracy": round(right / max(len(printed), 1), 3),
+        }
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: per-field accuracy (and, with --verbose, every miss)."""
-    parser = argparse.ArgumentParser(prog="python -m bench.metadata_eval", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.metadata_eval", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)

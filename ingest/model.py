@@ -203,6 +203,22 @@ class Warning:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Notice:
+    """The notice (印发/转发…的通知, or a 函 carrying a 征求意见稿) that wraps a document's policy, as printed.
+
+    Why apart from the document: the notice has its own title, number, issuer and date, while the document's
+    ``title`` is the policy it carries (what users look for and cite).  ``title`` is None when the notice
+    prints none (a number line, an addressee and 现将《…》印发给你们).
+    """
+
+    title: str | None
+    span: Span
+    doc_numbers: tuple[str, ...] = ()
+    issuer: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """One source document, its verbatim text and everything extracted from it."""
 
@@ -221,6 +237,7 @@ class Document:
     citations: tuple[Citation, ...] = ()
     warnings: tuple[Warning, ...] = ()
     sha256: str = ""
+    notice: Notice | None = None
 
     def articles(self) -> tuple[Article, ...]:
         """All articles in reading order, across sections."""

@@ -19,8 +19,8 @@ from ingest.deadlines import parse_deadline
 from ingest.errors import IngestError
 from ingest.lines import split_lines
 from ingest.linking import link_task
-from ingest.metadata import read_metadata
-from ingest.model import Corpus, Document, Section, Task, UnitMention, Warning
+from ingest.metadata import NoticeMetadata, read_metadata
+from ingest.model import Corpus, Document, Notice, Section, Span, Task, UnitMention, Warning
 from ingest.obligations import extract_article_obligations
 from ingest.read import read_document
 from ingest.sentences import split_sentences
@@ -123,9 +123,22 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
         citations=find_citations(text, end=body_end),
         warnings=tuple(warnings),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        notice=_notice(metadata.notice),
     )
     return ParsedDocument(
         document=document, raw_tasks=table.rows if table else (), jurisdiction=jurisdiction_from_title(title)
+    )
+
+
+def _notice(found: NoticeMetadata | None) -> Notice | None:
+    if found is None:
+        return None
+    return Notice(
+        title=found.title,
+        span=Span(start=found.start, end=found.end),
+        doc_numbers=found.doc_numbers,
+        issuer=found.issuer,
+        date=found.date,
     )
 
 
@@ -142,8 +155,6 @@ def _cell_surfaces(parsed: ParsedDocument) -> list[str]:
 
 
 def _mentions(cell_text: str, cell_start: int, register: UnitRegister) -> tuple[UnitMention, ...]:
-    from ingest.model import Span
-
     return tuple(
         UnitMention(
             text=name,
