@@ -74,20 +74,14 @@ def measure(data_dir: Path, *, repeat: int = 50) -> dict[str, float]:
     rows["search, warm, slowest query (ms)"] = max(search)
     rows["bare whoosh OR-query + stored fields (ms)"] = statistics.median(baseline)
     rows["query segmentation alone (ms)"] = statistics.median(segment)
-    rows["ratio search / bare whoosh"] = statistics.median(
-        s / b for s, b in zip(search, baseline, strict=True)
-    )
+    rows["ratio search / bare whoosh"] = statistics.median(s / b for s, b in zip(search, baseline, strict=True))
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the figures."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.search_speed", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument(
-        "--data", type=Path, help="an existing data directory (default: build corpus/ afresh)"
-    )
+    parser = argparse.ArgumentParser(prog="python -m bench.search_speed", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, help="an existing data directory (default: build corpus/ afresh)")
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="policykg-speed-") as tmp:
