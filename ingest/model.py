@@ -270,6 +270,14 @@ class Unit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Duplicate:
+    """A file whose text (whitespace aside) is another file's: it is not a second document."""
+
+    path: str
+    same_as: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Corpus:
     """Everything one build produced: documents, the unit register and what could not be resolved."""
 
@@ -277,3 +285,4 @@ class Corpus:
     units: tuple[Unit, ...] = ()
     unresolved: tuple[str, ...] = ()
     warnings: tuple[Warning, ...] = field(default=())
+    duplicates: tuple[Duplicate, ...] = ()

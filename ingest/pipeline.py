@@ -17,10 +17,11 @@ from pathlib import Path
 from ingest.citations import citation_key, find_citations
 from ingest.deadlines import parse_deadline
 from ingest.errors import IngestError
+from ingest.ids import document_id, normalised_text
 from ingest.lines import split_lines
 from ingest.linking import link_task
 from ingest.metadata import NoticeMetadata, read_metadata
-from ingest.model import Corpus, Document, Notice, Section, Span, Task, UnitMention, Warning
+from ingest.model import Corpus, Document, Duplicate, Notice, Section, Span, Task, UnitMention, Warning
 from ingest.obligations import extract_article_obligations
 from ingest.read import read_document
 from ingest.sentences import split_sentences
@@ -34,6 +35,9 @@ from ingest.units import (
     split_unit_cell,
 )
 
+# A document longer than this (in non-blank characters) is expected to number its parts: without any, its
+# structure was probably missed.  A short notice, 批复 or 函 without numbered articles is normal.
+UNSTRUCTURED_LENGTH = 3000
 LAW_TITLE = re.compile(r"(?:法|条例|规定|细则|办法)$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 
@@ -54,19 +58,6 @@ class Failure:
     source: str
     code: str
     reason: str
-
-
-def document_id(title: str) -> str:
-    """A short, deterministic ASCII id from a title: pinyin initials plus a hash for uniqueness.
-
-    >>> document_id("中华人民共和国安全生产法")
-    'zhrmghgaqscf-c456ec'
-    """
-    from pypinyin import Style, lazy_pinyin
-
-    initials = "".join(lazy_pinyin(title, style=Style.FIRST_LETTER, errors="ignore"))
-    initials = re.sub(r"[^a-z0-9]", "", initials.lower())[:24] or "doc"
-    return f"{initials}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:6]}"
 
 
 def _default_year(text: str, date: str | None) -> int | None:
@@ -98,7 +89,7 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
     warnings = [
         Warning(code="table", message=message, source=source) for message in (table.warnings if table else ())
     ]
-    if not sections:
+    if not sections and len(normalised_text(text)) > UNSTRUCTURED_LENGTH:
         warnings.append(
             Warning(code="no_structure", message="no numbered sections or articles found", source=source)
         )
@@ -109,7 +100,7 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
     )
     title = metadata.title
     document = Document(
-        id=document_id(title),
+        id=document_id(title, text),
         source=source,
         title=title,
         text=text,
@@ -291,16 +282,31 @@ def ingest_paths(
     progress: Callable[[int, int, Path], None] | None = None,
     skip: Callable[[Path], bool] = lambda _path: False,
 ) -> tuple[Corpus, tuple[Failure, ...]]:
-    """Read and parse every document under ``paths``; unreadable ones become :class:`Failure`s."""
+    """Read and parse every document under ``paths``; unreadable ones become :class:`Failure`s.
+
+    A file whose text (whitespace aside) was already read under another path is not parsed again: it is
+    listed in ``Corpus.duplicates``, so one document never shows twice with one id.
+    """
     files = [path for path in discover(paths) if not skip(path)]
     parsed: list[ParsedDocument] = []
     failures: list[Failure] = []
+    duplicates: list[Duplicate] = []
+    seen: dict[str, str] = {}  # hash of the normalised text → the first path that had it
     for index, path in enumerate(files, start=1):
         if progress:
             progress(index, len(files), path)
         try:
             text = read_document(path)
+        except IngestError as error:
+            failures.append(Failure(source=str(path), code=error.code, reason=error.describe()))
+            continue
+        key = hashlib.sha256(normalised_text(text).encode("utf-8")).hexdigest()
+        if key in seen:
+            duplicates.append(Duplicate(path=str(path), same_as=seen[key]))
+            continue
+        seen[key] = str(path)
+        try:
             parsed.append(parse_document(text, source=str(path)))
         except IngestError as error:
             failures.append(Failure(source=str(path), code=error.code, reason=error.describe()))
-    return assemble(parsed), tuple(failures)
+    return replace(assemble(parsed), duplicates=tuple(duplicates)), tuple(failures)

@@ -50,6 +50,10 @@ def run(args: argparse.Namespace) -> int:
             "unresolved_units": list(result.unresolved if result else ()),
             "failures": failures,
             "warnings": list(result.warnings if result else ()),
+            "warning_counts": {kind.code: kind.count for kind in (result.warning_kinds if result else ())},
+            "duplicates": [
+                {"path": d.path, "same_as": d.same_as} for d in (result.duplicates if result else ())
+            ],
         }
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -57,8 +61,13 @@ def run(args: argparse.Namespace) -> int:
             print(
                 f"FAILED {failure['reason'] if failure['code'] != 'not_found' else failure['path'] + ': ' + failure['reason']}"
             )
-        for warning in result.warnings if result else ():
-            print(f"warning: {warning}")
+        for kind in result.warning_kinds if result else ():
+            shown = ", ".join(kind.sources[:3]) + (
+                f" and {len(kind.sources) - 3} more" if len(kind.sources) > 3 else ""
+            )
+            print(f"warning: {kind.count} × {kind.code}: {kind.message} ({shown})")
+        for duplicate in result.duplicates if result else ():
+            print(f"duplicate: {duplicate.path} has the same text as {duplicate.same_as} (read once)")
         if result and result.unresolved:
             print("unresolved unit names: " + "、".join(result.unresolved))
         order = ("documents", "sections", "articles", "tasks", "units", "obligations", "warnings")
