@@ -17,11 +17,22 @@ from pathlib import Path
 from ingest.citations import citation_key, find_citations
 from ingest.deadlines import parse_deadline
 from ingest.errors import IngestError
-from ingest.ids import document_id, normalised_text
 from ingest.lines import split_lines
 from ingest.linking import link_task
 from ingest.metadata import NoticeMetadata, read_metadata
-from ingest.model import Corpus, Document, Duplicate, Notice, Section, Span, Task, UnitMention, Warning
+from ingest.model import (
+    Corpus,
+    Document,
+    Duplicate,
+    Notice,
+    Section,
+    Span,
+    Task,
+    UnitMention,
+    Warning,
+    document_id,
+    normalised_text,
+)
 from ingest.obligations import extract_article_obligations
 from ingest.read import read_document
 from ingest.sentences import split_sentences

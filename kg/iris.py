@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ingest.ids import initials, short_hash
+from ingest.model import initials, short_hash
 
 if TYPE_CHECKING:  # rdflib is imported on first use: `policykg ask` never needs it
     from rdflib import URIRef
