@@ -2,7 +2,8 @@
 
 Run: ``python -m bench.evaluate`` (builds corpus/ into a temporary data directory) or
 ``python -m bench.evaluate --data DIR`` (uses an existing build).  ``--verbose`` lists every question with
-the rank of its first expected hit; ``--json`` prints the figures as JSON.
+the rank of its first expected hit; ``--json`` prints the figures as JSON.  It ends with metadata accuracy
+(title, 文号, issuer, date) from :mod:`bench.metadata_eval`.
 
 The questions live in ``bench/questions/*.jsonl``, one JSON object a line::
 
@@ -161,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="policykg-eval-") as tmp:
         data_dir = args.data or _build_seed(Path(tmp))
         figures, scored = evaluate(data_dir)
+    from bench.metadata_eval import all_figures, write_summary
+
+    figures["metadata"] = all_figures()
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         return 0
@@ -181,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         out.write(
             f"ask unit-F1 (lead units of the top task in candidate_evidence)  {ask['unit_f1_top_task_evidence']:.3f}\n"
         )
+    write_summary(figures["metadata"], out)
     return 0
 
 

@@ -4,10 +4,15 @@ Why frozen, slotted, keyword-only dataclasses with tuples: a built model is shar
 the index and the service; nobody may mutate it behind another's back, and stages return new values
 (``dataclasses.replace``) instead.  Every extracted fact carries a :class:`Span` of character offsets into
 the verbatim text of its document, so evidence can always be quoted and highlighted exactly.
+
+Identity lives here too (:func:`document_id`, :func:`initials`): document ids (ingest) and graph IRIs (kg)
+both turn Chinese into pinyin initials, and one function keeps the two spellings the same.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -203,6 +208,22 @@ class Warning:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Notice:
+    """The notice (印发/转发…的通知, or a 函 carrying a 征求意见稿) that wraps a document's policy, as printed.
+
+    Why apart from the document: the notice has its own title, number, issuer and date, while the document's
+    ``title`` is the policy it carries (what users look for and cite).  ``title`` is None when the notice
+    prints none (a number line, an addressee and 现将《…》印发给你们).
+    """
+
+    title: str | None
+    span: Span
+    doc_numbers: tuple[str, ...] = ()
+    issuer: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """One source document, its verbatim text and everything extracted from it."""
 
@@ -221,6 +242,7 @@ class Document:
     citations: tuple[Citation, ...] = ()
     warnings: tuple[Warning, ...] = ()
     sha256: str = ""
+    notice: Notice | None = None
 
     def articles(self) -> tuple[Article, ...]:
         """All articles in reading order, across sections."""
@@ -253,6 +275,14 @@ class Unit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Duplicate:
+    """A file whose text (whitespace aside) is another file's: it is not a second document."""
+
+    path: str
+    same_as: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Corpus:
     """Everything one build produced: documents, the unit register and what could not be resolved."""
 
@@ -260,3 +290,50 @@ class Corpus:
     units: tuple[Unit, ...] = ()
     unresolved: tuple[str, ...] = ()
     warnings: tuple[Warning, ...] = field(default=())
+    duplicates: tuple[Duplicate, ...] = ()
+
+
+# Identity: readable ASCII keys for Chinese text.
+_NOT_ID_CHAR = re.compile(r"[^a-z0-9]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def initials(text: str, *, limit: int = 24, empty: str = "x") -> str:
+    """Pinyin initials of ``text``, lower-case ASCII letters and digits only, at most ``limit`` of them.
+
+    >>> initials("中华人民共和国安全生产法")
+    'zhrmghgaqscf'
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    letters = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    return _NOT_ID_CHAR.sub("", letters)[:limit] or empty
+
+
+def short_hash(text: str, length: int = 6) -> str:
+    """The first ``length`` hex digits of the SHA-1 of ``text``.
+
+    >>> short_hash("安全")
+    '8e662a'
+    """
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+def normalised_text(text: str) -> str:
+    """Text with all whitespace removed: the same document saved with CRLF, other indentation or a trailing
+    newline has the same normalised text (and so the same id)."""
+    return _WHITESPACE.sub("", text.replace("\ufeff", "").replace("\u3000", ""))
+
+
+def document_id(title: str, text: str) -> str:
+    """A document's id: a readable slug of its title plus a hash of its whitespace-normalised text.
+
+    Why the text and not the title: two documents with one title (a draft and its final) are two documents,
+    and one text reached by two paths is one.
+
+    >>> document_id("中华人民共和国安全生产法", "第一条　为了加强安全生产工作。")
+    'zhrmghgaqscf-377793'
+    >>> document_id("中华人民共和国安全生产法", "第一条 为了加强安全生产工作。\\r\\n")
+    'zhrmghgaqscf-377793'
+    """
+    return f"{initials(title, empty='doc')}-{short_hash(normalised_text(text))}"

@@ -19,8 +19,20 @@ from ingest.deadlines import parse_deadline
 from ingest.errors import IngestError
 from ingest.lines import split_lines
 from ingest.linking import link_task
-from ingest.metadata import read_metadata
-from ingest.model import Corpus, Document, Section, Task, UnitMention, Warning
+from ingest.metadata import NoticeMetadata, read_metadata
+from ingest.model import (
+    Corpus,
+    Document,
+    Duplicate,
+    Notice,
+    Section,
+    Span,
+    Task,
+    UnitMention,
+    Warning,
+    document_id,
+    normalised_text,
+)
 from ingest.obligations import extract_article_obligations
 from ingest.read import read_document, reader_notes
 from ingest.sentences import split_sentences
@@ -34,6 +46,9 @@ from ingest.units import (
     split_unit_cell,
 )
 
+# A document longer than this (in non-blank characters) is expected to number its parts: without any, its
+# structure was probably missed.  A short notice, 批复 or 函 without numbered articles is normal.
+UNSTRUCTURED_LENGTH = 3000
 LAW_TITLE = re.compile(r"(?:法|条例|规定|细则|办法)$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 
@@ -54,19 +69,6 @@ class Failure:
     source: str
     code: str
     reason: str
-
-
-def document_id(title: str) -> str:
-    """A short, deterministic ASCII id from a title: pinyin initials plus a hash for uniqueness.
-
-    >>> document_id("中华人民共和国安全生产法")
-    'zhrmghgaqscf-c456ec'
-    """
-    from pypinyin import Style, lazy_pinyin
-
-    initials = "".join(lazy_pinyin(title, style=Style.FIRST_LETTER, errors="ignore"))
-    initials = re.sub(r"[^a-z0-9]", "", initials.lower())[:24] or "doc"
-    return f"{initials}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:6]}"
 
 
 def _default_year(text: str, date: str | None) -> int | None:
@@ -98,7 +100,7 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
     warnings = [
         Warning(code="table", message=message, source=source) for message in (table.warnings if table else ())
     ]
-    if not sections:
+    if not sections and len(normalised_text(text)) > UNSTRUCTURED_LENGTH:
         warnings.append(
             Warning(code="no_structure", message="no numbered sections or articles found", source=source)
         )
@@ -109,7 +111,7 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
     )
     title = metadata.title
     document = Document(
-        id=document_id(title),
+        id=document_id(title, text),
         source=source,
         title=title,
         text=text,
@@ -123,9 +125,22 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
         citations=find_citations(text, end=body_end),
         warnings=tuple(warnings),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        notice=_notice(metadata.notice),
     )
     return ParsedDocument(
         document=document, raw_tasks=table.rows if table else (), jurisdiction=jurisdiction_from_title(title)
+    )
+
+
+def _notice(found: NoticeMetadata | None) -> Notice | None:
+    if found is None:
+        return None
+    return Notice(
+        title=found.title,
+        span=Span(start=found.start, end=found.end),
+        doc_numbers=found.doc_numbers,
+        issuer=found.issuer,
+        date=found.date,
     )
 
 
@@ -142,8 +157,6 @@ def _cell_surfaces(parsed: ParsedDocument) -> list[str]:
 
 
 def _mentions(cell_text: str, cell_start: int, register: UnitRegister) -> tuple[UnitMention, ...]:
-    from ingest.model import Span
-
     return tuple(
         UnitMention(
             text=name,
@@ -285,21 +298,30 @@ def ingest_paths(
 
     ``max_bytes``: files larger than this fail with code ``too_large`` without being read. What a reader's
     library noticed (pypdf's own warnings) becomes a ``reader`` warning of that file, in the build's warnings.
+    A file whose text (whitespace aside) was already read under another path is not parsed again: it is
+    listed in ``Corpus.duplicates``, so one document never shows twice with one id.
     """
     files = [path for path in discover(paths) if not skip(path)]
     parsed: list[ParsedDocument] = []
     failures: list[Failure] = []
     orphan_notes: list[Warning] = []
+    duplicates: list[Duplicate] = []
+    seen: dict[str, str] = {}  # hash of the normalised text → the first path that had it
     for index, path in enumerate(files, start=1):
         if progress:
             progress(index, len(files), path)
+        item = None
         with reader_notes() as notes:
             try:
                 text = read_document(path, max_bytes=max_bytes)
+                key = hashlib.sha256(normalised_text(text).encode("utf-8")).hexdigest()
+                if key in seen:
+                    duplicates.append(Duplicate(path=str(path), same_as=seen[key]))
+                    continue
+                seen[key] = str(path)
                 item = parse_document(text, source=str(path))
             except IngestError as error:
                 failures.append(Failure(source=str(path), code=error.code, reason=error.describe()))
-                item = None
         found = tuple(Warning(code="reader", message=note, source=str(path)) for note in notes)
         if item is None:
             orphan_notes.extend(found)
@@ -308,7 +330,7 @@ def ingest_paths(
                 document = replace(item.document, warnings=found + item.document.warnings)
                 item = replace(item, document=document)
             parsed.append(item)
-    corpus = assemble(parsed)
+    corpus = replace(assemble(parsed), duplicates=tuple(duplicates))
     if orphan_notes:
         corpus = replace(corpus, warnings=corpus.warnings + tuple(orphan_notes))
     return corpus, tuple(failures)

@@ -14,9 +14,10 @@ rdflib.term.URIRef('https://w3id.org/policykg/id/doc/wyq-1a2b3c')
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import TYPE_CHECKING
+
+from ingest.model import initials, short_hash
 
 if TYPE_CHECKING:  # rdflib is imported on first use: `policykg ask` never needs it
     from rdflib import URIRef
@@ -25,7 +26,6 @@ ID_BASE = "https://w3id.org/policykg/id/"  # the same as ontology.namespace.ID_B
 TOPIC_BASE = "https://w3id.org/policykg/topic/"
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_UNSAFE_CHARS = re.compile(r"[^a-z0-9]")
 
 
 def slug(text: str) -> str:
@@ -38,11 +38,7 @@ def slug(text: str) -> str:
     """
     if _SAFE.match(text):
         return text
-    from pypinyin import Style, lazy_pinyin
-
-    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()
-    initials = _UNSAFE_CHARS.sub("", initials)[:24] or "x"
-    return f"{initials}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:6]}"
+    return f"{initials(text)}-{short_hash(text)}"
 
 
 def _ref(iri: str) -> URIRef:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.model import Corpus
+from ingest.model import Corpus, Duplicate, Warning
 from ingest.pipeline import Failure, ingest_paths
 from ingest.serialize import corpus_to_data
 from search_api.datadir import discard, new_build_path, publish
@@ -42,6 +42,35 @@ class BuildResult:
     warnings: tuple[str, ...]
     path: Path | None
     manifest: dict[str, Any]
+    warning_kinds: tuple[WarningKind, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarningKind:
+    """Warnings of one kind: how many, the first message and the files they came from (for a short summary)."""
+
+    code: str
+    count: int
+    message: str
+    sources: tuple[str, ...]
+
+
+def summarise_warnings(warnings: tuple[Warning, ...]) -> tuple[WarningKind, ...]:
+    """Warnings grouped by kind, most frequent first: a corpus of 500 files prints a line a kind, not 500."""
+    groups: dict[str, list[Warning]] = {}
+    for warning in warnings:
+        groups.setdefault(warning.code, []).append(warning)
+    kinds = [
+        WarningKind(
+            code=code,
+            count=len(items),
+            message=items[0].message,
+            sources=tuple(dict.fromkeys(w.source for w in items)),
+        )
+        for code, items in groups.items()
+    ]
+    return tuple(sorted(kinds, key=lambda kind: (-kind.count, kind.code)))
 
 
 def write_model(corpus: Corpus, out: Path) -> dict[str, Any]:
@@ -98,9 +127,17 @@ def run_build(
     )
     counts = corpus_counts(corpus)
     warnings = tuple(f"{w.source}: {w.message}" for w in corpus.warnings)
+    kinds = summarise_warnings(corpus.warnings)
     if not corpus.documents:
         return BuildResult(
-            counts=counts, unresolved=(), failures=failures, warnings=warnings, path=None, manifest={}
+            counts=counts,
+            unresolved=(),
+            failures=failures,
+            warnings=warnings,
+            path=None,
+            manifest={},
+            warning_kinds=kinds,
+            duplicates=corpus.duplicates,
         )
     build_path = new_build_path(data_dir)
     steps: dict[str, Any] = {}
@@ -117,6 +154,7 @@ def run_build(
                 {"path": d.source, "sha256": d.sha256, "id": d.id, "title": d.title} for d in corpus.documents
             ],
             "failures": [{"path": f.source, "code": f.code, "reason": f.reason} for f in failures],
+            "duplicates": [{"path": d.path, "same_as": d.same_as} for d in corpus.duplicates],
             "counts": counts,
             "unresolved_units": list(corpus.unresolved),
             "steps": steps,
@@ -138,4 +176,6 @@ def run_build(
         warnings=warnings,
         path=build_path,
         manifest=manifest,
+        warning_kinds=kinds,
+        duplicates=corpus.duplicates,
     )

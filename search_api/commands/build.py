@@ -68,13 +68,20 @@ def run(args: argparse.Namespace) -> int:
             "unresolved_units": list(result.unresolved),
             "failures": failures,
             "warnings": list(result.warnings),
+            "warning_counts": {kind.code: kind.count for kind in result.warning_kinds},
+            "duplicates": [{"path": d.path, "same_as": d.same_as} for d in result.duplicates],
         }
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         for failure in failures:
             print(f"FAILED {failure['reason']}")
-        for warning in result.warnings:
-            print(f"warning: {warning}")
+        for kind in result.warning_kinds:
+            shown = ", ".join(kind.sources[:3]) + (
+                f" and {len(kind.sources) - 3} more" if len(kind.sources) > 3 else ""
+            )
+            print(f"warning: {kind.count} × {kind.code}: {kind.message} ({shown})")
+        for duplicate in result.duplicates:
+            print(f"duplicate: {duplicate.path} has the same text as {duplicate.same_as} (read once)")
         if result.unresolved:
             print("unresolved unit names: " + "、".join(result.unresolved))
         order = ("documents", "sections", "articles", "tasks", "units", "obligations", "warnings")
