@@ -41,6 +41,7 @@ class SparqlError(Exception):
 
     def __init__(self, message: str, *, code: str, hint: str = "") -> None:
         self.code = code
+        self.message = message
         self.hint = hint
         super().__init__(f"{message} ({hint})" if hint else message)
 
