@@ -370,5 +370,9 @@ def to_graph(result: SparqlResult, fmt: str) -> bytes:
     target = {"turtle": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}[fmt]
     triples = parse(ntriples, format=RdfFormat.N_TRIPLES)
     prefixes = _prefixes() if fmt != "jsonld" else None
-    output = serialize(triples, format=target, prefixes=prefixes) if prefixes else serialize(triples, format=target)
+    output = (
+        serialize(triples, format=target, prefixes=prefixes)
+        if prefixes
+        else serialize(triples, format=target)
+    )
     return output if isinstance(output, bytes) else str(output).encode("utf-8")

@@ -58,7 +58,10 @@ def skeleton(query: str) -> str:
     >>> skeleton('SELECT ?s { ?s <urn:a(> "}" } # {')
     'SELECT ?s { ?s          ""  }    '
     """
-    return _OPAQUE.sub(lambda m: '""' + " " * (len(m.group(0)) - 2) if m.group(0)[0] in "\"'" else " " * len(m.group(0)), query)
+    return _OPAQUE.sub(
+        lambda m: '""' + " " * (len(m.group(0)) - 2) if m.group(0)[0] in "\"'" else " " * len(m.group(0)),
+        query,
+    )
 
 
 def max_depth(bare: str) -> int:
@@ -90,7 +93,9 @@ def check_query(query: str, *, limits: QueryLimits = DEFAULT_LIMITS, allow_servi
     hint = "split the query or flatten it; real queries over this graph need far less"
     if len(query) > limits.max_chars:
         raise QueryRefused(
-            f"query too complex: {len(query)} characters (at most {limits.max_chars})", code=too_complex, hint=hint
+            f"query too complex: {len(query)} characters (at most {limits.max_chars})",
+            code=too_complex,
+            hint=hint,
         )
     bare = skeleton(query)
     depth = max_depth(bare)

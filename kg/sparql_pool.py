@@ -126,13 +126,17 @@ class SparqlPool:
             self._give_back(worker)
             self._slots.release()
 
-    def run(self, build_path: Path, query: str, form: str, *, timeout_s: float, row_limit: int) -> SparqlResult:
+    def run(
+        self, build_path: Path, query: str, form: str, *, timeout_s: float, row_limit: int
+    ) -> SparqlResult:
         """The result of a prepared query over the build at ``build_path``; :class:`SparqlError` with code
         ``timeout`` (the worker is killed), ``busy`` (no worker freed in time), ``query_failed`` (the worker
         died) or the engine's (``syntax`` …)."""
         if not self._slots.acquire(timeout=timeout_s):
             raise SparqlError(
-                f"all {self.size} SPARQL workers stayed busy for {timeout_s:g} s", code="busy", hint="try again"
+                f"all {self.size} SPARQL workers stayed busy for {timeout_s:g} s",
+                code="busy",
+                hint="try again",
             )
         try:
             worker = self._take()
@@ -151,7 +155,9 @@ class SparqlPool:
             self._slots.release()
         if status == "timeout":
             raise SparqlError(
-                f"the query ran longer than {timeout_s:g} s and was stopped", code="timeout", hint="narrow it or add a LIMIT"
+                f"the query ran longer than {timeout_s:g} s and was stopped",
+                code="timeout",
+                hint="narrow it or add a LIMIT",
             )
         if status == "dead":
             log.warning("a SPARQL worker died on a query; replaced")
