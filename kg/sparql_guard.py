@@ -130,7 +130,7 @@ def check_query(query: str, *, limits: QueryLimits = DEFAULT_LIMITS, allow_servi
         raise QueryRefused(
             "SERVICE is refused: this endpoint does not call other endpoints",
             code="service_refused",
-            hint="the operator can allow it with `policykg serve --allow-service`",
+            hint="allowed only with --allow-service (policykg serve, policykg sparql)",
         )
 
 
