@@ -37,7 +37,7 @@ class QueryLimits:
     max_depth: int = 64  # brackets {} () [] nested inside each other
     max_groups: int = 128  # OPTIONAL, UNION and MINUS in the whole query
     max_blank_nodes: int = 128  # [ … ] blank-node property lists
-    max_operators: int = 256  # property-path and expression operators: / | ^ + * ? ! && || = < > -
+    max_operators: int = 128  # property-path and expression operators: / | ^ + * ? ! && || = < > -
 
 
 DEFAULT_LIMITS = QueryLimits()
