@@ -41,7 +41,11 @@ def serve_process(data_dir: Path, *args: str, env: dict[str, str] | None = None)
     command = [sys.executable, "-m", "search_api.cli", "serve", "--data", str(data_dir), "--port", str(port)]
     command += ["--no-access-log", "--log-level", "warning", *args]
     process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

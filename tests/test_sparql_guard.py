@@ -146,7 +146,9 @@ _WRAPPERS = {
     "path": lambda inner: inner + " . ?s (<urn:p>/<urn:q>)+ ?o",
 }
 nested_queries = st.lists(
-    st.tuples(st.sampled_from(sorted(_WRAPPERS)), st.integers(min_value=1, max_value=4000)), min_size=1, max_size=3
+    st.tuples(st.sampled_from(sorted(_WRAPPERS)), st.integers(min_value=1, max_value=4000)),
+    min_size=1,
+    max_size=3,
 )
 
 
@@ -179,7 +181,9 @@ def test_fuzz_nested_forms_never_take_the_server_down(guarded_server, layers: li
     ):
         assert response.status_code in (200, 400, 413, 503), response.text[:300]
         if response.status_code != 200:
-            assert response.json()["code"] in ("query_too_complex", "timeout", "too_large"), response.text[:300]
+            assert response.json()["code"] in ("query_too_complex", "timeout", "too_large"), response.text[
+                :300
+            ]
     assert guarded_server.process.poll() is None, "the server died"
     assert httpx.get(f"{guarded_server.url}/healthz", timeout=10).status_code == 200
 

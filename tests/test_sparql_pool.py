@@ -38,7 +38,10 @@ def _cpu_use(process: psutil.Process, seconds: float = 1.0) -> float:
 
 def test_timeouts_leave_no_cpu_threads_or_workers_behind(seed_data_dir: Path) -> None:
     env = {"POLICYKG_SPARQL_TIMEOUT": "0.5", "POLICYKG_SPARQL_WORKERS": "2"}
-    with serve_process(seed_data_dir, env=env) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+    with (
+        serve_process(seed_data_dir, env=env) as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+    ):
         process = psutil.Process(server.process.pid)
         expected = client.get("/api/sparql", params={"query": COUNT}).json()  # workers and threads up
         baseline_threads = process.num_threads()
