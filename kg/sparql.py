@@ -1,9 +1,15 @@
-"""User SPARQL over the graph: read-only, with a time limit and a row limit.
+"""User SPARQL over the graph: read-only, guarded, with a time limit and a row limit.
 
 Why a keyword check before the engine: an update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY,
 WITH … ) is refused with a message that says so, instead of a parser error; the store is also opened read-only,
-so nothing could be written anyway. The time limit runs the query in a worker thread (Oxigraph releases the
-interpreter while it evaluates) and gives up waiting after ``timeout_s``; the row limit stops reading results.
+so nothing could be written anyway. :mod:`kg.sparql_guard` refuses queries nested deep enough to crash the
+engine, and SERVICE. In this module the time limit runs the query in a worker thread and gives up waiting after
+``timeout_s`` — enough for the one-shot CLI, whose process ends anyway; the server runs queries in worker
+processes that are killed on timeout (:mod:`kg.sparql_pool`). The row limit stops reading results.
+
+Results cross process boundaries as :func:`portable` results (terms as SPARQL JSON dicts), which every
+serialiser here also accepts: SPARQL JSON, XML, CSV, TSV for SELECT/ASK; N-Triples, Turtle, JSON-LD and RDF/XML
+for CONSTRUCT/DESCRIBE.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg import queries
+from kg.sparql_guard import DEFAULT_LIMITS, QueryLimits, QueryRefused, check_query, syntax_message
 from kg.store import GraphStore
 
 DEFAULT_TIMEOUT_S = 5.0
@@ -29,10 +36,12 @@ _FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.
 
 
 class SparqlError(Exception):
-    """A query that was refused or failed; ``code`` is stable (``update_refused``, ``syntax``, ``timeout``)."""
+    """A query that was refused or failed; ``code`` is stable (``update_refused``, ``syntax``, ``timeout``,
+    ``query_too_complex``, ``service_refused``, ``query_failed``, ``busy``)."""
 
     def __init__(self, message: str, *, code: str, hint: str = "") -> None:
         self.code = code
+        self.message = message
         self.hint = hint
         super().__init__(f"{message} ({hint})" if hint else message)
 
@@ -127,21 +136,50 @@ def with_default_prefixes(query: str) -> str:
     return "\n".join([*lines, query]) if lines else query
 
 
+def prepare(query: str, *, limits: QueryLimits = DEFAULT_LIMITS, allow_service: bool = False) -> str:
+    """Check a query before the engine sees it (updates, size, nesting, SERVICE); its form.
+
+    Raises :class:`SparqlError` with the refusal's code.
+    """
+    try:
+        check_query(query, limits=limits, allow_service=allow_service)
+    except QueryRefused as refused:
+        raise SparqlError(str(refused), code=refused.code, hint=refused.hint) from None
+    return query_form(query)
+
+
+def evaluate(store: GraphStore, query: str, form: str, row_limit: int) -> SparqlResult:
+    """Run a prepared query in this thread; engine errors become :class:`SparqlError` with one-line messages."""
+    full = with_default_prefixes(query)
+    try:
+        return _evaluate(store, full, form, row_limit)
+    except SyntaxError as error:
+        added = full.count("\n") - query.count("\n")
+        raise SparqlError(syntax_message(str(error), line_offset=added), code="syntax") from None
+    except SparqlError:
+        raise
+    except Exception as error:
+        message = " ".join(str(error).split())[:300] or type(error).__name__
+        raise SparqlError(f"the query failed: {message}", code="query_failed") from None
+
+
 def run_query(
     store: GraphStore,
     query: str,
     *,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     row_limit: int = DEFAULT_ROW_LIMIT,
+    limits: QueryLimits = DEFAULT_LIMITS,
+    allow_service: bool = False,
 ) -> SparqlResult:
-    """Run a read-only query; :class:`SparqlError` on updates, syntax errors and when ``timeout_s`` passes."""
-    form = query_form(query)
-    query = with_default_prefixes(query)
+    """Run a read-only query in-process (the CLI); :class:`SparqlError` on refusals, errors and when
+    ``timeout_s`` passes (the thread is abandoned, not stopped: long-lived callers use :mod:`kg.sparql_pool`)."""
+    form = prepare(query, limits=limits, allow_service=allow_service)
     outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            outcome["result"] = _evaluate(store, query, form, row_limit)
+            outcome["result"] = evaluate(store, query, form, row_limit)
         except Exception as error:  # handed to the caller's thread below
             outcome["error"] = error
 
@@ -153,17 +191,14 @@ def run_query(
             f"the query ran longer than {timeout_s:g} s", code="timeout", hint="narrow it or add a LIMIT"
         )
     if "error" in outcome:
-        error = outcome["error"]
-        raise SparqlError(
-            str(error), code="syntax" if isinstance(error, SyntaxError) else "query_failed"
-        ) from error
+        raise outcome["error"]
     return outcome["result"]
 
 
 # -- serialisation (SPARQL 1.1 results JSON / CSV, a plain table; N-Triples for graphs) ----------------------
 def _term_json(term: Any) -> dict[str, str] | None:
-    if term is None:
-        return None
+    if term is None or isinstance(term, dict):
+        return term
     kind = type(term).__name__
     value = getattr(term, "value", None)
     value = str(term) if value is None or not isinstance(value, str) else value
@@ -185,6 +220,8 @@ def _term_json(term: Any) -> dict[str, str] | None:
 def _term_text(term: Any) -> str:
     if term is None:
         return ""
+    if isinstance(term, dict):
+        return term["value"]
     value = getattr(term, "value", None)
     return value if isinstance(value, str) else str(term)
 
@@ -251,3 +288,91 @@ def to_rows(result: SparqlResult) -> tuple[list[str], list[list[str]]]:
 def to_ntriples(result: SparqlResult) -> str:
     """The triples of a CONSTRUCT/DESCRIBE result as N-Triples."""
     return "".join(" ".join(_term_nt(t) for t in triple) + " .\n" for triple in result.triples)
+
+
+def portable(result: SparqlResult) -> SparqlResult:
+    """The same result with every term as a SPARQL JSON dict: plain data that pickles across processes and
+    that every serialiser here accepts."""
+    return SparqlResult(
+        form=result.form,
+        variables=result.variables,
+        rows=tuple(tuple(_term_json(t) for t in row) for row in result.rows),
+        boolean=result.boolean,
+        triples=tuple(
+            (_term_json(s), _term_json(p), _term_json(o))  # type: ignore[misc]
+            for s, p, o in result.triples
+        ),
+        truncated=result.truncated,
+    )
+
+
+RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def to_xml(result: SparqlResult) -> bytes:
+    """SPARQL Query Results XML (SELECT, ASK), written with ElementTree so every value is escaped; characters
+    XML 1.0 cannot carry (control characters) become U+FFFD.
+
+    >>> to_xml(SparqlResult(form="ask", boolean=True)).decode().splitlines()[1]
+    '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head /><boolean>true</boolean></sparql>'
+    """
+    import xml.etree.ElementTree as ET
+
+    def clean(text: str) -> str:
+        return _XML_INVALID.sub("\ufffd", text)
+
+    root = ET.Element("sparql", {"xmlns": RESULTS_NS})
+    head = ET.SubElement(root, "head")
+    if result.form == "ask":
+        ET.SubElement(root, "boolean").text = "true" if result.boolean else "false"
+    else:
+        for name in result.variables:
+            ET.SubElement(head, "variable", {"name": name})
+        results = ET.SubElement(root, "results")
+        for row in result.rows:
+            element = ET.SubElement(results, "result")
+            for name, term in zip(result.variables, row, strict=True):
+                data = _term_json(term)
+                if data is None:
+                    continue
+                binding = ET.SubElement(element, "binding", {"name": name})
+                attributes = {}
+                if "xml:lang" in data:
+                    attributes["xml:lang"] = data["xml:lang"]
+                elif "datatype" in data:
+                    attributes["datatype"] = data["datatype"]
+                ET.SubElement(binding, data["type"], attributes).text = clean(data["value"])
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+GRAPH_FORMATS = ("ntriples", "turtle", "jsonld", "rdfxml")
+
+
+def _prefixes() -> dict[str, str]:
+    return {
+        line.split()[1][:-1]: line.split()[2].strip("<>") for line in queries.PREFIXES.splitlines() if line
+    }
+
+
+def to_graph(result: SparqlResult, fmt: str) -> bytes:
+    """A CONSTRUCT/DESCRIBE result as ``ntriples``, ``turtle``, ``jsonld`` or ``rdfxml`` (Oxigraph's writers,
+    from the N-Triples, with the project's prefixes where the format has them).
+
+    >>> to_graph(SparqlResult(form="construct", triples=(({"type": "uri", "value": "urn:a"},) * 3,)), "turtle")[-26:]
+    b'<urn:a> <urn:a> <urn:a> .\\n'
+    """
+    ntriples = to_ntriples(result).encode("utf-8")
+    if fmt == "ntriples":
+        return ntriples
+    from pyoxigraph import RdfFormat, parse, serialize
+
+    target = {"turtle": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}[fmt]
+    triples = parse(ntriples, format=RdfFormat.N_TRIPLES)
+    prefixes = _prefixes() if fmt != "jsonld" else None
+    output = (
+        serialize(triples, format=target, prefixes=prefixes)
+        if prefixes
+        else serialize(triples, format=target)
+    )
+    return output if isinstance(output, bytes) else str(output).encode("utf-8")

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from search_api.errors import MAX_BODY_BYTES, error_body, install_error_handlers
 from search_api.guards import Options, SecurityHeaders, UrlLimit
+from search_api.hosts import TrustedHosts, allowed_hosts
 from search_api.openapi import install_openapi
 from search_api.routes import ROUTER_MODULES
 from search_api.settings import Settings, get_settings
@@ -100,8 +101,11 @@ def _version() -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service over ``settings.data_dir`` (default: :func:`~search_api.settings.get_settings`)."""
+    from kg.sparql_pool import SparqlPool
+
     settings = settings or get_settings()
     holder = BuildHolder(settings.data_dir)
+    sparql_pool = SparqlPool(settings.sparql_workers)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -109,8 +113,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning(
                 "no build in %s yet: answering 503 until `policykg build` publishes one", settings.data_dir
             )
-        yield
-        holder.close()  # release the build's lease: a later prune may remove it
+        sparql_pool.warm()
+        try:
+            yield
+        finally:
+            sparql_pool.close()
+            holder.close()  # release the build's lease: a later prune may remove it
 
     app = FastAPI(
         title="PolicyKG",
@@ -122,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.holder = holder
+    app.state.sparql_pool = sparql_pool
     install_error_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(f"search_api.routes.{name}").router)
@@ -142,5 +151,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(Options, router=app.router)
     app.add_middleware(UrlLimit)
+    app.add_middleware(TrustedHosts, allowed=allowed_hosts(settings.host, settings.allowed_hosts))
     app.add_middleware(SecurityHeaders)
     return app

@@ -18,6 +18,9 @@ class Settings:
     port: int = 8000
     sparql_timeout_s: float = 5.0
     sparql_row_limit: int = 10_000
+    sparql_workers: int = 2  # worker processes for SPARQL (each killed and replaced when a query times out)
+    allow_service: bool = False  # SPARQL SERVICE makes the server call other URLs: off unless asked for
+    allowed_hosts: tuple[str, ...] = ()  # Host header values accepted beside 127.0.0.1, localhost and ``host``
 
 
 def data_dir_from(argument: str | os.PathLike[str] | None = None) -> Path:
@@ -34,4 +37,5 @@ def get_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         port=int(os.environ.get("POLICYKG_PORT", "8000")),
         sparql_timeout_s=float(os.environ.get("POLICYKG_SPARQL_TIMEOUT", "5")),
         sparql_row_limit=int(os.environ.get("POLICYKG_SPARQL_ROWS", "10000")),
+        sparql_workers=int(os.environ.get("POLICYKG_SPARQL_WORKERS", "2")),
     )

@@ -384,7 +384,7 @@ def test_sparql_errors(api: Server) -> None:
         api.client.get("/api/sparql", params={"query": COUNT_LEAD, "format": "pdf"}), 400, "bad_parameter"
     )
     bad_type = api.client.post("/api/sparql", content=b"{}", headers={"content-type": "application/json"})
-    assert_error(bad_type, 400, "unsupported_media_type")
+    assert_error(bad_type, 415, "unsupported_media_type")
     huge = api.client.post(
         "/api/sparql", content=b"#" * 300_000, headers={"content-type": "application/sparql-query"}
     )

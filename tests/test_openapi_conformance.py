@@ -38,7 +38,11 @@ EXAMPLES = 8  # per operation: the whole run stays well under a minute on a shar
 @pytest.fixture(scope="module")
 def app(seed_data_dir: Path):
     """The app over the session's seed build."""
-    return create_app(Settings(data_dir=seed_data_dir, sparql_timeout_s=5.0, sparql_row_limit=1000))
+    # "testserver" is the Host the in-process client sends; the real server accepts only the names it is given
+    settings = Settings(
+        data_dir=seed_data_dir, sparql_timeout_s=5.0, sparql_row_limit=1000, allowed_hosts=("testserver",)
+    )
+    return create_app(settings)
 
 
 @pytest.fixture(scope="module")

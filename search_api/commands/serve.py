@@ -16,10 +16,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )
     parser.add_argument("--no-access-log", action="store_true", help="do not log every request (faster)")
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host header is NAME (repeatable; '*' for any); "
+        "127.0.0.1, localhost and --host are always accepted",
+    )
+    parser.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let SPARQL queries use SERVICE (the server then calls the URLs queries name)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the build and serve until interrupted."""
+    import dataclasses
     import sys
 
     import uvicorn
@@ -31,6 +45,13 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings(args.data)
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
+    settings = dataclasses.replace(
+        settings,
+        host=host,
+        port=port,
+        allow_service=args.allow_service,
+        allowed_hosts=tuple(args.allowed_host),
+    )
     app = create_app(settings)
     print(
         f"policykg serve: http://{host}:{port}/  (data {settings.data_dir}; API docs at /docs)",

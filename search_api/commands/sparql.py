@@ -1,7 +1,7 @@
 """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the current build's graph.
 
-Updates are refused; the time limit and row limit come from --timeout/--limit or POLICYKG_SPARQL_TIMEOUT and
-POLICYKG_SPARQL_ROWS. json is SPARQL 1.1 Query Results JSON (graphs come out as N-Triples)."""
+Updates, queries nested too deep for the engine and SERVICE (unless --allow-service) are refused; the time
+limit and row limit come from --timeout/--limit or POLICYKG_SPARQL_TIMEOUT and POLICYKG_SPARQL_ROWS. json is SPARQL 1.1 Query Results JSON (graphs come out as N-Triples)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, help="seconds before giving up (default 5)")
     parser.add_argument("--limit", type=int, help="at most this many rows (default 10000)")
     parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    parser.add_argument(
+        "--allow-service", action="store_true", help="let the query call other endpoints with SERVICE"
+    )
 
 
 def _query_text(argument: str) -> str:
@@ -30,7 +33,7 @@ def _query_text(argument: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the results; exit 2 on a refused or failing query."""
+    """Print the results; exit 2 (one line on stderr) on a refused, too complex or failing query."""
     import csv
     import json
 
@@ -48,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
             query,
             timeout_s=args.timeout or settings.sparql_timeout_s,
             row_limit=args.limit or settings.sparql_row_limit,
+            allow_service=args.allow_service,
         )
     except (SparqlError, GraphStoreError, OSError) as error:
         print(f"policykg sparql: {error}", file=sys.stderr)

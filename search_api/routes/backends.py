@@ -92,53 +92,72 @@ def due(snapshot: Snapshot, *, by: dt.date | None, unit: str | None, as_of: dt.d
 
 
 class SparqlRefused(ApiError):
-    """A query the read-only endpoint will not run (update, syntax error, failure)."""
+    """A query the read-only endpoint will not run (update, too complex, SERVICE, syntax error, failure)."""
 
     status = 400
 
 
 class SparqlTimeout(ApiError):
-    """A query that ran past the time limit (the service's limit, not a malformed request)."""
+    """A query that ran past the time limit, or found every worker busy (the service's limit, 503)."""
 
     status = 503
     code = "timeout"
 
 
-def sparql(
-    snapshot: Snapshot, query: str, *, result_format: str | None, timeout_s: float, row_limit: int
-) -> tuple[bytes, str, bool]:
-    """Run a read-only query with the CLI's runner; (payload, media type, truncated)."""
-    from kg.sparql import SparqlError, run_query, to_json, to_ntriples, to_rows
+def _refusal(error: Exception) -> ApiError:
+    code = getattr(error, "code", "query_failed")
+    message = getattr(error, "message", str(error))
+    hint = getattr(error, "hint", "") or None
+    if code in ("timeout", "busy"):
+        return SparqlTimeout(message, code=code, hint=hint)
+    return SparqlRefused(message, code=code, hint=hint)
 
-    store = _resource(snapshot, "graph", "graph store")
+
+def sparql_form(query: str, *, allow_service: bool) -> str:
+    """The query's form after the checks that need no engine (updates, size, nesting, SERVICE); 400 if refused."""
+    from kg.sparql import SparqlError, prepare
+
     try:
-        result = run_query(store, query, timeout_s=timeout_s, row_limit=row_limit)
+        return prepare(query, allow_service=allow_service)
     except SparqlError as error:
-        if error.code == "timeout":
-            raise SparqlTimeout(str(error), hint=error.hint or None) from None
-        raise SparqlRefused(str(error), code=error.code, hint=error.hint or None) from None
-    if result.form in ("construct", "describe"):
-        if result_format not in (None, "ntriples", "turtle"):
-            raise BadParameter(f"a {result.form.upper()} result is a graph: ask for ntriples (or turtle)")
-        # N-Triples is valid Turtle, so both media types are honest for the same bytes.
-        media = "text/turtle" if result_format == "turtle" else "application/n-triples"
-        return to_ntriples(result).encode("utf-8"), media, result.truncated
-    chosen = result_format or "json"
-    if chosen == "json":
+        raise _refusal(error) from None
+
+
+def sparql(
+    snapshot: Snapshot,
+    pool: Any,
+    query: str,
+    form: str,
+    *,
+    result_format: str,
+    timeout_s: float,
+    row_limit: int,
+) -> tuple[bytes, str, bool]:
+    """Run a checked query in a worker process of ``pool`` (a :class:`kg.sparql_pool.SparqlPool`) over the
+    snapshot's build; (payload, media type, truncated) in the negotiated format."""
+    from kg.sparql import SparqlError, to_graph, to_json, to_rows, to_xml
+    from search_api.negotiation import GRAPH_MEDIA, TABLE_MEDIA
+
+    _resource(snapshot, "graph", "graph store")  # 503 when this build has no store, as every graph route
+    try:
+        result = pool.run(snapshot.build.path, query, form, timeout_s=timeout_s, row_limit=row_limit)
+    except SparqlError as error:
+        raise _refusal(error) from None
+    if form in ("construct", "describe"):
+        return to_graph(result, result_format), GRAPH_MEDIA[result_format], result.truncated
+    media = TABLE_MEDIA[result_format]
+    if result_format == "json":
         import json
 
         body = json.dumps(to_json(result), ensure_ascii=False).encode("utf-8")
-        return body, "application/sparql-results+json", result.truncated
-    if chosen == "csv":
+    elif result_format == "xml":
+        body = to_xml(result)
+    elif result_format == "csv":
         header, rows = to_rows(result)
-        return _csv(header, rows).encode("utf-8"), "text/csv; charset=utf-8", result.truncated
-    if chosen == "tsv":
-        return (
-            _tsv(to_json(result)).encode("utf-8"),
-            "text/tab-separated-values; charset=utf-8",
-            result.truncated,
-        )
-    raise BadParameter(f"a {result.form.upper()} result cannot be given as {chosen}", hint="json, csv or tsv")
+        body = _csv(header, rows).encode("utf-8")
+    else:
+        body = _tsv(to_json(result)).encode("utf-8")
+    return body, media, result.truncated
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:

@@ -1,50 +1,29 @@
-"""``GET|POST /api/sparql``: the SPARQL 1.1 Protocol, read-only, with a time and a row limit.
+"""``GET|POST /api/sparql``: the SPARQL 1.1 Protocol, read-only, guarded, with a time and a row limit.
 
 Why the protocol parsing lives here and the running in ``kg``: which of ``query=`` (URL or form body) or an
-``application/sparql-query`` body carries the query, and which of SPARQL JSON, CSV or TSV the ``Accept`` header
-asks for, are HTTP matters; refusing updates and limiting time and rows are the graph's (the CLI shares them).
-An update — ``update=`` in a form, an ``application/sparql-update`` body, or INSERT/DELETE/LOAD… in a query — is
-refused with 400 in the one error shape.
+``application/sparql-query`` body carries the query, and which format ``format=`` or ``Accept`` asks for
+(:mod:`search_api.negotiation`), are HTTP matters; refusing updates, deep nesting and SERVICE, and limiting time
+and rows are the graph's (the CLI shares them). An update — ``update=`` in a form, an
+``application/sparql-update`` body, or INSERT/DELETE/LOAD… in a query — is refused with 400 in the one error
+shape; another body type is 415; a format that cannot be produced is 406.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from search_api.errors import ApiError, BadParameter
+from search_api.negotiation import GRAPH_MEDIA, TABLE_MEDIA, negotiate
 from search_api.routes import backends
 from search_api.routes.deps import SettingsDep, SnapshotDep
 from search_api.settings import Settings
 from search_api.state import Snapshot
 
 router = APIRouter(prefix="/api", tags=["sparql"])
-
-# Result media types by short name; the first is the default.
-SELECT_TYPES = {
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "xml": "application/sparql-results+xml",
-}
-GRAPH_TYPES = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "json": "application/sparql-results+json",  # CONSTRUCT as JSON: the triples as s/p/o bindings
-}
-_ACCEPT_ALIASES = {
-    "application/json": "json",
-    "application/sparql-results+json": "json",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/sparql-results+xml": "xml",
-    "text/turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "text/plain": "ntriples",
-}
 
 
 class UpdateRefused(ApiError):
@@ -54,41 +33,20 @@ class UpdateRefused(ApiError):
     code = "update_refused"
 
 
-def negotiate(accept: str | None, explicit: str | None) -> str | None:
-    """The result format named by ``format=`` or the best ``Accept`` entry we serve; None means "default".
+class UnsupportedMediaType(ApiError):
+    """A POST body of a type the SPARQL protocol does not define for queries (415)."""
 
-    >>> negotiate("text/csv;q=0.9, application/sparql-results+json", None)
-    'json'
-    >>> negotiate("text/tab-separated-values", None)
-    'tsv'
-    >>> negotiate("*/*", "csv")
-    'csv'
-    """
-    if explicit:
-        return explicit.lower()
-    if not accept:
-        return None
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate(accept.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media.lower() in _ACCEPT_ALIASES and quality > 0:
-            ranked.append((-quality, index, _ACCEPT_ALIASES[media.lower()]))
-    return min(ranked)[2] if ranked else None
+    status = 415
+    code = "unsupported_media_type"
 
 
-async def _query_from(request: Request, query: str | None) -> str:
+async def _query_from(request: Request, query: str | None) -> tuple[str, list[str]]:
+    """The query text and the ``format`` values (URL, and for a form POST also the form's)."""
+    formats = request.query_params.getlist("format")
     if request.method == "GET":
         if query is None:
             raise BadParameter("parameter 'query' is missing", hint="GET /api/sparql?query=SELECT …")
-        return query
+        return query, formats
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if content_type == "application/sparql-update":
@@ -103,30 +61,27 @@ async def _query_from(request: Request, query: str | None) -> str:
         if len(values) != 1:
             raise BadParameter("the form must carry exactly one 'query'")
         text = values[0]
+        formats = [*formats, *form.get("format", [])]
     else:
-        raise ApiError(
-            f"unsupported content type {content_type!r}",
-            code="unsupported_media_type",
+        raise UnsupportedMediaType(
+            f"unsupported content type {content_type[:100]!r}",
             hint="send application/sparql-query or an application/x-www-form-urlencoded form with query=",
         )
     if query is not None:
         raise BadParameter("the query is given twice (URL and body)")
-    return text
+    return text, formats
 
 
-_RESPONSES = {
-    200: {
-        "content": {
-            "application/sparql-results+json": {},
-            "text/csv": {},
-            "text/tab-separated-values": {},
-            "application/n-triples": {},
-        }
-    }
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {media.split(";")[0]: {} for media in (*TABLE_MEDIA.values(), *GRAPH_MEDIA.values())}}
 }
 QueryParam = Annotated[str | None, Query(description="the SPARQL query (GET; or POST as a form field)")]
 FormatParam = Annotated[
-    str | None, Query(description="json | csv | tsv (SELECT/ASK); ntriples | turtle (CONSTRUCT/DESCRIBE)")
+    str | None,
+    Query(
+        description="json | xml | csv | tsv (SELECT/ASK); ntriples | turtle | jsonld | rdfxml "
+        "(CONSTRUCT/DESCRIBE); or a MIME type. Overrides Accept."
+    ),
 ]
 
 
@@ -161,21 +116,20 @@ async def sparql_post(
 async def sparql(
     request: Request, snapshot: Snapshot, settings: Settings, query: str | None, format: str | None
 ) -> Response:
-    """SELECT/ASK results as SPARQL JSON (default), CSV or TSV; CONSTRUCT/DESCRIBE as Turtle or N-Triples."""
-    text = await _query_from(request, query)
-    if not text.strip():
-        raise BadParameter("the query is empty")
-    wanted = negotiate(request.headers.get("accept"), format)
-    if wanted is not None and wanted not in SELECT_TYPES and wanted not in GRAPH_TYPES:
-        raise BadParameter(
-            f"unknown result format {wanted!r}", hint="json, csv, tsv, xml, turtle or ntriples"
-        )
+    """Check the query, pick the format for its form, run it in a worker process, serialise the result."""
     from starlette.concurrency import run_in_threadpool
 
+    text, formats = await _query_from(request, query)
+    if not text.strip():
+        raise BadParameter("the query is empty")
+    form = backends.sparql_form(text, allow_service=settings.allow_service)
+    wanted = negotiate(form, request.headers.get("accept"), formats)
     payload, media_type, truncated = await run_in_threadpool(
         backends.sparql,
         snapshot,
+        request.app.state.sparql_pool,
         text,
+        form,
         result_format=wanted,
         timeout_s=settings.sparql_timeout_s,
         row_limit=settings.sparql_row_limit,
