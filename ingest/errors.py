@@ -1,22 +1,50 @@
-"""The ingest exception tree: every error names the file (or parameter) and the reason, with a stable code.
+"""The project's one error family, and the ingest branch of it.
 
-Why a tree with codes: the CLI prints them per document and keeps building the rest; the API maps them to
-its one JSON error shape by ``code`` without knowing each class.
+Why the base class lives here: ``ingest`` is the bottom layer, imported by every other package, so every
+package's errors can derive from :class:`PolicyKGError` without an import against the flow. Each error carries
+a stable ``code``, an HTTP ``status``, a one-line ``message`` and a ``hint``; the CLI prints it as one line and
+exits with :attr:`PolicyKGError.exit_code`, the API answers it in its one JSON shape. Any other exception is a
+bug (CLI exit 3, the API's 500).
 """
 
 from __future__ import annotations
 
 
-class IngestError(Exception):
-    """Base class: a document could not be ingested."""
+class PolicyKGError(Exception):
+    """An error the user (or the data) caused: stable ``code``, HTTP ``status``, one-line message, hint.
+
+    >>> str(PolicyKGError("no unit named 'x'", hint="try 区财政局"))
+    "no unit named 'x' (try 区财政局)"
+    """
+
+    code = "error"
+    status = 400
+    exit_code = 2  # the CLI's status for errors users cause (usage, input, missing build)
+
+    def __init__(
+        self, message: str, *, code: str | None = None, hint: str | None = None, status: int | None = None
+    ) -> None:
+        self.message = message
+        self.hint = hint or ""
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """One line for a human: ``reason (hint)``."""
+        return f"{self.message} ({self.hint})" if self.hint and self.hint not in self.message else self.message
+
+
+class IngestError(PolicyKGError):
+    """A document could not be ingested; ``path`` names it."""
 
     code = "ingest_error"
 
-    def __init__(self, message: str, *, path: str = "", hint: str = "") -> None:
+    def __init__(self, message: str, *, path: str = "", hint: str = "", code: str | None = None) -> None:
         self.path = path
-        self.hint = hint
-        self.message = message
-        super().__init__(self.describe())
+        super().__init__(message, hint=hint, code=code)
 
     def describe(self) -> str:
         """One line for a human: ``file: reason (hint)``."""

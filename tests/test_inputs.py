@@ -75,7 +75,8 @@ def test_every_iso_date_round_trips(day: dt.date) -> None:
 @pytest.fixture(scope="module")
 def client(seed_data_dir: Path) -> Iterator[TestClient]:
     """The app in-process over the seed build."""
-    with TestClient(create_app(Settings(data_dir=seed_data_dir)), raise_server_exceptions=False) as running:
+    app = create_app(Settings(data_dir=seed_data_dir))
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as running:
         yield running
 
 
