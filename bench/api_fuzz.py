@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = _build(args.data)
     port = _free_port()
     server = _start(
-        [sys.executable, "-m", "search_api.cli", "serve", "--data", str(data_dir), "--port", str(port),
+        [sys.executable, "-m", "search_api.cli.main", "serve", "--data", str(data_dir), "--port", str(port),
          "--no-access-log", "--log-level", "warning"],
         port,
     )  # fmt: skip

@@ -67,7 +67,7 @@ async def _clients(port: int, paths: list[str], clients: int, stop: threading.Ev
 
 
 def _build_command(data: Path) -> list[str]:
-    return [sys.executable, "-m", "search_api.cli", "build", str(ROOT / "corpus"), "--quiet", "--data", str(data)]
+    return [sys.executable, "-m", "search_api.cli.main", "build", str(ROOT / "corpus"), "--quiet", "--data", str(data)]
 
 
 def _good_build(data: Path) -> float:
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = _build(None)
     port = _free_port()
-    serve = [sys.executable, "-m", "search_api.cli", "serve", "--data", str(data), "--port", str(port),
+    serve = [sys.executable, "-m", "search_api.cli.main", "serve", "--data", str(data), "--port", str(port),
              "--no-access-log", "--log-level", "warning"]  # fmt: skip
     server = _start(serve, port)
     tally: Counter[str] = Counter()

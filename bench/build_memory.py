@@ -51,7 +51,7 @@ def generate(folder: Path, megabytes: float) -> int:
 
 def measure(corpus: Path, data: Path) -> dict[str, float]:
     """Run one build; wall time and peak RSS of the build process."""
-    command = [sys.executable, "-m", "search_api.cli", "build", str(corpus), "--quiet", "--json", "--data", str(data)]
+    command = [sys.executable, "-m", "search_api.cli.main", "build", str(corpus), "--quiet", "--json", "--data", str(data)]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     stdout = process.stdout.read() if process.stdout else b""

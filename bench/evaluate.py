@@ -13,7 +13,7 @@ The questions live in ``bench/questions/*.jsonl``, one JSON object a line::
 An expected hit is matched by kind and number (documents are not named: the dev set is about the seed).
 MRR@10 is the mean of 1/rank of the first expected hit in the top 10 (0 when none); Recall@5 the mean share
 of expected hits found in the top 5.  For ``ask`` questions the expected units are printed names, resolved
-to unit ids through the index; F1 compares them with the unit ids ``search_api.answer.answer`` (``policykg ask``) returns.
+to unit ids through the index; F1 compares them with the unit ids ``search_api.search.answer.answer`` (``policykg ask``) returns.
 """
 
 from __future__ import annotations
@@ -85,9 +85,9 @@ def f1(expected: set[str], returned: set[str]) -> float:
 def _ask_function(data_dir: Path) -> Callable[[str], list[str]]:
     """``question → unit ids`` as ``policykg ask`` answers them."""
     from kg.store import load_build_thesaurus, open_store
-    from search_api.answer import answer
-    from search_api.datadir import open_build
-    from search_api.search import open_index
+    from search_api.builds.datadir import open_build
+    from search_api.search.answer import answer
+    from search_api.search.engine import open_index
 
     build_path = open_build(data_dir).path
     store = open_store(build_path)
@@ -104,7 +104,7 @@ def _ask_function(data_dir: Path) -> Callable[[str], list[str]]:
 
 def evaluate(data_dir: Path) -> tuple[dict[str, Any], list[Scored]]:
     """All figures for the build in ``data_dir``."""
-    from search_api.search import open_index
+    from search_api.search.engine import open_index
 
     index = open_index(data_dir)
     ask = _ask_function(data_dir)
@@ -141,7 +141,7 @@ def evaluate(data_dir: Path) -> tuple[dict[str, Any], list[Scored]]:
 
 
 def _build_seed(folder: Path) -> Path:
-    from search_api.build import run_build
+    from search_api.builds.make import run_build
 
     data_dir = folder / "data"
     result = run_build([ROOT / "corpus"], data_dir=data_dir)

@@ -129,7 +129,7 @@ async def _load(port: int, paths: list[str], *, concurrency: int, seconds: float
 def _build(data: str | None) -> Path:
     if data:
         return Path(data)
-    from search_api.build import run_build
+    from search_api.builds.make import run_build
 
     folder = Path(tempfile.mkdtemp(prefix="policykg-bench-"))
     run_build([ROOT / "corpus"], data_dir=folder)
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     port_floor, port_app = _free_port(), _free_port()
     uvicorn_floor = [python, "-m", "uvicorn", "--factory", "bench.http_load:trivial", "--port", str(port_floor),
                      "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    serve_app = [python, "-m", "search_api.cli", "serve", "--data", str(data_dir), "--port", str(port_app),
+    serve_app = [python, "-m", "search_api.cli.main", "serve", "--data", str(data_dir), "--port", str(port_app),
                  "--no-access-log", "--log-level", "warning"]  # fmt: skip
     servers = [_start(uvicorn_floor, port_floor), _start(serve_app, port_app)]
     try:

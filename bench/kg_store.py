@@ -176,12 +176,12 @@ def cold_ask(data_dir: Path, *, repeat: int) -> dict[str, Any]:
     baseline = [
         python,
         "-c",
-        "import sys, search_api.cli, ingest.segment as s; from pathlib import Path; "
+        "import sys, search_api.cli.main, ingest.segment as s; from pathlib import Path; "
         "s.shared_segmenter(s.read_dictionary(Path(sys.argv[1]))).cut('电梯安全')",
         str(dictionary),
     ]
     interpreter = [python, "-c", "pass"]
-    ask = [python, "-m", "search_api.cli", "ask", QUESTION, "--json"]
+    ask = [python, "-m", "search_api.cli.main", "ask", QUESTION, "--json"]
 
     def timed(argv: list[str]) -> float:
         subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, check=True)  # warm-up
@@ -204,7 +204,7 @@ def run(
     """Every measurement, as one JSON-ready dict (callable from ``bench/__main__.py``)."""
     from ingest.pipeline import ingest_paths
     from kg.store import write_graph
-    from search_api.datadir import new_build_path, publish
+    from search_api.builds.datadir import new_build_path, publish
 
     corpus, _failures = ingest_paths([CORPUS, LAWS] if laws else [CORPUS])
     label = "seed + laws" if laws else "seed"

@@ -46,8 +46,8 @@ def measure(data_dir: Path, *, repeat: int = 50) -> dict[str, float]:
     """Median milliseconds per query for search (cold and warm) and the baselines, over :data:`QUERIES`."""
     from whoosh import query as wq
 
-    from search_api.analysis import analyze
-    from search_api.search import open_index
+    from search_api.search.engine import open_index
+    from search_api.search.tokenizer import analyze
 
     started = time.perf_counter()
     index = open_index(data_dir)
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="policykg-speed-") as tmp:
         data_dir = args.data
         if data_dir is None:
-            from search_api.build import run_build
+            from search_api.builds.make import run_build
 
             data_dir = Path(tmp) / "data"
             run_build([ROOT / "corpus"], data_dir=data_dir)

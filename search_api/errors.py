@@ -1,116 +1,57 @@
-"""One JSON error shape on every path: ``{"ok": false, "code", "error", "status"}`` (plus a ``hint`` when known).
+"""Errors a user can cause, with a stable ``code``, an HTTP ``status`` and a hint; free of any web framework.
 
-Why one shape: the web page, scripts and the tests read errors the same way whatever went wrong — a bad
-parameter (400), an unknown id (404), a refused SPARQL update (400), an oversize input (413/414/422), a missing
-build (503). User input never produces a 500; an unexpected fault still answers in this shape, with code
-``internal`` and no traceback.
+Why a module of its own: exporters, routes and the CLI raise the same errors; the CLI prints them as one line
+and the API (``search_api.service.error_handlers``) turns them into the one JSON error shape, and the CLI must not pay for
+importing FastAPI to catch them.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+class ApiError(Exception):
+    """An error a client caused or should know about, with a stable ``code`` and an HTTP ``status``."""
 
-from search_api.datadir import DataDirError
-from search_api.inputs import NOT_BLANK
-from search_api.problems import ApiError, BadParameter, NotFound, TooLarge, TooLong, Unavailable
-from search_api.query import MAX_QUERY_CHARS
+    status = 400
+    code = "bad_request"
 
-log = logging.getLogger("policykg.api")
-__all__ = ["ApiError", "BadParameter", "NotFound", "TooLarge", "TooLong", "Unavailable"]
-
-MAX_BODY_BYTES = 256 * 1024  # POST bodies (SPARQL queries) larger than this are refused (413)
+    def __init__(self, message: str, *, code: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if code is not None:
+            self.code = code
 
 
-def error_body(*, status: int, code: str, message: str, hint: str | None = None) -> dict[str, Any]:
-    """The one error document.
+class BadParameter(ApiError):
+    """A query parameter or body that cannot be used (400)."""
 
-    >>> error_body(status=404, code="not_found", message="no task 99")
-    {'ok': False, 'code': 'not_found', 'error': 'no task 99', 'status': 404}
-    """
-    body: dict[str, Any] = {"ok": False, "code": code, "error": message, "status": status}
-    if hint:
-        body["hint"] = hint
-    return body
+    status = 400
+    code = "bad_parameter"
 
 
-def error_response(
-    *, status: int, code: str, message: str, hint: str | None = None, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    """A JSON response carrying :func:`error_body` (``headers``: e.g. ``Allow`` on a 405)."""
-    return JSONResponse(
-        error_body(status=status, code=code, message=message, hint=hint), status_code=status, headers=headers
-    )
+class NotFound(ApiError):
+    """An id (document, article, task, unit, format) that the current build does not hold (404)."""
+
+    status = 404
+    code = "not_found"
 
 
-def check_length(name: str, value: str | None, limit: int = MAX_QUERY_CHARS) -> None:
-    """Refuse a parameter longer than ``limit`` characters with :class:`TooLong`."""
-    if value is not None and len(value) > limit:
-        raise TooLong(f"parameter {name!r} has {len(value)} characters; at most {limit} are accepted")
+class TooLarge(ApiError):
+    """A request body over :data:`MAX_BODY_BYTES` (413)."""
+
+    status = 413
+    code = "too_large"
 
 
-_HTTP_CODES = {
-    400: "bad_request",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    413: "too_large",
-    414: "uri_too_long",
-    415: "unsupported_media_type",
-}
+class TooLong(ApiError):
+    """A parameter longer than the service accepts (422)."""
+
+    status = 422
+    code = "too_long"
 
 
-def _describe_validation(error: RequestValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
-        if item.get("type") == "string_pattern_mismatch" and (item.get("ctx") or {}).get("pattern") == NOT_BLANK:
-            parts.append(f"parameter {where!r} is empty")
-            continue
-        parts.append(f"{f'parameter {where!r}' if where else 'request'}: {item.get('msg', 'invalid')}")
-    return "; ".join(parts) or "invalid request"
+class Unavailable(ApiError):
+    """The service has nothing to serve yet (no build), or a feature's backend is missing (503)."""
 
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Route every exception the app can raise to the one error shape."""
-
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return error_response(status=error.status, code=error.code, message=error.message, hint=error.hint)
-
-    @app.exception_handler(DataDirError)
-    async def _no_build(_request: Request, error: DataDirError) -> JSONResponse:
-        return error_response(status=503, code=DataDirError.code, message=str(error), hint=error.hint)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-        if any(item.get("type") == "string_too_long" for item in error.errors()):
-            # the schema's maxLength, refused as check_length always did: 422 too_long
-            return error_response(status=TooLong.status, code=TooLong.code, message=_describe_validation(error))
-        return error_response(status=400, code="bad_parameter", message=_describe_validation(error))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = _HTTP_CODES.get(error.status_code, "http_error")
-        message = str(error.detail) if error.detail else code.replace("_", " ")
-        headers = dict(error.headers or {})
-        if error.status_code == 405:  # every method of the path, not only the first route's (GET vs POST)
-            from search_api.guards import allowed_methods
-
-            methods = allowed_methods(request.app.router.routes, request.scope) | {"OPTIONS"}
-            headers["Allow"] = ", ".join(sorted(methods))
-        return error_response(status=error.status_code, code=code, message=message, headers=headers)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(
-            status=500,
-            code="internal",
-            message=f"internal error ({type(error).__name__}); see the server log",
-        )
+    status = 503
+    code = "unavailable"

@@ -24,17 +24,17 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from search_api.build import MODEL_FILE
-from search_api.datadir import BuildDir, DataDirError, current_build_id, open_build_id
-from search_api.problems import BadParameter, NotFound, Unavailable
+from search_api.builds.datadir import BuildDir, DataDirError, current_build_id, open_build_id
+from search_api.builds.make import MODEL_FILE
+from search_api.errors import BadParameter, NotFound, Unavailable
 
 if TYPE_CHECKING:
     from ingest.model import Corpus, Document, Task, Unit
     from kg.due import DueTask
     from kg.profile import Profile
     from kg.trace import Trace
-    from search_api.answer import CombinedAnswer
-    from search_api.search import SearchResult
+    from search_api.search.answer import CombinedAnswer
+    from search_api.search.engine import SearchResult
 
 log = logging.getLogger("policykg.build")
 
@@ -56,8 +56,8 @@ def _open_thesaurus(build_path: Path, _build: Build) -> Any:
 
 
 def _open_index(build_path: Path, _build: Build) -> Any:
-    from search_api.index import INDEX_DIR
-    from search_api.search import SearchIndex
+    from search_api.search.engine import SearchIndex
+    from search_api.search.index import INDEX_DIR
 
     folder = build_path / INDEX_DIR
     if not folder.is_dir():
@@ -222,7 +222,7 @@ class Build:
     # -- questions --------------------------------------------------------------------------------------------
     def ask(self, question: str, *, limit: int = ASK_LIMIT, evidence: int = ASK_EVIDENCE) -> CombinedAnswer:
         """Who is responsible: the index's candidate passages turned into ranked units by the graph."""
-        from search_api.answer import answer
+        from search_api.search.answer import answer
 
         return answer(
             question,

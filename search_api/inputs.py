@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import re
 
-from search_api.problems import BadParameter
+from search_api.errors import BadParameter
 
 # A text parameter that must not be blank, as a JSON Schema pattern (unanchored: one character that is neither
 # Unicode white space nor one of the separators U+001C–U+001F that Python's str.strip removes too), so that the

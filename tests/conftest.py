@@ -64,7 +64,7 @@ def laws_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with a full build (model, graph, index) of corpus/, made once per test session."""
-    from search_api.build import run_build
+    from search_api.builds.make import run_build
 
     data_dir = tmp_path_factory.mktemp("seed") / "data"
     result = run_build([CORPUS], data_dir=data_dir)
@@ -76,7 +76,7 @@ def seed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def seed_laws_data_dir(tmp_path_factory: pytest.TempPathFactory, laws_dir: Path) -> Path:
     """A full build of corpus/ plus the laws in ../shared, made once per test session."""
-    from search_api.build import run_build
+    from search_api.builds.make import run_build
 
     data_dir = tmp_path_factory.mktemp("seed-laws") / "data"
     result = run_build([CORPUS, laws_dir], data_dir=data_dir)

@@ -38,7 +38,7 @@ def free_port() -> int:
 def serve_process(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
     """Start the server, wait until ``/healthz`` answers, stop it (and fail if it died) at the end."""
     port = free_port()
-    command = [sys.executable, "-m", "search_api.cli", "serve", "--data", str(data_dir), "--port", str(port)]
+    command = [sys.executable, "-m", "search_api.cli.main", "serve", "--data", str(data_dir), "--port", str(port)]
     command += ["--no-access-log", "--log-level", "warning", *args]
     process = subprocess.Popen(
         command,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from kg.store import load_build_thesaurus, open_store
-from search_api.answer import answer
-from search_api.datadir import open_build
-from search_api.search import open_index
+from search_api.builds.datadir import open_build
+from search_api.search.answer import answer
+from search_api.search.engine import open_index
 from tests.conftest import TASK_37_LEAD_UNITS
 
 

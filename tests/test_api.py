@@ -22,8 +22,8 @@ import httpx
 import pytest
 import uvicorn
 
-from search_api.app import create_app
-from search_api.cli import main as cli_main
+from search_api.cli.main import main as cli_main
+from search_api.service.app import create_app
 from search_api.settings import Settings
 
 ERROR_KEYS = {"ok", "code", "error", "status"}
@@ -395,7 +395,7 @@ def test_sparql_errors(api: Server) -> None:
 
 
 def test_export_serves_every_registered_format(api: Server, doc_id: str) -> None:
-    from search_api.exporters import EXPORTERS
+    from search_api.exports.registry import EXPORTERS
 
     listed = {f["name"] for f in api.client.get("/api/export").json()["formats"]}
     assert listed == set(EXPORTERS)

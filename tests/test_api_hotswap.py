@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from search_api.build import run_build
+from search_api.builds.make import run_build
 from tests.conftest import CORPUS
 from tests.test_api import serve
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import httpx
 
-from search_api.build import run_build
-from search_api.datadir import BUILDS, current_build_id
-from search_api.exporters import EXPORTERS, ExportRequest
-from search_api.state import BuildHolder
+from search_api.builds.datadir import BUILDS, current_build_id
+from search_api.builds.make import run_build
+from search_api.exports.registry import EXPORTERS, ExportRequest
+from search_api.service.state import BuildHolder
 from tests.conftest import CORPUS, ROOT
 from tests.test_api import serve
 
@@ -31,7 +31,7 @@ def kill_build_midway(data: Path) -> str:
     """Start ``policykg build`` and ``kill -9`` it once its build folder exists but has no manifest yet."""
     before = set(os.listdir(data / BUILDS)) if (data / BUILDS).is_dir() else set()
     process = subprocess.Popen(
-        [sys.executable, "-m", "search_api.cli", "build", str(CORPUS), "--quiet", "--data", str(data)],
+        [sys.executable, "-m", "search_api.cli.main", "build", str(CORPUS), "--quiet", "--data", str(data)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -14,7 +14,7 @@ from tests.conftest import DATA, ROOT, seed_path
 def policykg(*args: str, data: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "POLICYKG_DATA": str(data)}
     return subprocess.run(
-        [sys.executable, "-m", "search_api.cli", *args],
+        [sys.executable, "-m", "search_api.cli.main", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

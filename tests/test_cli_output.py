@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from search_api.display import short_title
+from search_api.cli.display import short_title
 from tests.test_inputs import run_cli
 
 

@@ -13,8 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from search_api.buildlock import BuildLease
-from search_api.datadir import (
+from search_api.builds.datadir import (
     BUILDS,
     KEEP_BUILDS,
     complete_builds,
@@ -24,6 +23,7 @@ from search_api.datadir import (
     prune,
     publish,
 )
+from search_api.builds.lock import BuildLease
 
 
 def dead_pid() -> int:
@@ -48,7 +48,7 @@ def fake_build(data_dir: Path, *, publish_it: bool = True) -> Path:
 
 def discard_lease_only(path: Path) -> None:
     """Release the builder's lease without deleting (a build that finished but was never published)."""
-    from search_api import datadir
+    from search_api.builds import datadir
 
     datadir._BUILDING.pop(path).release()
 

@@ -24,12 +24,12 @@ from PIL import Image
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from search_api.datadir import BuildDir, open_build
-from search_api.exporters import EXPORTERS, ExportRequest
+from search_api.builds.datadir import BuildDir, open_build
 from search_api.exports import rdf
 from search_api.exports.filters import UnknownFilter, cut_build
 from search_api.exports.graphs import network
 from search_api.exports.pictures import GraphvizMissing, cut_picture, dot_source, run_dot
+from search_api.exports.registry import EXPORTERS, ExportRequest
 from search_api.exports.tables import GAP_FILL, LEAD_FILL
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TASK_37_LEAD_UNITS
 
@@ -396,7 +396,7 @@ def test_doc_filter_and_combination(build) -> None:
 
 
 def test_cli_writes_the_workbook(build, tmp_path) -> None:
-    from search_api.cli import main
+    from search_api.cli.main import main
 
     out = tmp_path / "住建局.png"
     data = build.path.parent.parent

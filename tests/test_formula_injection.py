@@ -10,9 +10,9 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from search_api.build import run_build
-from search_api.datadir import BuildDir, open_build
-from search_api.exporters import EXPORTERS, ExportRequest
+from search_api.builds.datadir import BuildDir, open_build
+from search_api.builds.make import run_build
+from search_api.exports.registry import EXPORTERS, ExportRequest
 from tests.conftest import DATA
 
 PAYLOAD = '=HYPERLINK("http://x","y")'

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from search_api.guards import CONTENT_SECURITY_POLICY, MAX_URL_BYTES
+from search_api.service.guards import CONTENT_SECURITY_POLICY, MAX_URL_BYTES
 from tests.conftest import ROOT
 
 SECURITY = {
@@ -34,7 +34,7 @@ def served(seed_data_dir: Path) -> Iterator[str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "search_api.cli", "serve", "--data", str(seed_data_dir), "--port", str(port),
+        [sys.executable, "-m", "search_api.cli.main", "serve", "--data", str(seed_data_dir), "--port", str(port),
          "--no-access-log", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip

@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search_api.app import create_app
-from search_api.cli import main as cli_main
+from search_api.cli.main import main as cli_main
 from search_api.inputs import BadDate, parse_date
+from search_api.service.app import create_app
 from search_api.settings import Settings
 
 REFUSED = ["0000", "²⁰¹⁹", "①②③④", "٠٠٠٠", "2019-13", "2019-02-30", "2019-1-5", "20190101", "soon", "31/12/2019",

@@ -33,7 +33,7 @@ from kg.store import (
 )
 from kg.trace import trace
 from ontology.thesaurus import load_thesaurus
-from search_api.cli import main
+from search_api.cli.main import main
 
 ELEVATOR_QUESTIONS = (
     "谁负责电梯安全",

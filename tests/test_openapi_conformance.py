@@ -22,7 +22,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from search_api.app import create_app
+from search_api.service.app import create_app
 from search_api.settings import Settings
 
 CHECKS = (

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from search_api.analysis import analyze, domain_analyzer
-from search_api.search import Hit, SearchIndex, open_index, snippet_html
+from search_api.search.engine import Hit, SearchIndex, open_index, snippet_html
+from search_api.search.tokenizer import analyze, domain_analyzer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -193,7 +193,7 @@ def test_limit_is_honoured(index: SearchIndex) -> None:
 
 
 def test_cli_json_contract(seed_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from search_api.cli import main
+    from search_api.cli.main import main
 
     assert main(["search", "电梯安全", "--json", "--limit", "3", "--data", str(seed_data)]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -208,7 +208,7 @@ def test_cli_json_contract(seed_data: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_cli_text_and_messages(seed_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from search_api.cli import main
+    from search_api.cli.main import main
 
     assert main(["search", "--kind", "task", "--data", str(seed_data), "hazardous", "chemicals"]) == 0
     out = capsys.readouterr().out
@@ -218,7 +218,7 @@ def test_cli_text_and_messages(seed_data: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_cli_without_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from search_api.cli import main
+    from search_api.cli.main import main
 
     assert main(["search", "电梯", "--data", str(tmp_path)]) == 2
     assert "policykg build" in capsys.readouterr().err

@@ -90,7 +90,7 @@ def test_the_global_tokenizer_is_untouched() -> None:
 
 def test_importing_loads_no_engine() -> None:
     """No import-time side effects: the engines load on the first cut."""
-    code = "import sys, ingest.segment, search_api.analysis; print('rjieba' in sys.modules, 'jieba' in sys.modules)"
+    code = "import sys, ingest.segment, search_api.search.tokenizer; print('rjieba' in sys.modules, 'jieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.split() == ["False", "False"]
 

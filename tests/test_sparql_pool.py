@@ -13,7 +13,7 @@ import psutil
 
 from kg.sparql import SparqlError, prepare
 from kg.sparql_pool import SparqlPool
-from search_api.datadir import open_build
+from search_api.builds.datadir import open_build
 from tests.serve_process import serve_process
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 16,000³ rows: hours

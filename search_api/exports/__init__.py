@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from search_api.datadir import BuildDir
-    from search_api.exporters import ExportRequest
+    from search_api.builds.datadir import BuildDir
+    from search_api.exports.registry import ExportRequest
 
 Render = Callable[["BuildDir", "ExportRequest"], bytes]
 

@@ -31,13 +31,13 @@ from rdflib.namespace import DCTERMS
 from ingest.model import Article, Corpus, Document, Obligation, Task, Unit
 from ingest.serialize import corpus_from_data
 from kg import iris, queries
-from search_api.errors import NotFound
+from search_api.service.error_handlers import NotFound
 
 if TYPE_CHECKING:
     from kg.store import GraphStore
     from ontology.thesaurus import Thesaurus
-    from search_api.datadir import BuildDir
-    from search_api.exporters import ExportRequest
+    from search_api.builds.datadir import BuildDir
+    from search_api.exports.registry import ExportRequest
 
 Key = tuple[str, int]  # (document id, task number) or (document id, article position)
 
@@ -317,7 +317,7 @@ def cut_store(build: BuildDir, cut: Cut) -> GraphStore:
 
 def load_corpus(build: BuildDir) -> Corpus:
     """The build's model (``model.json``)."""
-    from search_api.build import MODEL_FILE
+    from search_api.builds.make import MODEL_FILE
 
     return corpus_from_data(json.loads(build.file(MODEL_FILE).read_text(encoding="utf-8")))
 

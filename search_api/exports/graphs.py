@@ -18,8 +18,8 @@ from search_api.exports.filters import Cut, article_nodes, cut_build, cut_store,
 if TYPE_CHECKING:
     import networkx as nx
 
-    from search_api.datadir import BuildDir
-    from search_api.exporters import ExportRequest
+    from search_api.builds.datadir import BuildDir
+    from search_api.exports.registry import ExportRequest
 
 KIND_ZH = {
     "Document": "文件",

@@ -16,15 +16,15 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from search_api.errors import Unavailable
 from search_api.exports.filters import Cut, cut_build
 from search_api.exports.graphs import network
+from search_api.service.error_handlers import Unavailable
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from search_api.datadir import BuildDir
-    from search_api.exporters import ExportRequest
+    from search_api.builds.datadir import BuildDir
+    from search_api.exports.registry import ExportRequest
 
 FONT = "Noto Sans CJK SC"
 MAX_ARTICLE_DETAIL = 20

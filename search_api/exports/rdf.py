@@ -16,8 +16,8 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from search_api.exports.filters import cut_build, cut_graph
 
 if TYPE_CHECKING:
-    from search_api.datadir import BuildDir
-    from search_api.exporters import ExportRequest
+    from search_api.builds.datadir import BuildDir
+    from search_api.exports.registry import ExportRequest
 
 
 def export_graph(build: BuildDir, request: ExportRequest) -> Graph:

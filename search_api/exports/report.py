@@ -18,8 +18,8 @@ from search_api.exports.filters import Cut, cut_build, cut_store
 from search_api.exports.rows import LEAD, OVERDUE, TaskRow, as_of, marks, task_key, task_rows, unit_name
 
 if TYPE_CHECKING:
-    from search_api.datadir import BuildDir
-    from search_api.exporters import ExportRequest
+    from search_api.builds.datadir import BuildDir
+    from search_api.exports.registry import ExportRequest
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; margin: 24px; color: #222;
@@ -67,8 +67,8 @@ def _due_order(row: TaskRow) -> tuple[int, str, int]:
 
 
 def counts_section(build: BuildDir, cut: Cut, rows: list[TaskRow]) -> str:
-    """Counts of the cut (:func:`search_api.build.corpus_counts`) and of the tasks by status."""
-    from search_api.build import corpus_counts
+    """Counts of the cut (:func:`search_api.builds.make.corpus_counts`) and of the tasks by status."""
+    from search_api.builds.make import corpus_counts
 
     counts = corpus_counts(cut.corpus)
     status = Counter(row.status for row in rows)

@@ -20,9 +20,9 @@ from search_api.exports.pictures import STYLE, Picture, picture, positions
 from search_api.exports.rows import LEAD, TASK_HEADER, as_of, marks, task_rows, unit_name
 
 if TYPE_CHECKING:
-    from search_api.datadir import BuildDir
-    from search_api.exporters import ExportRequest
+    from search_api.builds.datadir import BuildDir
     from search_api.exports.filters import Cut
+    from search_api.exports.registry import ExportRequest
 
 CYTOSCAPE = "web/vendor/cytoscape/cytoscape.min.js"
 SHAPES = {"Section": "rectangle", "Article": "rectangle", "Task": "round-rectangle", "Unit": "ellipse", "UnitGroup": "octagon"}

@@ -37,8 +37,8 @@ from search_api.exports.rows import (
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from search_api.datadir import BuildDir
-    from search_api.exporters import ExportRequest
+    from search_api.builds.datadir import BuildDir
+    from search_api.exports.registry import ExportRequest
 
 MAX_WIDTH = 60  # display cells; longer text wraps
 MODALITY_ZH = {

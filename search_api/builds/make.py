@@ -1,0 +1,181 @@
+"""One build: corpus files ─► a new data-directory build, published atomically.
+
+Why a list of named steps: each stage (model JSON, RDF graph, full-text index) writes its own artefact into
+the build folder; a step is one function, and the build fails as a whole (nothing published) if any raises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.model import Corpus, Duplicate, Warning
+from ingest.pipeline import Failure, ingest_paths
+from ingest.serialize import corpus_to_data
+from search_api.builds.datadir import discard, new_build_path, publish
+
+BuildStep = Callable[[Corpus, Path], dict[str, Any] | None]
+MODEL_FILE = "model.json"
+MANIFEST_FILE = "manifest.json"
+MAX_FILE_MB = 20.0  # per-file limit: larger files fail as ``too_large`` (a 50 MB text took minutes and GBs)
+# name → "module:function"; imported only when a build runs, so other commands stay fast to start.
+STEPS: tuple[tuple[str, str], ...] = (
+    ("model", "search_api.builds.make:write_model"),
+    ("graph", "kg.store:write_graph"),
+    ("index", "search_api.search.index:write_index"),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildResult:
+    """What a build did: counts for the summary, failures, and the published folder (None if nothing)."""
+
+    counts: dict[str, int]
+    unresolved: tuple[str, ...]
+    failures: tuple[Failure, ...]
+    warnings: tuple[str, ...]
+    path: Path | None
+    manifest: dict[str, Any]
+    warning_kinds: tuple[WarningKind, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarningKind:
+    """Warnings of one kind: how many, the first message and the files they came from (for a short summary)."""
+
+    code: str
+    count: int
+    message: str
+    sources: tuple[str, ...]
+
+
+def summarise_warnings(warnings: tuple[Warning, ...]) -> tuple[WarningKind, ...]:
+    """Warnings grouped by kind, most frequent first: a corpus of 500 files prints a line a kind, not 500."""
+    groups: dict[str, list[Warning]] = {}
+    for warning in warnings:
+        groups.setdefault(warning.code, []).append(warning)
+    kinds = [
+        WarningKind(
+            code=code,
+            count=len(items),
+            message=items[0].message,
+            sources=tuple(dict.fromkeys(w.source for w in items)),
+        )
+        for code, items in groups.items()
+    ]
+    return tuple(sorted(kinds, key=lambda kind: (-kind.count, kind.code)))
+
+
+def write_model(corpus: Corpus, out: Path) -> dict[str, Any]:
+    """Write the model as JSON (the same document ``policykg export --format json`` prints)."""
+    (out / MODEL_FILE).write_text(
+        json.dumps(corpus_to_data(corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
+    return {"file": MODEL_FILE}
+
+
+def corpus_counts(corpus: Corpus) -> dict[str, int]:
+    """The summary figures of a build."""
+    articles = [a for d in corpus.documents for a in d.articles()]
+    return {
+        "documents": len(corpus.documents),
+        "sections": sum(len(d.sections) for d in corpus.documents),
+        "articles": len(articles),
+        "tasks": sum(len(d.tasks) for d in corpus.documents),
+        "units": sum(1 for u in corpus.units if not u.is_group),
+        "unit_groups": sum(1 for u in corpus.units if u.is_group),
+        "obligations": sum(len(a.obligations) for a in articles),
+        "citations": sum(len(d.citations) for d in corpus.documents),
+        "unresolved_units": len(corpus.unresolved),
+        "warnings": len(corpus.warnings),
+    }
+
+
+def _step(reference: str) -> BuildStep:
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def run_build(
+    paths: list[Path],
+    *,
+    data_dir: Path,
+    progress: Callable[[str], None] = lambda _message: None,
+    max_file_mb: float | None = MAX_FILE_MB,
+) -> BuildResult:
+    """Ingest ``paths`` and publish a new build in ``data_dir``; the previous build stays if this one fails.
+
+    ``max_file_mb``: files over this size are reported as ``too_large`` failures and not read (None: no limit).
+    """
+    started = time.time()
+
+    def on_file(index: int, total: int, path: Path) -> None:
+        progress(f"[{index}/{total}] {path}")
+
+    corpus, failures = ingest_paths(
+        paths,
+        progress=on_file,
+        skip=lambda p: data_dir.resolve() in p.resolve().parents,
+        max_bytes=None if max_file_mb is None else int(max_file_mb * 2**20),
+    )
+    counts = corpus_counts(corpus)
+    warnings = tuple(f"{w.source}: {w.message}" for w in corpus.warnings)
+    kinds = summarise_warnings(corpus.warnings)
+    if not corpus.documents:
+        return BuildResult(
+            counts=counts,
+            unresolved=(),
+            failures=failures,
+            warnings=warnings,
+            path=None,
+            manifest={},
+            warning_kinds=kinds,
+            duplicates=corpus.duplicates,
+        )
+    build_path = new_build_path(data_dir)
+    steps: dict[str, Any] = {}
+    try:
+        for name, reference in STEPS:
+            progress(f"step {name}")
+            step_started = time.perf_counter()
+            info = _step(reference)(corpus, build_path) or {}
+            steps[name] = {**info, "seconds": round(time.perf_counter() - step_started, 3)}
+        manifest = {
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            "seconds": round(time.time() - started, 3),
+            "files": [
+                {"path": d.source, "sha256": d.sha256, "id": d.id, "title": d.title} for d in corpus.documents
+            ],
+            "failures": [{"path": f.source, "code": f.code, "reason": f.reason} for f in failures],
+            "duplicates": [{"path": d.path, "same_as": d.same_as} for d in corpus.duplicates],
+            "counts": counts,
+            "unresolved_units": list(corpus.unresolved),
+            "steps": steps,
+            "content_hash": hashlib.sha256(
+                "".join(sorted(d.sha256 for d in corpus.documents)).encode()
+            ).hexdigest(),
+        }
+        (build_path / MANIFEST_FILE).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    except BaseException:
+        discard(build_path)
+        raise
+    publish(data_dir, build_path)
+    return BuildResult(
+        counts=counts,
+        unresolved=corpus.unresolved,
+        failures=failures,
+        warnings=warnings,
+        path=build_path,
+        manifest=manifest,
+        warning_kinds=kinds,
+        duplicates=corpus.duplicates,
+    )

@@ -1,0 +1,102 @@
+"""Read every document under the paths (default corpus/) and write a new build into the data directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "build the graph and index from documents"
+DEFAULT_CORPUS = "corpus"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``policykg build``."""
+    parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
+    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--max-file-mb",
+        type=_megabytes,
+        default=None,
+        metavar="N",
+        help="skip (and report as too_large) files larger than N MB (default: 20)",
+    )
+
+
+def _megabytes(value: str) -> float:
+    """A positive number of megabytes (argparse reports anything else as a usage error, exit 2)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of MB: {value!r}")
+    return number
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build, print progress to stderr and a summary; non-zero exit when any document failed."""
+    import json
+
+    from search_api.builds.datadir import current_build_id
+    from search_api.builds.make import MAX_FILE_MB, run_build
+    from search_api.settings import data_dir_from
+
+    paths = args.paths or [Path(DEFAULT_CORPUS)]
+    missing = [p for p in paths if not p.exists()]
+    if missing:  # a usage error: one line, exit 2, nothing built
+        names = ", ".join(str(p) for p in missing)
+        print(f"policykg build: {names}: no such file or folder", file=sys.stderr)
+        return 2
+    data_dir = data_dir_from(args.data)
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    limit = MAX_FILE_MB if args.max_file_mb is None else args.max_file_mb
+    result = run_build(paths, data_dir=data_dir, progress=progress, max_file_mb=limit)
+    counts = result.counts
+    failures = [{"path": f.source, "code": f.code, "reason": f.reason} for f in result.failures]
+    if args.json:
+        summary = {
+            "data": str(data_dir),
+            "build": str(result.path) if result.path else None,
+            "counts": counts,
+            "unresolved_units": list(result.unresolved),
+            "failures": failures,
+            "warnings": list(result.warnings),
+            "warning_counts": {kind.code: kind.count for kind in result.warning_kinds},
+            "duplicates": [{"path": d.path, "same_as": d.same_as} for d in result.duplicates],
+        }
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        for failure in failures:
+            print(f"FAILED {failure['reason']}")
+        for kind in result.warning_kinds:
+            shown = ", ".join(kind.sources[:3]) + (
+                f" and {len(kind.sources) - 3} more" if len(kind.sources) > 3 else ""
+            )
+            print(f"warning: {kind.count} × {kind.code}: {kind.message} ({shown})")
+        for duplicate in result.duplicates:
+            print(f"duplicate: {duplicate.path} has the same text as {duplicate.same_as} (read once)")
+        if result.unresolved:
+            print("unresolved unit names: " + "、".join(result.unresolved))
+        order = ("documents", "sections", "articles", "tasks", "units", "obligations", "warnings")
+        print(
+            "built: "
+            + ", ".join(f"{counts.get(key, 0)} {key}" for key in order)
+            + (f" → {data_dir}" if result.path else "")
+        )
+        if result.path is None:
+            print("nothing was built: no readable document; " + _what_is_kept(current_build_id(data_dir), data_dir))
+    return 1 if failures or result.path is None else 0
+
+
+def _what_is_kept(current: str | None, data_dir: Path) -> str:
+    """Say the previous build is kept only when there is one."""
+    if current is None:
+        return f"there is no build in {data_dir} yet"
+    return f"the previous build in {data_dir} is kept"

@@ -1,0 +1,68 @@
+"""Serve the JSON API, the SPARQL endpoint and the web page over the current build (no re-ingest at start-up)."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "serve the API and web page"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``policykg serve``."""
+    parser.add_argument("--host", default=None, help="address to bind (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    parser.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
+    parser.add_argument("--no-access-log", action="store_true", help="do not log every request (faster)")
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host header is NAME (repeatable; '*' for any); "
+        "127.0.0.1, localhost and --host are always accepted",
+    )
+    parser.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let SPARQL queries use SERVICE (the server then calls the URLs queries name)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the build and serve until interrupted."""
+    import dataclasses
+    import sys
+
+    import uvicorn
+
+    from search_api.service.app import create_app
+    from search_api.service.http_server import protocol_options
+    from search_api.settings import get_settings
+
+    settings = get_settings(args.data)
+    host = args.host or settings.host
+    port = args.port if args.port is not None else settings.port
+    settings = dataclasses.replace(
+        settings,
+        host=host,
+        port=port,
+        allow_service=args.allow_service,
+        allowed_hosts=tuple(args.allowed_host),
+    )
+    app = create_app(settings)
+    print(
+        f"policykg serve: http://{host}:{port}/  (data {settings.data_dir}; API docs at /docs)",
+        file=sys.stderr,
+    )
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
+        **protocol_options(),  # requests uvicorn cannot parse (URL over 64 KB …) answered in the JSON error shape
+    )
+    return 0

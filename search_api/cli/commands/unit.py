@@ -1,0 +1,48 @@
+"""Everything one unit is responsible for: tasks (lead or co-operating), deadlines, articles, obligations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "a unit's tasks, deadlines, obligations and co-responsible units"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``policykg unit``."""
+    parser.add_argument("name", help="the unit's name, any alias, its id or its successor's name")
+    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    parser.add_argument("--json", action="store_true", help="print the profile as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the profile; exit 2 when no unit has that name."""
+    import json
+
+    from kg.profile import UnknownUnit, profile
+    from kg.store import GraphStoreError, open_store
+    from search_api.builds.datadir import open_build
+    from search_api.settings import data_dir_from
+
+    build = open_build(data_dir_from(args.data))
+    try:
+        result = profile(open_store(build.path), args.name)
+    except (UnknownUnit, GraphStoreError) as error:
+        print(f"policykg unit: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    unit = result.unit
+    successor = f" → now {unit['successor']}" if unit["successor"] else ""
+    print(f"{unit['name']}{successor}  (id {unit['id']}; aliases: {', '.join(unit['aliases']) or '-'})")
+    print(f"tasks ({len(result.tasks)}):")
+    for task in result.tasks:
+        articles = ",".join(str(a["number"]) for a in task["articles"]) or "-"
+        print(f"  {task['number']:>3} [{task['role']}] {task['deadline']:<8} art {articles:<6} {task['text'][:60]}")
+    print(f"obligations ({len(result.obligations)}):")
+    for item in result.obligations:
+        print(f"  art {item['article']} [{item['modality']}] {item['text'][:70]}")
+    if result.co_units:
+        print("co-responsible: " + ", ".join(f"{c['name']} ({len(c['shared_tasks'])})" for c in result.co_units))
+    return 0

@@ -1,3 +1,0 @@
-"""The API's routers, one module per resource; :data:`ROUTER_MODULES` is the order they are mounted in."""
-
-ROUTER_MODULES = ("health", "search", "documents", "units", "analysis", "sparql", "export", "graph")

@@ -1,0 +1,646 @@
+"""Search the index a build wrote: BM25F from whoosh, then what the graph knows, then snippets.
+
+Ranking, in order (each rule general, none about particular words):
+
+1. whoosh BM25F over title, text, unit-name and context fields, one weighted clause per query term (exact words
+   weigh more than synonyms, synonyms more than narrower concepts, those more than broader ones), plus the
+   passage's topics (an *exact topic match* weighs most) and the units named in the question (a *lead* unit
+   weighs twice a *co-operating* one);
+2. coverage: a passage that answers every facet of the question beats one that repeats a single facet;
+3. kind: a task row is the most specific answer, and when the question asks *who*, a task outranks its
+   article (an article never stays above a task that implements it);
+4. one hit per article: the obligations (sentences) of an article fold into it, the snippet showing the best
+   sentence, unless obligations were asked for with ``kind:obligation``.
+
+Snippets are HTML-safe text with matched words in ``<b>…</b>``; :attr:`Hit.highlights` gives the same matches
+as character offsets into the document's verbatim text.  An open :class:`SearchIndex` is cached per build, so
+a search in a warm process costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import heapq
+import html
+import json
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ingest.segment import read_dictionary
+from ontology.thesaurus import Thesaurus
+from search_api.builds.datadir import open_build
+from search_api.search.index import DICTIONARY_FILE, INDEX_DIR, KINDS, META_FILE
+from search_api.search.query import Filters, QueryPlan, parse_query, plan_query
+from search_api.search.tokenizer import analyze, domain_analyzer
+
+SEARCH_FIELDS = ("text", "title", "lead_names", "co_names", "context")
+PHRASE_FIELDS = ("text", "title")
+TOPIC_BOOST = 1.5
+RELATED_TOPIC_BOOST = 0.4
+LEAD_BOOST = 1.5
+CO_BOOST = 0.75
+YEAR_BOOST = 0.5
+KIND_PRIOR = {"task": 1.2, "article": 1.0, "law": 1.0, "obligation": 0.9, "unit": 1.0}
+WHO_PRIOR = {"task": 1.6, "article": 0.85, "law": 0.85, "obligation": 0.9, "unit": 0.8}
+TASK_WORD_PRIOR = 1.3
+CANDIDATES = 40
+FACET_TIEBREAK = 0.2
+SNIPPET_CHARS = 120
+LEVEL_PREFIXES = "区县市"
+
+
+class SearchError(Exception):
+    """A search that cannot run: no index in the build (rebuild), or an unusable data directory."""
+
+    code = "no_index"
+
+    def __init__(self, message: str, *, hint: str = "run `policykg build` again") -> None:
+        self.hint = hint
+        super().__init__(f"{message} ({hint})")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hit:
+    """One ranked passage.  ``number`` is the article or task number within its document (None for units)."""
+
+    id: str
+    kind: str
+    doc: str | None
+    doc_title: str | None
+    number: int | None
+    label: str
+    title: str
+    score: float
+    snippet: str
+    units: tuple[str, ...]  # display names, lead units first
+    lead_units: tuple[str, ...] = ()  # unit ids
+    co_units: tuple[str, ...] = ()
+    text: str = ""
+    start: int = 0
+    end: int = 0
+    highlights: tuple[tuple[int, int], ...] = ()  # offsets into the document text (or the unit's text)
+    topics: tuple[str, ...] = ()
+    article: int | None = None  # the article a task implements or an obligation belongs to
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract of ``policykg search --json``: kind, doc, doc_title, number, title, score,
+        snippet (HTML, matches in ``<b>``), units."""
+        return {
+            "kind": self.kind,
+            "doc": self.doc,
+            "doc_title": self.doc_title,
+            "number": self.number,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "units": list(self.units),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchResult:
+    """Hits best first, the terms searched, and notes about what was ignored or not understood."""
+
+    query: str
+    expanded: tuple[str, ...]
+    hits: tuple[Hit, ...]
+    notes: tuple[str, ...] = ()
+    plan: QueryPlan | None = field(default=None, repr=False, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"query", "expanded", "hits"}`` exactly (notes go to the caller's error channel)."""
+        return {
+            "query": self.query,
+            "expanded": list(self.expanded),
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+@dataclass(slots=True)
+class _Candidate:
+    fields: dict[str, Any]
+    score: float
+    matched: set[str]
+    folded: list[dict[str, Any]] = field(default_factory=list)
+
+
+class SearchIndex:
+    """An open index: the whoosh searcher, the analyzer it was built with, the thesaurus and the unit names."""
+
+    def __init__(self, folder: Path) -> None:
+        from whoosh.index import EmptyIndexError, open_dir
+
+        from kg.store import load_build_thesaurus
+
+        try:
+            self._index = open_dir(str(folder))
+        except (EmptyIndexError, OSError) as error:
+            raise SearchError(f"no search index in {folder.parent}") from error
+        self.folder = folder
+        self._searcher = self._index.searcher()
+        self._lock = threading.Lock()
+        self.analyzer = domain_analyzer(read_dictionary(folder / DICTIONARY_FILE))
+        self.thesaurus: Thesaurus = load_build_thesaurus(
+            folder.parent
+        )  # the build's own (shared with the graph)
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        self.documents: dict[str, dict[str, Any]] = meta["documents"]
+        self.units: dict[str, dict[str, Any]] = meta["units"]
+        self._unit_forms = _unit_forms(self.units)
+        self._reader = self._searcher.reader()
+        self._known: dict[str, tuple[str, ...]] = {}
+        self._stored_cache: dict[int, dict[str, Any]] = {}
+        self._docnums: dict[str, int | None] = {}
+        self._posting_cache: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._filter_cache: dict[str, frozenset[int]] = {}
+        self._analyzed: dict[str, list[str]] = {}
+
+    def close(self) -> None:
+        """Close the whoosh searcher and its files (the server calls this when a swapped-out build is done)."""
+        with self._lock:
+            self._searcher.close()
+            self._index.close()
+            self._stored_cache.clear()
+            self._posting_cache.clear()
+            self._filter_cache.clear()
+
+    # -- helpers the query planner needs --------------------------------------------------------------------
+    def _analyze(self, text: str) -> list[str]:
+        words = self._analyzed.get(text)
+        if words is None:
+            words = [word for word, *_ in analyze(self.analyzer, text)]
+            if len(text) <= 32:  # thesaurus labels and short queries repeat; long text does not
+                self._analyzed[text] = words
+        return words
+
+    def _parts(self, word: str) -> list[str]:
+        return [w for w, *_ in analyze(self.analyzer, word, mode="index")[1:]]
+
+    def _fields_with(self, word: str) -> tuple[str, ...]:
+        """The searched fields whose vocabulary holds ``word`` (cached: the index never changes)."""
+        fields = self._known.get(word)
+        if fields is None:
+            fields = tuple(f for f in SEARCH_FIELDS if self._reader.doc_frequency(f, word))
+            self._known[word] = fields
+        return fields
+
+    def _is_known(self, word: str) -> bool:
+        return bool(self._fields_with(word))
+
+    def _docnum(self, record_id: str) -> int | None:
+        if record_id not in self._docnums:
+            self._docnums[record_id] = self._searcher.document_number(id=record_id)
+        return self._docnums[record_id]
+
+    def _stored(self, docnum: int) -> dict[str, Any]:
+        fields = self._stored_cache.get(docnum)
+        if fields is None:
+            fields = self._stored_cache[docnum] = dict(self._searcher.stored_fields(docnum))
+            fields["_vocab"] = frozenset(fields["vocab"].split())
+        return fields
+
+    def find_units(self, text: str) -> list[tuple[str, int, int]]:
+        """Unit names printed in ``text``, leftmost-longest: ``(unit_id, start, end)``."""
+        found: list[tuple[str, int, int]] = []
+        i = 0
+        while i < len(text):
+            hit = next(
+                ((f, uid) for f, uid in self._unit_forms.get(text[i], ()) if text.startswith(f, i)), None
+            )
+            if hit is None:
+                i += 1
+                continue
+            found.append((hit[1], i, i + len(hit[0])))
+            i += len(hit[0])
+        return found
+
+    def resolve_unit(self, value: str) -> tuple[str, ...]:
+        """Unit ids a ``unit:`` filter value names: an exact name or alias (with or without the level prefix),
+        else every unit whose name contains it."""
+        exact = [uid for form, uid in self._unit_forms.get(value[:1], ()) if form == value]
+        if exact:
+            return tuple(dict.fromkeys(exact))
+        if value in self.units:
+            return (value,)
+        loose = [
+            uid
+            for uid, unit in sorted(self.units.items())
+            if any(value in name for name in (unit["name"], *unit["aliases"]))
+        ]
+        return tuple(loose)
+
+    def resolve_doc(self, value: str) -> tuple[str, ...]:
+        """Document ids a ``doc:`` filter value names: id, a document number, or part of the title."""
+        if value in self.documents:
+            return (value,)
+        return tuple(
+            did
+            for did, d in sorted(self.documents.items())
+            if value in d["title"] or value in d.get("doc_numbers", ()) or value in Path(d["source"]).name
+        )
+
+    # -- search ---------------------------------------------------------------------------------------------
+    def plan(self, query: str, *, kind: str | None = None) -> QueryPlan:
+        """Parse and expand a query (what ``search`` will look for)."""
+        parsed = parse_query(query, kinds=KINDS)
+        if kind:
+            filters = parsed.filters
+            kinds = tuple(dict.fromkeys((*filters.kinds, kind)))
+            parsed = _with_filters(parsed, Filters(**{**_filter_dict(filters), "kinds": kinds}))
+        return plan_query(
+            parsed,
+            thesaurus=self.thesaurus,
+            analyze=self._analyze,
+            parts=self._parts,
+            known=self._is_known,
+            find_units=self.find_units,
+        )
+
+    def search(
+        self, query: str, *, kind: str | None = None, limit: int = 10, who: bool | None = None
+    ) -> SearchResult:
+        """Rank passages for ``query``; ``kind`` restricts to one kind; ``who`` forces (or denies) the
+        who-intent that the question's wording would set.  Never raises on odd input: empty or unusable
+        queries return no hits and a note."""
+        plan = self.plan(query, kind=kind)
+        if who is not None and who != plan.who:
+            plan = _replace_plan(plan, who=who)
+        notes = list(plan.notes)
+        limit = max(1, min(int(limit), 1000))
+        if plan.empty:
+            notes.append(
+                "nothing to search for: give some words, or a filter such as kind:task or unit:区安监局"
+            )
+            return SearchResult(query=query, expanded=(), hits=(), notes=tuple(notes), plan=plan)
+        filter_query, filter_notes = self._filter_query(plan.parsed.filters)
+        notes.extend(filter_notes)
+        if filter_query is False:
+            return SearchResult(
+                query=query, expanded=tuple(plan.expanded()), hits=(), notes=tuple(notes), plan=plan
+            )
+        with self._lock:
+            candidates = self._candidates(plan, filter_query, max(CANDIDATES, limit * 3))
+            hits = self._rank(plan, candidates, limit)
+        if not hits and plan.terms:
+            notes.append("no passage matches; try fewer words or another wording")
+        return SearchResult(
+            query=query, expanded=tuple(plan.expanded()), hits=tuple(hits), notes=tuple(notes), plan=plan
+        )
+
+    def candidate_evidence(self, question: str, *, limit: int = 10) -> list[Hit]:
+        """Passages that may say who is responsible for what ``question`` asks about, best first.
+
+        For ``ask``: the who-intent is always on, so tasks rank above the articles they implement; each
+        hit carries ``lead_units`` and ``co_units`` (unit ids) for the graph to weigh.
+        """
+        return list(self.search(question, limit=limit, who=True).hits)
+
+    def _filter_query(self, filters: Filters) -> tuple[Any, list[str]]:
+        """A whoosh filter for the hard constraints; ``False`` when a constraint can match nothing."""
+        from whoosh import query as wq
+
+        notes: list[str] = []
+        clauses: list[Any] = []
+        if filters.kinds:
+            clauses.append(wq.Or([wq.Term("kind", k) for k in filters.kinds]))
+        if filters.units:
+            ids = [uid for value in filters.units for uid in self.resolve_unit(value)]
+            if not ids:
+                notes.append("no unit is called " + "、".join(filters.units))
+                return False, notes
+            clauses.append(wq.Or([wq.Term(f, uid) for uid in dict.fromkeys(ids) for f in ("lead", "co")]))
+        if filters.docs:
+            ids = [did for value in filters.docs for did in self.resolve_doc(value)]
+            if not ids:
+                notes.append("no document matches " + "、".join(filters.docs))
+                return False, notes
+            clauses.append(wq.Or([wq.Term("doc", did) for did in dict.fromkeys(ids)]))
+        if filters.due:
+            years = [
+                "ongoing" if v in ("长期", "ongoing", "持续") else v.removesuffix("年") for v in filters.due
+            ]
+            clauses.append(wq.Or([wq.Term("due", y) for y in years]))
+        if filters.topics:
+            concepts = [c for v in filters.topics if (c := self.thesaurus.lookup(v)) is not None]
+            if not concepts:
+                notes.append("no topic is called " + "、".join(filters.topics))
+                return False, notes
+            ids = {cid for c in concepts for cid in (c.id, *self.thesaurus.descendants(c.id))}
+            clauses.append(wq.Or([wq.Term("topics", cid) for cid in sorted(ids)]))
+        if not clauses:
+            return None, notes
+        return (clauses[0] if len(clauses) == 1 else wq.And(clauses)), notes
+
+    def _postings(self, query: Any) -> tuple[tuple[int, float], ...]:
+        """``(docnum, BM25F score)`` of every passage ``query`` (a term or phrase, boost 1) matches.
+
+        Cached per query: the index of a build never changes, and a question's terms (thesaurus labels
+        above all) recur, so after warm-up a search is dictionary arithmetic, not posting decoding.
+        """
+        key = str(query)
+        cached = self._posting_cache.get(key)
+        if cached is None:
+            matcher = query.matcher(self._searcher, self._searcher.context())
+            out: list[tuple[int, float]] = []
+            while matcher.is_active():
+                out.append((matcher.id(), float(matcher.score())))
+                matcher.next()
+            cached = self._posting_cache[key] = tuple(out)
+        return cached
+
+    def _term_queries(self, tokens: tuple[str, ...]) -> list[Any]:
+        """One whoosh query per field that can match ``tokens`` (a word, or a phrase in the phrase fields)."""
+        from whoosh import query as wq
+
+        if len(tokens) == 1:
+            return [wq.Term(f, tokens[0]) for f in self._fields_with(tokens[0])]
+        return [wq.Phrase(f, list(tokens)) for f in PHRASE_FIELDS]
+
+    def _scores(self, plan: QueryPlan, allowed: frozenset[int] | None) -> dict[int, float]:
+        """BM25F per passage: within a facet, the best term plus :data:`FACET_TIEBREAK` of the others (one
+        facet, however many synonyms it has, counts about once); facets, topics, units and years add up."""
+        from whoosh import query as wq
+
+        total: dict[int, float] = {}
+        by_facet: dict[str, list[Any]] = {}
+        for term in plan.terms:
+            by_facet.setdefault(term.facet, []).append(term)
+        for terms in by_facet.values():
+            best: dict[int, float] = {}
+            rest: dict[int, float] = {}
+            for term in terms:
+                term_score: dict[int, float] = {}
+                for q in self._term_queries(term.tokens):
+                    for docnum, score in self._postings(q):
+                        term_score[docnum] = term_score.get(docnum, 0.0) + score * term.weight
+                for docnum, score in term_score.items():
+                    old = best.get(docnum, 0.0)
+                    best[docnum] = max(old, score)
+                    rest[docnum] = rest.get(docnum, 0.0) + min(old, score)
+            for docnum, score in best.items():
+                total[docnum] = total.get(docnum, 0.0) + score + FACET_TIEBREAK * rest[docnum]
+        extras = [(wq.Term("topics", c), TOPIC_BOOST) for c in plan.concepts]
+        extras += [(wq.Term("topics", c), RELATED_TOPIC_BOOST) for c in plan.related_concepts]
+        for uid in plan.units:
+            extras += [(wq.Term("lead", uid), LEAD_BOOST), (wq.Term("co", uid), CO_BOOST)]
+        extras += [(wq.Term("due", y), YEAR_BOOST) for y in plan.years]
+        for query, boost in extras:
+            for docnum, score in self._postings(query):
+                total[docnum] = total.get(docnum, 0.0) + score * boost
+        if allowed is not None:
+            total = {d: sc for d, sc in total.items() if d in allowed}
+            if not plan.terms and not plan.units:
+                total = dict.fromkeys(allowed, 0.0)
+        return total
+
+    def _allowed(self, filter_query: Any) -> frozenset[int] | None:
+        if filter_query is None:
+            return None
+        key = str(filter_query)
+        cached = self._filter_cache.get(key)
+        if cached is None:
+            cached = self._filter_cache[key] = frozenset(self._searcher.docs_for_query(filter_query))
+        return cached
+
+    def _candidates(self, plan: QueryPlan, filter_query: Any, count: int) -> list[_Candidate]:
+        scores = self._scores(plan, self._allowed(filter_query))
+        top = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], item[0]))
+        out = []
+        for docnum, score in top:
+            fields = self._stored(docnum)
+            out.append(_Candidate(fields=fields, score=score, matched=set(fields["_vocab"])))
+        return out
+
+    # -- ranking --------------------------------------------------------------------------------------------
+    def _rank(self, plan: QueryPlan, candidates: list[_Candidate], limit: int) -> list[Hit]:
+        facet_terms: dict[str, list[frozenset[str]]] = {}
+        for term in plan.terms:
+            facet_terms.setdefault(term.facet, []).append(frozenset(term.tokens))
+        topic_set = set(plan.concepts)
+        for cand in candidates:
+            words = cand.matched
+            if facet_terms:
+                covered = sum(1 for terms in facet_terms.values() if any(t <= words for t in terms))
+                cand.score *= 0.4 + 0.6 * covered / len(facet_terms)
+            kind = cand.fields["kind"]
+            prior = (WHO_PRIOR if plan.who else KIND_PRIOR).get(kind, 1.0)
+            if plan.wants_task and kind == "task":
+                prior *= TASK_WORD_PRIOR
+            cand.score *= prior
+            if topic_set & set(_split(cand.fields.get("topics"))):
+                cand.score *= 1.15
+        kinds = plan.parsed.filters.kinds
+        if "obligation" not in kinds:
+            candidates = self._fold_obligations(candidates)
+        if plan.who:
+            _tasks_over_articles(candidates)
+        candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
+        words = {w for t in plan.terms if len(t.tokens) == 1 or t.source == "phrase" for w in t.tokens}
+        return [self._hit(c, words) for c in candidates[:limit]]
+
+    def _fold_obligations(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        """One hit per article: an obligation folds into its article (fetched if it did not match itself)."""
+        articles: dict[tuple[str, Any], _Candidate] = {}
+        out: list[_Candidate] = []
+        for cand in candidates:
+            if cand.fields["kind"] in ("article", "law"):
+                articles[(cand.fields["doc"], cand.fields["number"])] = cand
+        for cand in candidates:
+            if cand.fields["kind"] != "obligation":
+                out.append(cand)
+                continue
+            key = (cand.fields["doc"], cand.fields["article"])
+            parent = articles.get(key)
+            if parent is None:
+                docnum = self._docnum(f"{key[0]}#art-{key[1]}")
+                if docnum is None:
+                    out.append(cand)
+                    continue
+                stored = self._stored(docnum)
+                parent = _Candidate(fields=stored, score=0.0, matched=set(stored["_vocab"]))
+                articles[key] = parent
+                out.append(parent)
+            parent.score = max(parent.score, cand.score)
+            parent.matched |= cand.matched
+            parent.folded.append(cand.fields)
+        return out
+
+    def _hit(self, cand: _Candidate, words: set[str]) -> Hit:
+        f = cand.fields
+        doc = f.get("doc") or None
+        meta = self.documents.get(doc or "", {})
+        lead, co = _split(f.get("lead")), _split(f.get("co"))
+        if f["kind"] == "unit":
+            lead = lead[:1]
+        text = f.get("text", "")
+        focus = [(o["start"] - f["start"], o["end"] - f["start"]) for o in cand.folded]
+        spans = _highlight_spans(f.get("marks") or [], words)
+        snippet, _ = snippet_html(text, spans, focus=focus)
+        offset = f.get("start", 0) if doc else 0
+        return Hit(
+            id=f["id"],
+            kind=f["kind"],
+            doc=doc,
+            doc_title=meta.get("title"),
+            number=f.get("number"),
+            label=f.get("label", ""),
+            title=f.get("title", ""),
+            score=cand.score,
+            snippet=snippet,
+            units=tuple(self.units.get(uid, {}).get("name", uid) for uid in (*lead, *co)),
+            lead_units=lead,
+            co_units=co,
+            text=text,
+            start=f.get("start", 0),
+            end=f.get("end", 0),
+            highlights=tuple((s + offset, e + offset) for s, e in spans),
+            topics=_split(f.get("topics")),
+            article=f.get("article"),
+        )
+
+
+def _highlight_spans(marks: Iterable[tuple[str, int, int]], words: set[str]) -> list[tuple[int, int]]:
+    """Offsets of the query's words among a passage's stored words (overlapping matches merged).
+
+    >>> _highlight_spans([("电梯安全", 0, 4), ("电梯", 0, 2), ("监管", 4, 6)], {"电梯", "监管"})
+    [(0, 2), (4, 6)]
+    """
+    raw = sorted(((s, e) for w, s, e in marks if w in words), key=lambda se: (se[0], -se[1]))
+    merged: list[tuple[int, int]] = []
+    for start, end in raw:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet_html(
+    text: str,
+    spans: list[tuple[int, int]],
+    *,
+    focus: Iterable[tuple[int, int]] = (),
+    width: int = SNIPPET_CHARS,
+) -> tuple[str, tuple[int, int]]:
+    """An HTML-safe window of ``text`` around the densest matches, matches in ``<b>``; and the window.
+
+    >>> snippet_html("加强电梯安全监管。", [(2, 4)])
+    ('加强<b>电梯</b>安全监管。', (0, 9))
+    >>> snippet_html("甲" * 10 + "电梯" + "乙" * 10, [(10, 12)], width=6)
+    ('…甲甲<b>电梯</b>乙乙…', (8, 14))
+    """
+    if len(text) <= width:
+        start, end = 0, len(text)
+    else:
+        anchors = [s for s, _ in spans] or [s for s, _ in focus] or [0]
+        best = max(anchors, key=lambda a: sum(1 for s, e in spans if a - width // 3 <= s and e <= a + width))
+        start = max(0, min(best - width // 3, len(text) - width))
+        end = start + width
+    out: list[str] = ["…"] if start > 0 else []
+    cursor = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(html.escape(text[cursor:s]))
+        out.append(f"<b>{html.escape(text[s:e])}</b>")
+        cursor = e
+    out.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        out.append("…")
+    return "".join(out), (start, end)
+
+
+def _split(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(",") if v)
+
+
+def _order(fields: dict[str, Any]) -> tuple[Any, ...]:
+    """A stable tie-break: kind, document, number."""
+    kind = fields.get("kind", "")
+    return (KINDS.index(kind) if kind in KINDS else 99, fields.get("doc", ""), fields.get("number") or 0)
+
+
+def _tasks_over_articles(candidates: list[_Candidate]) -> None:
+    """When asking who: an article stays below the best task that implements it."""
+    best_task: dict[tuple[str, Any], float] = {}
+    for c in candidates:
+        if c.fields["kind"] == "task" and c.fields.get("article") is not None:
+            key = (c.fields["doc"], c.fields["article"])
+            best_task[key] = max(best_task.get(key, 0.0), c.score)
+    for c in candidates:
+        if c.fields["kind"] in ("article", "law"):
+            task_score = best_task.get((c.fields["doc"], c.fields["number"]))
+            if task_score is not None and c.score >= task_score:
+                c.score = task_score * 0.95
+
+
+def _unit_forms(units: dict[str, dict[str, Any]]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """First character → (printed form, unit id), longest first; forms without a level prefix (财政局 for
+    区财政局) are added when no other unit claims them."""
+    forms: dict[str, str] = {}
+    derived: dict[str, set[str]] = {}
+    for uid, unit in sorted(units.items()):
+        for name in (unit["name"], *unit["aliases"]):
+            forms.setdefault(name, uid)
+            if len(name) >= 4 and name[0] in LEVEL_PREFIXES:
+                derived.setdefault(name[1:], set()).add(uid)
+    for form, ids in derived.items():
+        if len(ids) == 1 and form not in forms:
+            forms[form] = next(iter(ids))
+    first: dict[str, list[tuple[str, str]]] = {}
+    for form, uid in forms.items():
+        first.setdefault(form[0], []).append((form, uid))
+    return {ch: tuple(sorted(items, key=lambda x: (-len(x[0]), x[0]))) for ch, items in first.items()}
+
+
+def _filter_dict(filters: Filters) -> dict[str, tuple[str, ...]]:
+    return {
+        "kinds": filters.kinds,
+        "units": filters.units,
+        "docs": filters.docs,
+        "due": filters.due,
+        "topics": filters.topics,
+    }
+
+
+def _with_filters(parsed: Any, filters: Filters) -> Any:
+    from dataclasses import replace
+
+    return replace(parsed, filters=filters)
+
+
+def _replace_plan(plan: QueryPlan, **changes: Any) -> QueryPlan:
+    from dataclasses import replace
+
+    return replace(plan, **changes)
+
+
+# ── entry points ───────────────────────────────────────────────────────────────────────────────────────────
+
+
+@lru_cache(maxsize=4)
+def _open(folder: Path) -> SearchIndex:
+    return SearchIndex(folder)
+
+
+def open_index(data_dir: Path) -> SearchIndex:
+    """The index of the current build in ``data_dir``, opened once per build and process."""
+    build = open_build(Path(data_dir))
+    folder = build.path / INDEX_DIR
+    if not folder.is_dir():
+        raise SearchError(f"the build in {data_dir} has no search index")
+    return _open(folder)
+
+
+def search(query: str, *, data_dir: Path, kind: str | None = None, limit: int = 10) -> SearchResult:
+    """Search the current build in ``data_dir`` (see :meth:`SearchIndex.search`)."""
+    return open_index(data_dir).search(query, kind=kind, limit=limit)
+
+
+def candidate_evidence(question: str, *, data_dir: Path, limit: int = 10) -> list[Hit]:
+    """Candidate evidence for ``ask`` (see :meth:`SearchIndex.candidate_evidence`)."""
+    return open_index(data_dir).candidate_evidence(question, limit=limit)

@@ -1,0 +1,356 @@
+"""The full-text index a build writes: articles, obligations, tasks, units and law articles, one whoosh document
+each, analysed by the domain analyzer of :mod:`search_api.search.tokenizer`.
+
+Why this granularity: an answer is an article, a sentence or a task row, never a whole document, and whoosh
+highlighting and BM25 both behave on short texts.  Why the extra files: the query side must cut text with
+exactly the words the index was cut with (``userdict.txt``), expand queries with the thesaurus without parsing
+Turtle (``thesaurus.json``) and name units and documents without loading the model (``meta.json``).  All of it
+lives in ``<build>/index/`` and is published atomically with the rest of the build.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.model import Article, Corpus, Deadline, Document, Obligation, Task, Unit
+from ingest.segment import gazetteer_words, read_dictionary, write_dictionary
+from ontology.thesaurus import Thesaurus
+
+INDEX_DIR = "index"
+DICTIONARY_FILE = "userdict.txt"
+META_FILE = "meta.json"
+KINDS = ("article", "task", "obligation", "unit", "law")
+"""Kinds of indexed passage; ``law`` is an article of a document whose kind is ``law``."""
+FIELD_BOOSTS = {"title": 2.0, "text": 1.0, "lead_names": 1.2, "co_names": 0.6, "context": 0.3}
+"""BM25F field weights: a title word says more than a body word; a lead unit more than a co-operating one."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    """One indexed passage, as plain values (the whoosh document is :meth:`fields`)."""
+
+    id: str
+    kind: str
+    doc: str
+    number: int | None
+    label: str
+    title: str
+    text: str
+    start: int  # doc.text[start:end] == text (for units: offsets into text)
+    end: int
+    context: str = ""
+    lead: tuple[str, ...] = ()
+    co: tuple[str, ...] = ()
+    lead_names: str = ""
+    co_names: str = ""
+    due: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    article: int | None = None
+
+    def fields(self, analyzer: Any) -> dict[str, Any]:
+        """The whoosh document (keyword fields joined with commas, empty ones left out), with the words
+        ``analyzer`` finds stored beside the text for ranking and highlighting."""
+        from search_api.search.tokenizer import analyze
+
+        marks = [(w, s, e) for w, _, s, e in analyze(analyzer, self.text, mode="index")]
+        others = " ".join((self.title, self.lead_names, self.co_names, self.context))
+        vocab = {w for w, *_ in marks} | {w for w, *_ in analyze(analyzer, others, mode="index")}
+        doc: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "doc": self.doc,
+            "number": self.number,
+            "label": self.label,
+            "title": self.title,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "article": self.article,
+            "vocab": " ".join(sorted(vocab)),
+            "marks": marks,
+        }
+        for name in ("context", "lead_names", "co_names"):
+            if getattr(self, name):
+                doc[name] = getattr(self, name)
+        for name in ("lead", "co", "due", "topics"):
+            values = getattr(self, name)
+            if values:
+                doc[name] = ",".join(values)
+        return doc
+
+
+def schema(words: Iterable[str]) -> Any:
+    """The whoosh schema; every Chinese text field uses the same domain analyzer."""
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+    from search_api.search.tokenizer import domain_analyzer
+
+    analyzer = domain_analyzer(words)
+
+    def text(name: str, **options: Any) -> Any:
+        return TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[name], **options)
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        doc=ID(stored=True),
+        number=STORED(),
+        label=STORED(),
+        article=STORED(),
+        start=STORED(),
+        end=STORED(),
+        vocab=STORED(),  # every index word of the passage: which facets of a question it answers
+        marks=STORED(),  # (word, start, end) of the text field: highlighting without re-analysis
+        title=text("title", stored=True, phrase=True, chars=True),
+        text=text("text", stored=True, phrase=True, chars=True),
+        context=text("context", phrase=False),
+        lead_names=text("lead_names", phrase=False),
+        co_names=text("co_names", phrase=False),
+        lead=KEYWORD(stored=True, commas=True),
+        co=KEYWORD(stored=True, commas=True),
+        due=KEYWORD(stored=True, commas=True),
+        topics=KEYWORD(stored=True, commas=True),
+    )
+
+
+# ── records ────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _located(doc: Document, text: str, start: int) -> tuple[int, int]:
+    """Where ``text`` lies in the document, searching from ``start`` (a span may begin with a label or a
+    row number the text leaves out), so that ``doc.text[start:end] == text`` for highlighting."""
+    found = doc.text.find(text, start) if text else -1
+    begin = found if found >= 0 else start
+    return begin, begin + len(text)
+
+
+def _years(deadline: Deadline | None) -> tuple[str, ...]:
+    """The years a deadline falls due in: 2018, 2018–2020 → all three, 长期 → ``ongoing``."""
+    if deadline is None:
+        return ()
+    if deadline.ongoing:
+        return ("ongoing",)
+    if deadline.year is None:
+        return ()
+    last = deadline.end_year or deadline.year
+    return tuple(str(y) for y in range(deadline.year, max(last, deadline.year) + 1))
+
+
+def _first_clause(text: str, limit: int = 30) -> str:
+    """A short title for a passage without one: its first clause, cut at ``limit`` characters.
+
+    >>> _first_clause("深入推进危险化学品安全综合治理，厘清职责。")
+    '深入推进危险化学品安全综合治理'
+    """
+    for i, ch in enumerate(text):
+        if ch in "，。；：！？,;":
+            text = text[:i]
+            break
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Names:
+    """Unit id → every printed name, for the name fields of passages."""
+
+    def __init__(self, units: Iterable[Unit]) -> None:
+        self._names = {u.id: (u.name, *(a.text for a in u.aliases)) for u in units}
+
+    def text(self, unit_ids: Iterable[str], extra: Iterable[str] = ()) -> str:
+        parts = [n for uid in unit_ids for n in self._names.get(uid, ())]
+        return " ".join(dict.fromkeys([*parts, *extra]))
+
+
+def _topics(thesaurus: Thesaurus, *texts: str) -> tuple[str, ...]:
+    return tuple(sorted({m.concept_id for t in texts for m in thesaurus.find_in_text(t)}))
+
+
+def _obligation_units(obligations: Iterable[Obligation]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    ids = [b.unit_id for o in obligations for b in o.bearers if b.unit_id]
+    roles = [b.role or b.text for o in obligations for b in o.bearers if not b.unit_id]
+    return tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(roles))
+
+
+def document_records(doc: Document, *, names: _Names, thesaurus: Thesaurus) -> Iterator[Record]:
+    """Every passage of one document: articles (or law articles), their obligations, its tasks."""
+    tasks_of: dict[int, list[Task]] = {}
+    for task in doc.tasks:
+        for link in task.articles:
+            tasks_of.setdefault(link.number, []).append(task)
+    article_kind = "law" if doc.kind == "law" else "article"
+    for section in doc.sections:
+        for art in section.articles:
+            yield _article_record(
+                doc, section.title, art, article_kind, tasks_of.get(art.number, []), names, thesaurus
+            )
+            for ob in art.obligations:
+                lead, roles = _obligation_units([ob])
+                yield Record(
+                    id=ob.id,
+                    kind="obligation",
+                    doc=doc.id,
+                    number=art.number,
+                    label=art.label,
+                    title=art.title,
+                    text=ob.text,
+                    start=ob.span.start,
+                    end=ob.span.end,
+                    context=f"{section.title} {art.title}",
+                    lead=lead,
+                    lead_names=names.text(lead, roles),
+                    due=_years(ob.deadline),
+                    topics=_topics(thesaurus, ob.text),
+                    article=art.number,
+                )
+    for task in doc.tasks:
+        start, end = _located(doc, task.text, task.span.start)
+        yield Record(
+            id=f"{doc.id}#task-{task.number}",
+            kind="task",
+            doc=doc.id,
+            number=task.number,
+            label=task.label or str(task.number),
+            title=_first_clause(task.text),
+            text=task.text,
+            start=start,
+            end=end,
+            context=" ".join([task.group, *(_article_title(doc, link.number) for link in task.articles)]),
+            lead=task.units,
+            co=task.co_units,
+            lead_names=names.text(task.units, [task.raw_units]),
+            co_names=names.text(task.co_units, [task.raw_co_units] if task.raw_co_units else []),
+            due=_years(task.deadline),
+            topics=_topics(thesaurus, task.text),
+            article=task.articles[0].number if task.articles else None,
+        )
+
+
+def _article_title(doc: Document, number: int) -> str:
+    return next((a.title for a in doc.articles() if a.number == number), "")
+
+
+def _article_record(
+    doc: Document,
+    section_title: str,
+    art: Article,
+    kind: str,
+    tasks: list[Task],
+    names: _Names,
+    thesaurus: Thesaurus,
+) -> Record:
+    """An article; its units are the bearers of its obligations, then the units of the tasks implementing it."""
+    lead, roles = _obligation_units(art.obligations)
+    task_lead = tuple(u for t in tasks for u in t.units)
+    task_co = tuple(u for t in tasks for u in t.co_units)
+    lead = tuple(dict.fromkeys([*lead, *task_lead]))
+    co = tuple(u for u in dict.fromkeys(task_co) if u not in lead)
+    start, end = _located(doc, art.text, art.span.start)
+    return Record(
+        id=f"{doc.id}#art-{art.number}",
+        kind=kind,
+        doc=doc.id,
+        number=art.number,
+        label=art.label,
+        title=art.title,
+        text=art.text,
+        start=start,
+        end=end,
+        context=section_title,
+        lead=lead,
+        co=co,
+        lead_names=names.text(lead, roles),
+        co_names=names.text(co),
+        due=tuple(sorted({y for ob in art.obligations for y in _years(ob.deadline)})),
+        topics=_topics(thesaurus, art.title, art.text),
+        article=art.number,
+    )
+
+
+def unit_record(unit: Unit, *, names: _Names) -> Record:
+    """A unit as a passage: its names, kind and successor, so 区财政局 or 财政 finds the body itself."""
+    aliases = [a.text for a in unit.aliases if a.text != unit.name]
+    text = "；".join(x for x in (unit.name, "、".join(aliases), unit.kind, unit.successor or "") if x)
+    return Record(
+        id=f"unit:{unit.id}",
+        kind="unit",
+        doc="",
+        number=None,
+        label="",
+        title=unit.name,
+        text=text,
+        start=0,
+        end=0,
+        lead=(unit.id, *unit.members),
+        lead_names=names.text([unit.id]),
+    )
+
+
+def records(corpus: Corpus, thesaurus: Thesaurus) -> list[Record]:
+    """Every passage of the corpus, in a stable order."""
+    names = _Names(corpus.units)
+    out = [r for doc in corpus.documents for r in document_records(doc, names=names, thesaurus=thesaurus)]
+    out.extend(unit_record(u, names=names) for u in corpus.units)
+    return out
+
+
+# ── build step and opening ─────────────────────────────────────────────────────────────────────────────────
+
+
+def domain_words(corpus: Corpus, thesaurus: Thesaurus) -> tuple[str, ...]:
+    """The segmenter's dictionary: gazetteer unit names, thesaurus labels, the corpus's printed unit names."""
+    unit_names = [n for u in corpus.units for n in (u.name, *(a.text for a in u.aliases))]
+    return tuple(sorted({*gazetteer_words(), *thesaurus.domain_words(), *unit_names}))
+
+
+def meta(corpus: Corpus) -> dict[str, Any]:
+    """What the query side needs to resolve ``doc:`` and ``unit:`` filters and to name units in hits."""
+    return {
+        "documents": {
+            d.id: {"title": d.title, "kind": d.kind, "doc_numbers": list(d.doc_numbers), "source": d.source}
+            for d in corpus.documents
+        },
+        "units": {
+            u.id: {
+                "name": u.name,
+                "aliases": [a.text for a in u.aliases],
+                "kind": u.kind,
+                "is_group": u.is_group,
+                "members": list(u.members),
+                "successor": u.successor,
+            }
+            for u in corpus.units
+        },
+    }
+
+
+def write_index(corpus: Corpus, build_folder: Path) -> dict[str, Any]:
+    """Build step: write ``<build>/index/`` (whoosh segment, dictionary, meta); runs after the graph step, whose
+    thesaurus snapshot (``<build>/thesaurus.json``) it indexes with and queries later read."""
+    from whoosh.index import create_in
+
+    from kg.store import load_build_thesaurus
+
+    thesaurus = load_build_thesaurus(build_folder)
+    folder = build_folder / INDEX_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    words = domain_words(corpus, thesaurus)
+    write_dictionary(folder / DICTIONARY_FILE, words)
+    words = read_dictionary(folder / DICTIONARY_FILE)  # exactly what the query side will read
+    (folder / META_FILE).write_text(
+        json.dumps(meta(corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
+    index_schema = schema(words)
+    index = create_in(str(folder), index_schema)
+    writer = index.writer()
+    passages = records(corpus, thesaurus)
+    analyzer = index_schema["text"].analyzer
+    for record in passages:
+        writer.add_document(**record.fields(analyzer))
+    writer.commit()
+    counts: dict[str, int] = {}
+    for record in passages:
+        counts[record.kind] = counts.get(record.kind, 0) + 1
+    return {"folder": INDEX_DIR, "documents": len(passages), "kinds": counts, "dictionary_words": len(words)}

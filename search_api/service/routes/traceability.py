@@ -1,0 +1,55 @@
+"""``GET /api/trace`` (article × task matrix with gaps) and ``GET /api/due`` (tasks due by a date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date
+from search_api.service.routes import backends
+from search_api.service.routes.deps import SnapshotDep
+from search_api.service.schemas import DueAnswer, TraceAnswer
+
+router = APIRouter(prefix="/api", tags=["analysis"])
+
+
+@router.get("/trace", response_model=TraceAnswer, summary="Traceability: article × task matrix with gaps")
+def trace(
+    snapshot: SnapshotDep, doc: str | None = Query(None, max_length=500, description="document id")
+) -> dict:
+    """The JSON of ``policykg trace --format json``: the matrix, articles without tasks and the other gaps."""
+    return backends.trace(snapshot, doc)
+
+
+@router.get("/due", response_model=DueAnswer, summary="Tasks due by a date")
+def due(
+    snapshot: SnapshotDep,
+    by: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            json_schema_extra={"pattern": DATE_PATTERN},
+            description=f"{DATE_FORMS} (default: every dated task)",
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None, Query(max_length=200, description="only this unit's tasks (any alias)")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            json_schema_extra={"pattern": DATE_PATTERN},
+            description=f"status open/overdue relative to this date, {DATE_FORMS} (default today)",
+        ),
+    ] = None,
+) -> dict:
+    """The JSON of ``policykg due --json``: tasks due by the date with their status."""
+    return backends.due(
+        snapshot,
+        by=parse_date("by", by, None),
+        unit=unit.strip() if unit and unit.strip() else None,
+        as_of=parse_date("as_of", as_of, dt.date.today()),
+    )
