@@ -32,6 +32,9 @@ class PolicyKGError(Exception):
             self.status = status
         super().__init__(self.describe())
 
+    def __str__(self) -> str:
+        return self.describe()
+
     def describe(self) -> str:
         """One line for a human: ``reason (hint)``."""
         return f"{self.message} ({self.hint})" if self.hint and self.hint not in self.message else self.message

@@ -7,20 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.errors import PolicyKGError
 from kg import queries
 from kg.store import GraphStore, rows_by
 
 
-class UnknownUnit(LookupError):
+class UnknownUnit(PolicyKGError, LookupError):
     """No unit of the graph has that name; ``candidates`` lists near matches."""
 
     code = "unknown_unit"
+    status = 404
 
     def __init__(self, name: str, candidates: tuple[str, ...] = ()) -> None:
         self.name = name
         self.candidates = candidates
         hint = f"did you mean {', '.join(candidates)}?" if candidates else "try the name as printed in a task table"
-        super().__init__(f"no unit named {name!r} ({hint})")
+        super().__init__(f"no unit named {name!r} in this build", hint=hint)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.errors import PolicyKGError
 from kg import queries
 from kg.sparql_guard import DEFAULT_LIMITS, QueryLimits, QueryRefused, check_query, syntax_message
 from kg.store import GraphStore
@@ -35,15 +36,13 @@ _STRINGS_IRIS_COMMENTS = re.compile(
 _FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
 
 
-class SparqlError(Exception):
+class SparqlError(PolicyKGError):
     """A query that was refused or failed; ``code`` is stable (``update_refused``, ``syntax``, ``timeout``,
-    ``query_too_complex``, ``service_refused``, ``query_failed``, ``busy``)."""
+    ``query_too_complex``, ``service_refused``, ``query_failed``, ``busy``). A refusal is the client's (400);
+    running out of time or workers is the service's limit (503)."""
 
     def __init__(self, message: str, *, code: str, hint: str = "") -> None:
-        self.code = code
-        self.message = message
-        self.hint = hint
-        super().__init__(f"{message} ({hint})" if hint else message)
+        super().__init__(message, code=code, hint=hint, status=503 if code in ("timeout", "busy") else 400)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -376,3 +375,63 @@ def to_graph(result: SparqlResult, fmt: str) -> bytes:
         else serialize(triples, format=target)
     )
     return output if isinstance(output, bytes) else str(output).encode("utf-8")
+
+
+
+
+def serialize(result: SparqlResult, fmt: str) -> bytes:
+    """A result in one of the SPARQL 1.1 result formats (``json``, ``xml``, ``csv``, ``tsv`` for SELECT/ASK) or a
+    graph format (``ntriples``, ``turtle``, ``jsonld``, ``rdfxml`` for CONSTRUCT/DESCRIBE): the bytes the CLI
+    prints and the API sends.
+
+    >>> serialize(SparqlResult(form="ask", boolean=False), "tsv")
+    b'?boolean\nfalse\n'
+    """
+    if result.form in ("construct", "describe"):
+        return to_graph(result, fmt)
+    if fmt == "json":
+        import json
+
+        return json.dumps(to_json(result), ensure_ascii=False).encode("utf-8")
+    if fmt == "xml":
+        return to_xml(result)
+    if fmt == "csv":
+        header, rows = to_rows(result)
+        return _csv(header, rows).encode("utf-8")
+    if fmt == "tsv":
+        return _tsv(to_json(result)).encode("utf-8")
+    raise SparqlError(f"a {result.form.upper()} result cannot be given as {fmt}", code="not_acceptable")
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    r"""SPARQL 1.1 CSV: plain values, RFC 4180 quoting, CRLF line ends.
+
+    >>> _csv(["n", "s"], [["1", "a,b"]])
+    'n,s\r\n1,"a,b"\r\n'
+    """
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+
+def _tsv(results: dict[str, Any]) -> str:
+    r"""SPARQL 1.1 TSV from SPARQL JSON results (ASK gives one ``?boolean`` column).
+
+    >>> _tsv({"head": {"vars": ["s", "n"]}, "results": {"bindings": [
+    ...     {"s": {"type": "uri", "value": "http://x/a"}, "n": {"type": "literal", "value": "任务", "xml:lang": "zh"}}]}})
+    '?s\t?n\n<http://x/a>\t"任务"@zh\n'
+    """
+    if "boolean" in results:
+        return f"?boolean\n{str(results['boolean']).lower()}\n"
+    names = results["head"]["vars"]
+    lines = ["\t".join(f"?{name}" for name in names)]
+    lines += [
+        "\t".join(json_term_nt(row.get(name)) for name in names) for row in results["results"]["bindings"]
+    ]
+    return "\n".join(lines) + "\n"

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ingest.errors import PolicyKGError
+
 if TYPE_CHECKING:
     from rdflib import Graph
 
@@ -39,14 +41,14 @@ Value = str | int | float | bool | None
 Row = dict[str, Value]
 
 
-class GraphStoreError(Exception):
+class GraphStoreError(PolicyKGError):
     """The build has no graph store, or it cannot be opened."""
 
     code = "no_graph"
+    status = 503
 
     def __init__(self, message: str, *, hint: str = "run `policykg build` again") -> None:
-        self.hint = hint
-        super().__init__(f"{message} ({hint})")
+        super().__init__(message, hint=hint)
 
 
 class GraphStore(Protocol):

@@ -35,6 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.errors import PolicyKGError
+
 if TYPE_CHECKING:  # rdflib is imported lazily: the JSON path must not pay for it
     from rdflib import Graph
 
@@ -62,18 +64,10 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 _PLAIN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 
 
-class ThesaurusError(Exception):
+class ThesaurusError(PolicyKGError):
     """A thesaurus that cannot be loaded or used; ``code`` is stable, ``hint`` says what to do."""
 
     code = "thesaurus_invalid"
-
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
 class UnknownConcept(ThesaurusError, KeyError):

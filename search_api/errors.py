@@ -7,19 +7,16 @@ importing FastAPI to catch them.
 
 from __future__ import annotations
 
+from ingest.errors import PolicyKGError
 
-class ApiError(Exception):
-    """An error a client caused or should know about, with a stable ``code`` and an HTTP ``status``."""
+__all__ = ["ApiError", "BadParameter", "NotFound", "PolicyKGError", "TooLarge", "TooLong", "Unavailable"]
+
+
+class ApiError(PolicyKGError):
+    """An error in what a face (CLI option, API parameter) was given: the input-parsing branch of the family."""
 
     status = 400
     code = "bad_request"
-
-    def __init__(self, message: str, *, code: str | None = None, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        if code is not None:
-            self.code = code
 
 
 class BadParameter(ApiError):

@@ -14,6 +14,7 @@ projection, model — on first use: a one-shot CLI command pays only for what it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import threading
@@ -22,9 +23,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from search_api.builds.datadir import BuildDir, DataDirError, current_build_id, open_build_id
+from search_api.builds.datadir import BuildDir, DataDirError, current_build_id, lease_build
+from search_api.builds.lock import BuildLease
 from search_api.builds.make import MODEL_FILE
 from search_api.errors import BadParameter, NotFound, Unavailable
 
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from ingest.model import Corpus, Document, Task, Unit
     from kg.due import DueTask
     from kg.profile import Profile
+    from kg.sparql import SparqlResult
+    from kg.sparql_pool import SparqlPool
     from kg.trace import Trace
     from search_api.search.answer import CombinedAnswer
     from search_api.search.engine import SearchResult
@@ -119,20 +123,79 @@ class TraceReport:
         return {"documents": [trace.to_json() for trace in self.documents]}
 
 
+@dataclass(slots=True)
+class Usage:
+    """How many requests are inside a build, and whether the server has swapped it out (guarded by the holder)."""
+
+    users: int = 0
+    retired: bool = False
+    closed: bool = False
+
+
+class JsonResult(Protocol):
+    """What every question of :class:`Build` returns: a typed result that renders itself as JSON data."""
+
+    def to_json(self) -> Any:
+        """JSON-ready data (dicts, lists, strings, numbers)."""
+        ...
+
+
+def render_json(result: JsonResult) -> str:
+    """The one JSON text of a result: ``policykg … --json`` prints it and the API sends it, byte for byte.
+
+    >>> render_json(DueReport(by=None, as_of=dt.date(2019, 6, 30), unit=None, tasks=()))
+    '{\n  "by": null,\n  "as_of": "2019-06-30",\n  "unit": null,\n  "tasks": []\n}\n'
+    """
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
 class Build:
-    """One finished build, opened from its folder; every question is a method returning a typed result."""
+    """One finished build, opened from its folder; every question is a method returning a typed result.
+
+    Opening takes a lease on the folder (a shared lock, :mod:`search_api.builds.lock`) that pruning in any
+    process respects, so the folder stays on disk until :meth:`close`.
+    """
 
     def __init__(
         self, data_dir: Path, build_id: str, *, openers: Mapping[str, Opener] | None = None
     ) -> None:
         self.data_dir = data_dir
         self.build_id = build_id
-        self.build: BuildDir = open_build_id(data_dir, build_id)
+        self.build: BuildDir
+        self.lease: BuildLease | None
+        self.build, self.lease = lease_build(data_dir, build_id)
         self.opened_at = time.time()
+        self.usage = Usage()
         self._openers = RESOURCE_OPENERS if openers is None else openers
         self._resources: dict[str, Any] = {}
         self._corpus: Corpus | None = None
         self._lock = threading.RLock()
+
+    def __enter__(self) -> Build:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the open index and store handles and release the folder's lease (idempotent).
+
+        Afterwards the folder may be pruned, and since no handle points into it any more, deleting it frees
+        the disk space.
+        """
+        with self._lock:
+            self.usage.closed = True
+            for name, resource in list(self._resources.items()):
+                closer = getattr(resource, "close", None)
+                if callable(closer):
+                    try:
+                        closer()
+                    except Exception as error:  # best effort: the lease is released regardless
+                        log.warning("build %s: closing %s failed: %s", self.build_id, name, error)
+            self._resources = dict.fromkeys(self._resources)
+            if self.lease is not None:
+                self.lease.release()
+                self.lease = None
 
     @classmethod
     def open(cls, data_dir: Path, *, openers: Mapping[str, Opener] | None = None) -> Build:
@@ -143,10 +206,15 @@ class Build:
         return cls(data_dir, build_id, openers=openers)
 
     def preload(self) -> Build:
-        """Open the model and every resource now (the server does this before swapping a build in)."""
-        _ = self.corpus
-        for name in self._openers:
-            self.resource(name)
+        """Open the model and every resource now (the server does this before swapping a build in); a build
+        that cannot be read at all releases its lease and raises."""
+        try:
+            _ = self.corpus
+            for name in self._openers:
+                self.resource(name)
+        except BaseException:
+            self.close()
+            raise
         return self
 
     # -- what the build holds -------------------------------------------------------------------------------
@@ -172,12 +240,12 @@ class Build:
                     self._corpus = corpus_from_data(json.loads(text))
         return self._corpus
 
-    @property
+    @functools.cached_property
     def documents(self) -> Mapping[str, Document]:
         """Documents by id."""
         return MappingProxyType({d.id: d for d in self.corpus.documents})
 
-    @property
+    @functools.cached_property
     def units(self) -> Mapping[str, Unit]:
         """Units by id."""
         return MappingProxyType({u.id: u for u in self.corpus.units})
@@ -272,6 +340,27 @@ class Build:
             )
         return TraceReport(documents=traces, single=bool(doc) and len(traces) == 1)
 
+    def sparql(
+        self,
+        query: str,
+        *,
+        timeout_s: float,
+        row_limit: int,
+        allow_service: bool = False,
+        pool: SparqlPool | None = None,
+    ) -> SparqlResult:
+        """A read-only query, checked before the engine sees it (updates, size, nesting, SERVICE); in a worker
+        process of ``pool`` (killed on timeout: the server) or in this process (a one-shot command)."""
+        from kg.sparql import prepare, run_query
+
+        store = self.require("graph")  # unavailable (503) when this build has no store, as every graph question
+        if pool is None:
+            return run_query(
+                store, query, timeout_s=timeout_s, row_limit=row_limit, allow_service=allow_service
+            )
+        form = prepare(query, allow_service=allow_service)
+        return pool.run(self.path, query, form, timeout_s=timeout_s, row_limit=row_limit)
+
     def subgraph(self, node: str, *, radius: int) -> dict[str, Any]:
         """The neighbourhood of one page node (``unit/…``, ``topic/…``, ``doc/D/art/N``, ``doc/D/task/N``)."""
         from kg.network import subgraph as kg_subgraph
@@ -303,11 +392,12 @@ class Build:
             return {"unit": parts[1]}
         if parts[0] == "topic" and len(parts) == 2:
             return {"topic": parts[1]}
-        if parts[0] == "doc" and len(parts) == 4 and parts[3].split("-")[0].isdigit():
+        number_text = parts[3].split("-")[0] if len(parts) == 4 else ""
+        if parts[0] == "doc" and number_text.isascii() and number_text.isdigit():  # not ² or ٣ (int() fails)
             doc = self.document(parts[1])
             if doc is None:
                 raise NotFound(f"no document {parts[1]!r} in this build")
-            number = int(parts[3].split("-")[0])
+            number = int(number_text)
             if parts[2] == "task":
                 return {"task": str(iris.task_iri(doc.id, number))}
             if parts[2] == "art":

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import PolicyKGError
 from search_api.builds.lock import BuildLease, LeaseLost, has_lock_file, try_exclusive
 
 log = logging.getLogger("policykg.datadir")
@@ -31,14 +32,14 @@ KEEP_BUILDS = 3  # complete builds kept: the current one and two to roll back to
 _BUILDING: dict[Path, BuildLease] = {}
 
 
-class DataDirError(Exception):
-    """The data directory is missing or incomplete."""
+class DataDirError(PolicyKGError):
+    """The data directory is missing or incomplete (the service answers 503 until a build is published)."""
 
     code = "no_build"
+    status = 503
 
     def __init__(self, message: str, *, hint: str = "run `policykg build` first") -> None:
-        self.hint = hint
-        super().__init__(f"{message} ({hint})")
+        super().__init__(message, hint=hint)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,9 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-# Exceptions raised from these packages are the project's own errors (bad input, missing build, unknown
-# unit …): each carries a message naming the file or parameter, printed as one line with exit status 2.
-PROJECT_PACKAGES = frozenset({"ingest", "kg", "ontology", "search_api"})
+EXIT_BUG = 3  # an unexpected exception: a bug, not something the user did
 COMMAND_MODULES = ("build", "export", "ask", "search", "unit", "trace", "due", "sparql", "validate", "serve")
 
 
@@ -22,14 +20,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policykg", description="Chinese policy documents as a knowledge graph."
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error (a bug)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"search_api.cli.commands.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"search_api.cli.commands.{name}":
-                raise
-            continue  # not built yet
+        module = importlib.import_module(f"search_api.cli.commands.{name}")
         sub = commands.add_parser(name, help=module.HELP, description=module.__doc__)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
@@ -39,18 +35,24 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args = _parser().parse_args(argv)
+    from ingest.errors import PolicyKGError
+
     try:
         return int(args.run(args) or 0)
     except BrokenPipeError:
         return 0
-    except Exception as error:
-        if type(error).__module__.partition(".")[0] not in PROJECT_PACKAGES:
-            raise  # a bug, not something the user did: keep the traceback
-        message = getattr(error, "message", None) or str(error)
-        hint = getattr(error, "hint", None)
-        suffix = f" ({hint})" if hint and hint not in message else ""
-        print(f"policykg {args.command}: {message}{suffix}", file=sys.stderr)
-        return 2
+    except PolicyKGError as error:  # something the user or the data caused: one line, its exit code
+        print(f"policykg {args.command}: {error.describe()}", file=sys.stderr)
+        return error.exit_code
+    except Exception as error:  # a bug: say so in one line; the traceback with --debug
+        if args.debug:
+            raise
+        print(
+            f"policykg {args.command}: internal error ({type(error).__name__}: {error}); "
+            "run again with --debug for the traceback and report it",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

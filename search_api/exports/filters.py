@@ -31,7 +31,7 @@ from rdflib.namespace import DCTERMS
 from ingest.model import Article, Corpus, Document, Obligation, Task, Unit
 from ingest.serialize import corpus_from_data
 from kg import iris, queries
-from search_api.service.error_handlers import NotFound
+from search_api.errors import NotFound
 
 if TYPE_CHECKING:
     from kg.store import GraphStore

@@ -16,9 +16,9 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from search_api.errors import Unavailable
 from search_api.exports.filters import Cut, cut_build
 from search_api.exports.graphs import network
-from search_api.service.error_handlers import Unavailable
 
 if TYPE_CHECKING:
     import networkx as nx

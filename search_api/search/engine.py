@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import PolicyKGError
 from ingest.segment import read_dictionary
 from ontology.thesaurus import Thesaurus
 from search_api.builds.datadir import open_build
@@ -52,14 +53,14 @@ SNIPPET_CHARS = 120
 LEVEL_PREFIXES = "区县市"
 
 
-class SearchError(Exception):
+class SearchError(PolicyKGError):
     """A search that cannot run: no index in the build (rebuild), or an unusable data directory."""
 
     code = "no_index"
+    status = 503
 
     def __init__(self, message: str, *, hint: str = "run `policykg build` again") -> None:
-        self.hint = hint
-        super().__init__(f"{message} ({hint})")
+        super().__init__(message, hint=hint)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

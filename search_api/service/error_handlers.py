@@ -16,13 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from search_api.builds.datadir import DataDirError
-from search_api.errors import ApiError, BadParameter, NotFound, TooLarge, TooLong, Unavailable
+from search_api.errors import PolicyKGError, TooLong
 from search_api.inputs import NOT_BLANK
 from search_api.search.query import MAX_QUERY_CHARS
 
 log = logging.getLogger("policykg.api")
-__all__ = ["ApiError", "BadParameter", "NotFound", "TooLarge", "TooLong", "Unavailable"]
 
 MAX_BODY_BYTES = 256 * 1024  # POST bodies (SPARQL queries) larger than this are refused (413)
 
@@ -79,13 +77,12 @@ def _describe_validation(error: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     """Route every exception the app can raise to the one error shape."""
 
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return error_response(status=error.status, code=error.code, message=error.message, hint=error.hint)
-
-    @app.exception_handler(DataDirError)
-    async def _no_build(_request: Request, error: DataDirError) -> JSONResponse:
-        return error_response(status=503, code=DataDirError.code, message=str(error), hint=error.hint)
+    @app.exception_handler(PolicyKGError)
+    async def _project_error(_request: Request, error: PolicyKGError) -> JSONResponse:
+        # every error of the family carries its own status and code: one handler for all of them
+        return error_response(
+            status=error.status, code=error.code, message=error.message, hint=error.hint or None
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:

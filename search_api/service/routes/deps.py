@@ -10,8 +10,10 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 
-from search_api.service.state import BuildHolder, Snapshot
+from search_api.facade import Build, JsonResult, render_json
+from search_api.service.state import BuildHolder
 from search_api.settings import Settings
 
 
@@ -20,7 +22,7 @@ async def get_holder(request: Request) -> BuildHolder:
     return request.app.state.holder
 
 
-async def get_snapshot(request: Request) -> AsyncIterator[Snapshot]:
+async def get_snapshot(request: Request) -> AsyncIterator[Build]:
     """The snapshot this request is answered from (the same one from start to end).
 
     Async so that it runs on the event loop (no thread hop): it costs one readlink once a build is open. A
@@ -37,6 +39,11 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+SnapshotDep = Annotated[Build, Depends(get_snapshot)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 HolderDep = Annotated[BuildHolder, Depends(get_holder)]
+
+
+def json_result(result: JsonResult) -> Response:
+    """The response of a question: exactly the text ``policykg … --json`` prints (:func:`render_json`)."""
+    return Response(content=render_json(result).encode("utf-8"), media_type="application/json")

@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from ingest.model import Article, Deadline, Document, Section, Span, Task
-from search_api.service.error_handlers import NotFound
+from search_api.errors import NotFound
+from search_api.facade import Build
 from search_api.service.routes.deps import SnapshotDep
 from search_api.service.schemas import (
     ArticleBrief,
@@ -31,7 +32,6 @@ from search_api.service.schemas import (
     TaskDetail,
     UnitRef,
 )
-from search_api.service.state import Snapshot
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 
@@ -59,7 +59,7 @@ def deadline_out(deadline: Deadline) -> DeadlineOut:
 
 
 def unit_ref(
-    snapshot: Snapshot, unit_id: str | None, *, printed: str, role: str, span: Span | None
+    snapshot: Build, unit_id: str | None, *, printed: str, role: str, span: Span | None
 ) -> UnitRef:
     """A unit as named in one place, with its canonical name and successor."""
     unit = snapshot.units.get(unit_id) if unit_id else None
@@ -74,7 +74,7 @@ def unit_ref(
     )
 
 
-def task_units(snapshot: Snapshot, task: Task) -> list[UnitRef]:
+def task_units(snapshot: Build, task: Task) -> list[UnitRef]:
     """The task's units in printed order, lead units first, each with its role."""
     refs: list[UnitRef] = []
     seen: set[str] = set()
@@ -94,7 +94,7 @@ def task_units(snapshot: Snapshot, task: Task) -> list[UnitRef]:
     return sorted(refs, key=lambda r: r.role != "lead")
 
 
-def task_brief(snapshot: Snapshot, doc: Document, task: Task, *, score: float | None = None) -> TaskBrief:
+def task_brief(snapshot: Build, doc: Document, task: Task, *, score: float | None = None) -> TaskBrief:
     """A task in a list."""
     names = [snapshot.units[u].name if u in snapshot.units else u for u in task.units]
     return TaskBrief(
@@ -134,7 +134,7 @@ def summary(doc: Document) -> DocumentSummary:
     )
 
 
-def find_document(snapshot: Snapshot, key: str) -> Document:
+def find_document(snapshot: Build, key: str) -> Document:
     """The document or :class:`NotFound`."""
     doc = snapshot.document(key)
     if doc is None:

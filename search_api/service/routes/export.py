@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from search_api.errors import NotFound, Unavailable
 from search_api.exports.registry import EXPORTERS, ExportRequest
 from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date
-from search_api.service.error_handlers import NotFound, Unavailable
 from search_api.service.guards import self_contained_csp
 from search_api.service.routes.deps import SnapshotDep
 

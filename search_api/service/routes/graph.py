@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from search_api.service.routes import backends
 from search_api.service.routes.deps import SnapshotDep
 from search_api.service.schemas import GraphAnswer
 
@@ -31,4 +30,4 @@ def graph(
     radius: Annotated[int, Query(ge=1, le=3, description="steps from the node")] = 1,
 ) -> dict:
     """Nodes (IRI, label, kind) and edges (source, target, rel, role) within ``radius`` steps of the node."""
-    return backends.subgraph(snapshot, node, radius=radius)
+    return snapshot.subgraph(node, radius=radius)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
+from search_api.errors import BadParameter
 from search_api.inputs import NOT_BLANK
-from search_api.service.error_handlers import MAX_QUERY_CHARS, BadParameter, check_length
-from search_api.service.routes import backends
-from search_api.service.routes.deps import SnapshotDep
+from search_api.service.error_handlers import MAX_QUERY_CHARS, check_length
+from search_api.service.routes.deps import SnapshotDep, json_result
 from search_api.service.schemas import AskAnswer, SearchAnswer
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -31,12 +32,12 @@ def search(
     kind: Annotated[Kind | None, Query(description="only hits of this kind")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> dict:
+) -> Response:
     """Hits best first with highlighted snippets; free text that is not query syntax is searched as text."""
     check_length("q", q, MAX_QUERY_CHARS)
     if not q.strip():
         raise BadParameter("parameter 'q' is empty", hint="type a keyword or a question")
-    return backends.search(snapshot, q=q, kind=kind, limit=limit, offset=offset)
+    return json_result(snapshot.search(q, kind=kind, limit=limit, offset=offset))
 
 
 @router.get("/ask", response_model=AskAnswer, summary="Who is responsible? Units ranked, with evidence")
@@ -50,9 +51,9 @@ def ask(
             description="a question: 谁负责电梯安全 / who is responsible for …",
         ),
     ],
-) -> dict:
+) -> Response:
     """The responsible units, best first, each with role, successor and quoted evidence."""
     check_length("q", q, MAX_QUERY_CHARS)
     if not q.strip():
         raise BadParameter("parameter 'q' is empty", hint="ask a question such as 谁负责电梯安全")
-    return backends.ask(snapshot, q=q)
+    return json_result(snapshot.ask(q))

@@ -16,11 +16,11 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from search_api.service.error_handlers import ApiError, BadParameter
+from kg.sparql import prepare, serialize
+from search_api.errors import ApiError, BadParameter
+from search_api.facade import Build
 from search_api.service.negotiation import GRAPH_MEDIA, TABLE_MEDIA, negotiate
-from search_api.service.routes import backends
 from search_api.service.routes.deps import SettingsDep, SnapshotDep
-from search_api.service.state import Snapshot
 from search_api.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["sparql"])
@@ -114,7 +114,7 @@ async def sparql_post(
 
 
 async def sparql(
-    request: Request, snapshot: Snapshot, settings: Settings, query: str | None, format: str | None
+    request: Request, snapshot: Build, settings: Settings, query: str | None, format: str | None
 ) -> Response:
     """Check the query, pick the format for its form, run it in a worker process, serialise the result."""
     from starlette.concurrency import run_in_threadpool
@@ -122,17 +122,16 @@ async def sparql(
     text, formats = await _query_from(request, query)
     if not text.strip():
         raise BadParameter("the query is empty")
-    form = backends.sparql_form(text, allow_service=settings.allow_service)
+    form = prepare(text, allow_service=settings.allow_service)  # refusals before negotiation: 400 with their code
     wanted = negotiate(form, request.headers.get("accept"), formats)
-    payload, media_type, truncated = await run_in_threadpool(
-        backends.sparql,
-        snapshot,
-        request.app.state.sparql_pool,
+    result = await run_in_threadpool(
+        snapshot.sparql,
         text,
-        form,
-        result_format=wanted,
         timeout_s=settings.sparql_timeout_s,
         row_limit=settings.sparql_row_limit,
+        allow_service=settings.allow_service,
+        pool=request.app.state.sparql_pool,
     )
-    headers = {"X-SPARQL-Truncated": "true"} if truncated else {}
-    return Response(content=payload, media_type=media_type, headers=headers)
+    media_type = (GRAPH_MEDIA if form in ("construct", "describe") else TABLE_MEDIA)[wanted]
+    headers = {"X-SPARQL-Truncated": "true"} if result.truncated else {}
+    return Response(content=serialize(result, wanted), media_type=media_type, headers=headers)

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date
-from search_api.service.routes import backends
-from search_api.service.routes.deps import SnapshotDep
+from search_api.service.routes.deps import SnapshotDep, json_result
 from search_api.service.schemas import DueAnswer, TraceAnswer
 
 router = APIRouter(prefix="/api", tags=["analysis"])
@@ -18,9 +18,9 @@ router = APIRouter(prefix="/api", tags=["analysis"])
 @router.get("/trace", response_model=TraceAnswer, summary="Traceability: article × task matrix with gaps")
 def trace(
     snapshot: SnapshotDep, doc: str | None = Query(None, max_length=500, description="document id")
-) -> dict:
+) -> Response:
     """The JSON of ``policykg trace --format json``: the matrix, articles without tasks and the other gaps."""
-    return backends.trace(snapshot, doc)
+    return json_result(snapshot.trace(doc))
 
 
 @router.get("/due", response_model=DueAnswer, summary="Tasks due by a date")
@@ -45,11 +45,11 @@ def due(
             description=f"status open/overdue relative to this date, {DATE_FORMS} (default today)",
         ),
     ] = None,
-) -> dict:
+) -> Response:
     """The JSON of ``policykg due --json``: tasks due by the date with their status."""
-    return backends.due(
-        snapshot,
+    report = snapshot.due(
         by=parse_date("by", by, None),
         unit=unit.strip() if unit and unit.strip() else None,
         as_of=parse_date("as_of", as_of, dt.date.today()),
     )
+    return json_result(report)

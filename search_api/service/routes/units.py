@@ -6,9 +6,9 @@ from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+from fastapi.responses import Response
 
-from search_api.service.routes import backends
-from search_api.service.routes.deps import SnapshotDep
+from search_api.service.routes.deps import SnapshotDep, json_result
 from search_api.service.schemas import UnitList, UnitProfile, UnitSummary
 
 router = APIRouter(prefix="/api/units", tags=["units"])
@@ -48,6 +48,6 @@ async def units(snapshot: SnapshotDep) -> UnitList:
 def unit(
     snapshot: SnapshotDep,
     unit: Annotated[str, Path(description="unit id, name or any alias", max_length=200)],
-) -> dict:
+) -> Response:
     """Its tasks (lead or co-operating) with deadlines, obligations, and co-responsible units."""
-    return backends.unit_profile(snapshot, unit)
+    return json_result(snapshot.unit_profile(unit))
