@@ -123,6 +123,16 @@ class TraceReport:
         return {"documents": [trace.to_json() for trace in self.documents]}
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportResult:
+    """An export's bytes with the media type and file suffix of its format."""
+
+    format: str
+    content: bytes
+    media_type: str
+    suffix: str
+
+
 @dataclass(slots=True)
 class Usage:
     """How many requests are inside a build, and whether the server has swapped it out (guarded by the holder)."""
@@ -360,6 +370,30 @@ class Build:
             )
         form = prepare(query, allow_service=allow_service)
         return pool.run(self.path, query, form, timeout_s=timeout_s, row_limit=row_limit)
+
+    def export(
+        self,
+        format: str,
+        *,
+        doc: str | None = None,
+        unit: str | None = None,
+        topic: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> ExportResult:
+        """The build (or the part the filters select, combined with AND) in one export format."""
+        from search_api.exports.registry import EXPORTERS, ExportRequest
+
+        exporter = EXPORTERS.get(format)
+        if exporter is None:
+            raise NotFound(f"no export format {format!r}", hint="known: " + ", ".join(sorted(EXPORTERS)))
+        request = ExportRequest(doc=doc, unit=unit, topic=topic, as_of=as_of.isoformat() if as_of else None)
+        try:
+            content = exporter.render(self.build, request)
+        except RuntimeError as error:  # a system tool the format needs (Graphviz for png/svg) is not installed
+            raise Unavailable(f"format {format!r} is not available here: {error}") from None
+        return ExportResult(
+            format=format, content=content, media_type=exporter.media_type, suffix=exporter.suffix
+        )
 
     def subgraph(self, node: str, *, radius: int) -> dict[str, Any]:
         """The neighbourhood of one page node (``unit/…``, ``topic/…``, ``doc/D/art/N``, ``doc/D/task/N``)."""

@@ -66,3 +66,13 @@ def parse_date(name: str, value: str | None, default: dt.date | None = None) -> 
 def _bad(name: str, value: str, detail: str) -> BadDate:
     shown = value if len(value) <= 40 else value[:40] + "…"
     return BadDate(f"parameter {name!r} is not a date: {shown!r} (use {DATE_FORMS}{detail})")
+
+
+def parse_unit_name(value: str | None) -> str | None:
+    """A unit name as given (any alias): surrounding blanks dropped; None when nothing is left.
+
+    >>> parse_unit_name("  区财政局 "), parse_unit_name("   ")
+    ('区财政局', None)
+    """
+    text = (value or "").strip()
+    return text or None

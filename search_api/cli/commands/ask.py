@@ -19,43 +19,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the ranked units; exit 1 when nothing in the build answers the question."""
-    import json
+    from search_api.cli.current import open_current, print_json
 
-    from kg.store import GraphStoreError, load_build_thesaurus, open_store
-    from search_api.builds.datadir import open_build
-    from search_api.search.answer import answer
-    from search_api.search.engine import SearchError, open_index
-    from search_api.settings import data_dir_from
+    with open_current(args) as build:
+        if build.resource("index") is None:
+            print("policykg ask: this build has no search index; answering from the graph alone", file=sys.stderr)
+        result = build.ask(args.question, limit=args.limit, evidence=args.evidence)
+        if args.json:
+            print_json(result)
+            return 0 if result.units else 1
+        if not result.units:
+            print("nothing in this build answers that (try a term such as 电梯, 危险化学品, fire safety)")
+            return 1
+        from search_api.cli.display import document_titles, titled
 
-    data_dir = data_dir_from(args.data)
-    build = open_build(data_dir)
-    try:
-        store = open_store(build.path)
-    except GraphStoreError as error:
-        print(f"policykg ask: {error}", file=sys.stderr)
-        return 2
-    try:
-        index = open_index(data_dir)
-    except SearchError as error:
-        print(f"policykg ask: {error}; answering from the graph alone", file=sys.stderr)
-        index = None
-    data = answer(
-        args.question,
-        store=store,
-        thesaurus=load_build_thesaurus(build.path),
-        index=index,
-        limit=args.limit,
-        evidence_limit=args.evidence,
-    ).to_json()
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0 if data["units"] else 1
-    if not data["units"]:
-        print("nothing in this build answers that (try a term such as 电梯, 危险化学品, fire safety)")
-        return 1
-    from search_api.cli.display import document_titles, titled
-
-    titles = document_titles(store)
+        titles = document_titles(build.require("graph"))
+    data = result.to_json()
     if data["topics"]:
         print("topics: " + ", ".join(f"{t['label']} ({t['label_en']})" for t in data["topics"]))
     for rank, unit in enumerate(data["units"], start=1):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 
 HELP = "tasks due by a date, open or overdue"
 
@@ -22,36 +21,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the tasks."""
-    import json
-
-    from kg.due import due_tasks
-    from kg.profile import UnknownUnit
-    from kg.store import GraphStoreError, open_store
-    from search_api.builds.datadir import open_build
-    from search_api.inputs import parse_date
-    from search_api.settings import data_dir_from
+    from search_api.cli.current import open_current, print_json
+    from search_api.inputs import parse_date, parse_unit_name
 
     by = parse_date("--by", args.by)
     as_of = parse_date("--as-of", args.as_of, dt.date.today())
-    build = open_build(data_dir_from(args.data))
-    try:
-        store = open_store(build.path)
-        tasks = due_tasks(store, by=by, as_of=as_of, unit=args.unit)
-    except (UnknownUnit, GraphStoreError) as error:
-        print(f"policykg due: {error}", file=sys.stderr)
-        return 2
-    if args.json:
-        payload = {
-            "by": by.isoformat() if by else None,
-            "as_of": as_of.isoformat(),
-            "unit": args.unit,
-            "tasks": [task.to_json() for task in tasks],
-        }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-        return 0
-    from search_api.cli.display import document_titles, titled
+    with open_current(args) as build:
+        report = build.due(by=by, as_of=as_of, unit=parse_unit_name(args.unit))
+        if args.json:
+            print_json(report)
+            return 0
+        from search_api.cli.display import document_titles, titled
 
-    titles = document_titles(store)
+        titles = document_titles(build.require("graph"))
+    tasks = report.tasks
     several = len({task.doc for task in tasks}) > 1  # name the document only when it is not always the same
     for task in tasks:
         source = f"{titled(titles, task.doc)} " if several else ""

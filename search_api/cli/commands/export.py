@@ -45,17 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export from the current build."""
-    from search_api.builds.datadir import open_build
-    from search_api.exports.registry import EXPORTERS, ExportRequest
+    from search_api.cli.current import open_current
     from search_api.inputs import parse_date
-    from search_api.settings import data_dir_from
 
     day = parse_date("--as-of", args.as_of)
-    build = open_build(data_dir_from(args.data))
-    exporter = EXPORTERS[args.format]
-    payload = exporter.render(
-        build, ExportRequest(doc=args.doc, unit=args.unit, topic=args.topic, as_of=day.isoformat() if day else None)
-    )
+    with open_current(args) as build:
+        payload = build.export(args.format, doc=args.doc, unit=args.unit, topic=args.topic, as_of=day).content
     if args.out:
         with open(args.out, "wb") as handle:
             handle.write(payload)

@@ -14,7 +14,6 @@ or empty queries go to standard error.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 
@@ -44,20 +43,15 @@ def _positive(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Search the current build; exit 0 with or without hits, 2 when there is no usable build."""
-    from search_api.search.engine import SearchError, open_index
-    from search_api.settings import data_dir_from
+    from search_api.cli.current import open_current, print_json
 
     query = " ".join(args.query)
-    try:
-        index = open_index(data_dir_from(args.data))
-    except SearchError as error:
-        print(f"policykg search: {error}", file=sys.stderr)
-        return 2
-    result = index.search(query, kind=args.kind, limit=args.limit)
+    with open_current(args) as build:
+        result = build.search(query, kind=args.kind, limit=args.limit)
     for note in result.notes:
         print(f"policykg search: {note}", file=sys.stderr)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print_json(result)
         return 0
     if result.expanded:
         print("searched: " + "、".join(result.expanded[:12]) + (" …" if len(result.expanded) > 12 else ""))

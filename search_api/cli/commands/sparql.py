@@ -35,34 +35,31 @@ def _query_text(argument: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Print the results; exit 2 (one line on stderr) on a refused, too complex or failing query."""
     import csv
-    import json
 
-    from kg.sparql import SparqlError, run_query, to_json, to_ntriples, to_rows
-    from kg.store import GraphStoreError, open_store
-    from search_api.builds.datadir import open_build
+    from kg.sparql import serialize, to_rows
+    from search_api.cli.current import open_current
+    from search_api.errors import BadParameter
     from search_api.settings import get_settings
 
     settings = get_settings(args.data)
     try:
         query = _query_text(args.query)
-        store = open_store(open_build(settings.data_dir).path)
-        result = run_query(
-            store,
+    except OSError as error:
+        raise BadParameter(f"cannot read the query file: {error}") from None
+    with open_current(args) as build:
+        result = build.sparql(
             query,
             timeout_s=args.timeout or settings.sparql_timeout_s,
             row_limit=args.limit or settings.sparql_row_limit,
             allow_service=args.allow_service,
         )
-    except (SparqlError, GraphStoreError, OSError) as error:
-        print(f"policykg sparql: {error}", file=sys.stderr)
-        return 2
     if result.truncated:
         print(f"policykg sparql: results truncated at {args.limit or settings.sparql_row_limit} rows",
               file=sys.stderr)
     if args.format == "json" and result.form in ("construct", "describe"):
-        sys.stdout.write(to_ntriples(result))
-    elif args.format == "json":
-        print(json.dumps(to_json(result), ensure_ascii=False, indent=1))
+        sys.stdout.buffer.write(serialize(result, "ntriples"))
+    elif args.format == "json":  # the bytes /api/sparql answers with
+        sys.stdout.buffer.write(serialize(result, "json"))
     elif args.format == "csv":
         header, rows = to_rows(result)
         writer = csv.writer(sys.stdout)

@@ -32,25 +32,14 @@ def _table(data: dict) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the matrices; exit 2 when ``--doc`` names no document with a task table."""
     import csv
-    import json
 
-    from kg.store import GraphStoreError, open_store
-    from kg.trace import trace
-    from search_api.builds.datadir import open_build
-    from search_api.settings import data_dir_from
+    from search_api.cli.current import open_current, print_json
 
-    build = open_build(data_dir_from(args.data))
-    try:
-        traces = [t.to_json() for t in trace(open_store(build.path), doc=args.doc)]
-    except GraphStoreError as error:
-        print(f"policykg trace: {error}", file=sys.stderr)
-        return 2
-    if args.doc and not traces:
-        print(f"policykg trace: no document with a task table matches {args.doc!r}", file=sys.stderr)
-        return 2
+    with open_current(args) as build:
+        report = build.trace(args.doc)
+    traces = [t.to_json() for t in report.documents]
     if args.format == "json":
-        payload = traces[0] if args.doc and len(traces) == 1 else {"documents": traces}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print_json(report)
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(["doc", "article", "task", "score"])

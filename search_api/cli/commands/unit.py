@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 HELP = "a unit's tasks, deadlines, obligations and co-responsible units"
 
@@ -17,21 +16,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the profile; exit 2 when no unit has that name."""
-    import json
+    from search_api.cli.current import open_current, print_json
 
-    from kg.profile import UnknownUnit, profile
-    from kg.store import GraphStoreError, open_store
-    from search_api.builds.datadir import open_build
-    from search_api.settings import data_dir_from
-
-    build = open_build(data_dir_from(args.data))
-    try:
-        result = profile(open_store(build.path), args.name)
-    except (UnknownUnit, GraphStoreError) as error:
-        print(f"policykg unit: {error}", file=sys.stderr)
-        return 2
+    with open_current(args) as build:
+        result = build.unit_profile(args.name)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print_json(result)
         return 0
     unit = result.unit
     successor = f" → now {unit['successor']}" if unit["successor"] else ""

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from search_api.errors import NotFound, Unavailable
-from search_api.exports.registry import EXPORTERS, ExportRequest
+from search_api.exports.registry import EXPORTERS
 from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date
 from search_api.service.guards import self_contained_csp
 from search_api.service.routes.deps import SnapshotDep
@@ -52,18 +51,10 @@ def export(
     download: Annotated[bool, Query(description="ask the browser to save the file")] = False,
 ) -> Response:
     """The bytes the exporter renders, with its media type."""
-    exporter = EXPORTERS.get(format)
-    if exporter is None:
-        raise NotFound(f"no export format {format!r}", hint="known: " + ", ".join(sorted(EXPORTERS)))
-    day = parse_date("as_of", as_of, None)
-    request = ExportRequest(doc=doc, unit=unit, topic=topic, as_of=day.isoformat() if day else None)
-    try:
-        payload = exporter.render(snapshot.build, request)
-    except RuntimeError as error:  # a system tool the format needs (Graphviz for png/svg) is not installed
-        raise Unavailable(f"format {format!r} is not available here: {error}") from None
+    result = snapshot.export(format, doc=doc, unit=unit, topic=topic, as_of=parse_date("as_of", as_of, None))
     headers = {}
-    if exporter.media_type.startswith("text/html"):  # inline scripts by design: allowed by hash, nothing else
-        headers["Content-Security-Policy"] = self_contained_csp(payload)
+    if result.media_type.startswith("text/html"):  # inline scripts by design: allowed by hash, nothing else
+        headers["Content-Security-Policy"] = self_contained_csp(result.content)
     if download:
-        headers["Content-Disposition"] = f'attachment; filename="policykg{exporter.suffix}"'
-    return Response(content=payload, media_type=exporter.media_type, headers=headers)
+        headers["Content-Disposition"] = f'attachment; filename="policykg{result.suffix}"'
+    return Response(content=result.content, media_type=result.media_type, headers=headers)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date
+from search_api.inputs import DATE_FORMS, DATE_PATTERN, parse_date, parse_unit_name
 from search_api.service.routes.deps import SnapshotDep, json_result
 from search_api.service.schemas import DueAnswer, TraceAnswer
 
@@ -49,7 +49,7 @@ def due(
     """The JSON of ``policykg due --json``: tasks due by the date with their status."""
     report = snapshot.due(
         by=parse_date("by", by, None),
-        unit=unit.strip() if unit and unit.strip() else None,
+        unit=parse_unit_name(unit),
         as_of=parse_date("as_of", as_of, dt.date.today()),
     )
     return json_result(report)

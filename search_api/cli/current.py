@@ -1,0 +1,30 @@
+"""What every question command shares: open the current build once, print a result's JSON.
+
+Why here: each command used to open the store, the index and the thesaurus itself (one of them through the
+``current`` link, another by the resolved build path — a race a rebuild could win). Now a command opens one
+:class:`~search_api.facade.Build` (resolved and leased once) and asks it; the API does the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from search_api.facade import Build, JsonResult
+
+
+def open_current(args: argparse.Namespace) -> Build:
+    """The current build of ``--data`` (else ``$POLICYKG_DATA``, else ``./.policykg``), leased until closed."""
+    from search_api.facade import Build
+    from search_api.settings import data_dir_from
+
+    return Build.open(data_dir_from(getattr(args, "data", None)))
+
+
+def print_json(result: JsonResult) -> None:
+    """Print the result's JSON: the same text the API answers with (:func:`~search_api.facade.render_json`)."""
+    from search_api.facade import render_json
+
+    sys.stdout.write(render_json(result))
