@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import httpx
+    import uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -83,3 +95,74 @@ def seed_laws_data_dir(tmp_path_factory: pytest.TempPathFactory, laws_dir: Path)
     if result.path is None or result.failures:
         pytest.fail(f"the seed and laws did not build: {result.failures}")
     return data_dir
+
+
+# -- a real server and a real browser, shared by the API and browser tests ------------------------------------
+@dataclass
+class Server:
+    """A running uvicorn server and a client bound to it."""
+
+    url: str
+    data_dir: Path
+    client: httpx.Client
+    server: uvicorn.Server
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path) -> Iterator[Server]:
+    """Run the app on a free loopback port in a thread (the socket is bound first: no port race)."""
+    import httpx
+    import uvicorn
+
+    from search_api.service.app import create_app
+    from search_api.settings import Settings
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(Settings(data_dir=data_dir, sparql_timeout_s=5.0, sparql_row_limit=1000))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.02)
+    url = f"http://127.0.0.1:{port}"
+    with httpx.Client(base_url=url, timeout=30) as client:
+        try:
+            yield Server(url=url, data_dir=data_dir, client=client, server=server)
+        finally:
+            server.should_exit = True
+            thread.join(10)
+            sock.close()
+
+
+@pytest.fixture(scope="session")
+def built_data(seed_data_dir: Path) -> Path:
+    """The session's build of the seed corpus (shared with the other test modules)."""
+    return seed_data_dir
+
+
+@pytest.fixture(scope="session")
+def api(built_data: Path) -> Iterator[Server]:
+    """The server over the seed build, shared by the whole session."""
+    with serve(built_data) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Chromium from Debian, launched headless."""
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        pytest.fail("Chromium is missing: run `make sysdeps` (apt-get install chromium fonts-noto-cjk)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the playwright package is missing: pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

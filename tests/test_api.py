@@ -1,7 +1,7 @@
 """The HTTP API against a real server: uvicorn on a free loopback port over a data directory built once from
 the seed. Every endpoint, the one error shape, SPARQL protocol and refusals, and CLI-identical JSON.
 
-The ``built_data`` and ``api`` fixtures are imported by the other API and browser tests.
+The ``built_data`` and ``api`` fixtures live in ``conftest.py`` (the browser tests share them).
 """
 
 from __future__ import annotations
@@ -10,73 +10,17 @@ import contextlib
 import io
 import json
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
-import uvicorn
 
 from search_api.cli.main import main as cli_main
-from search_api.service.app import create_app
-from search_api.settings import Settings
+from tests.conftest import Server
 
 ERROR_KEYS = {"ok", "code", "error", "status"}
 PKG = "PREFIX pkg: <https://w3id.org/policykg/ontology#>\n"
-
-
-@dataclass
-class Server:
-    """A running uvicorn server and a client bound to it."""
-
-    url: str
-    data_dir: Path
-    client: httpx.Client
-    server: uvicorn.Server
-
-
-@contextlib.contextmanager
-def serve(data_dir: Path) -> Iterator[Server]:
-    """Run the app on a free loopback port in a thread (the socket is bound first: no port race)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(Settings(data_dir=data_dir, sparql_timeout_s=5.0, sparql_row_limit=1000))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.02)
-    url = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=url, timeout=30) as client:
-        try:
-            yield Server(url=url, data_dir=data_dir, client=client, server=server)
-        finally:
-            server.should_exit = True
-            thread.join(10)
-            sock.close()
-
-
-@pytest.fixture(scope="session")
-def built_data(seed_data_dir: Path) -> Path:
-    """The session's build of the seed corpus (shared with the other test modules)."""
-    return seed_data_dir
-
-
-@pytest.fixture(scope="session")
-def api(built_data: Path) -> Iterator[Server]:
-    """The server over the seed build, shared by the whole session."""
-    with serve(built_data) as running:
-        yield running
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from search_api.builds.make import run_build
-from tests.conftest import CORPUS
-from tests.test_api import serve
+from tests.conftest import CORPUS, serve
 
 PATHS = (
     "/api/search?q=电梯安全",

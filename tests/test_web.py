@@ -7,34 +7,14 @@ Chromium fails the test: `make test` installs it (Makefile target `sysdeps`).
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.test_api import Server, api, built_data  # noqa: F401  (session fixtures shared with the API tests)
+from tests.conftest import Server
 
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Chromium from Debian, launched headless."""
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        pytest.fail("Chromium is missing: run `make sysdeps` (apt-get install chromium fonts-noto-cjk)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the playwright package is missing: pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def test_question_task_graph_and_traceability(browser, api: Server) -> None:  # noqa: F811
+def test_question_task_graph_and_traceability(browser, api: Server) -> None:
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     problems: list[str] = []
@@ -100,7 +80,7 @@ def test_question_task_graph_and_traceability(browser, api: Server) -> None:  # 
     assert not problems, problems
 
 
-def test_views_render_without_errors(browser, api: Server) -> None:  # noqa: F811
+def test_views_render_without_errors(browser, api: Server) -> None:
     """Every view opens from its hash route, shows its heading, and raises no page error."""
     SHOTS.mkdir(exist_ok=True)
     doc = api.client.get("/api/documents").json()["documents"][0]["id"]

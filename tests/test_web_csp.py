@@ -6,8 +6,7 @@ while the views that load the most code (Cytoscape, Swagger UI) run.
 
 from __future__ import annotations
 
-from tests.test_api import Server, api, built_data  # noqa: F401  (session fixtures shared with the API tests)
-from tests.test_web import browser  # noqa: F401  (Chromium, launched once per module)
+from tests.conftest import Server
 
 RECORD_VIOLATIONS = """
 window.__violations = [];
@@ -16,7 +15,7 @@ document.addEventListener('securitypolicyviolation',
 """
 
 
-def _open(browser, url: str):  # noqa: F811
+def _open(browser, url: str):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -27,7 +26,7 @@ def _open(browser, url: str):  # noqa: F811
     return page, problems
 
 
-def test_page_and_graph_view_have_no_csp_violation(browser, api: Server) -> None:  # noqa: F811
+def test_page_and_graph_view_have_no_csp_violation(browser, api: Server) -> None:
     page, problems = _open(browser, api.url + "/")
     page.wait_for_selector("h1")
     unit = api.client.get("/api/units").json()["units"][0]["id"]
@@ -41,7 +40,7 @@ def test_page_and_graph_view_have_no_csp_violation(browser, api: Server) -> None
     page.close()
 
 
-def test_swagger_docs_run_under_the_policy(browser, api: Server) -> None:  # noqa: F811
+def test_swagger_docs_run_under_the_policy(browser, api: Server) -> None:
     page, problems = _open(browser, api.url + "/docs")
     page.wait_for_selector(".opblock-summary-path", timeout=30_000)  # Swagger UI rendered the operations
     assert page.locator(".opblock-summary-path", has_text="/api/search").count() >= 1
