@@ -513,7 +513,7 @@ class SearchIndex:
             _tasks_over_articles(candidates)
         candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
         words = {w for t in plan.terms if len(t.tokens) == 1 or t.source == "phrase" for w in t.tokens}
-        return [self._hit(c, words) for c in candidates[:limit]]
+        return [self._hit(c, words, plan.grams) for c in candidates[:limit]]
 
     def _fold_obligations(self, candidates: list[_Candidate]) -> list[_Candidate]:
         """One hit per article: an obligation folds into its article (fetched if it did not match itself)."""
@@ -543,7 +543,7 @@ class SearchIndex:
             parent.folded.append(cand.fields)
         return out
 
-    def _hit(self, cand: _Candidate, words: set[str]) -> Hit:
+    def _hit(self, cand: _Candidate, words: set[str], grams: tuple[str, ...] = ()) -> Hit:
         f = cand.fields
         doc = f.get("doc") or None
         meta = self.documents.get(doc or "", {})
@@ -552,7 +552,7 @@ class SearchIndex:
             lead = lead[:1]
         text = f.get("text", "")
         focus = [(o["start"] - f["start"], o["end"] - f["start"]) for o in cand.folded]
-        spans = _highlight_spans(f.get("marks") or [], words)
+        spans = _highlight_spans(f.get("marks") or [], words) or _gram_spans(text, grams)
         snippet, _ = snippet_html(text, spans, focus=focus)
         offset = f.get("start", 0) if doc else 0
         return Hit(
@@ -592,6 +592,22 @@ def _highlight_spans(marks: Iterable[tuple[str, int, int]], words: set[str]) -> 
         else:
             merged.append((start, end))
     return merged
+
+
+def _gram_spans(text: str, grams: Iterable[str]) -> list[tuple[int, int]]:
+    """Offsets of the query's character bigrams in ``text`` (merged): the highlights of a passage that only
+    the literal bigram leg found.
+
+    >>> _gram_spans("电梯维保单位", ["电梯", "梯维", "单位"])
+    [(0, 3), (4, 6)]
+    """
+    marks = []
+    for gram in grams:
+        start = text.find(gram)
+        while start >= 0:
+            marks.append((gram, start, start + len(gram)))
+            start = text.find(gram, start + 1)
+    return _highlight_spans(marks, set(grams))
 
 
 def snippet_html(
