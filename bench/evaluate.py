@@ -1,24 +1,38 @@
-"""Evaluate search (MRR@10, Recall@5, Chinese and English apart) and ``ask`` (unit-set F1) on the dev set.
+"""Evaluate search (MRR@10, Recall@5) on every question set, next to a naive character-bigram baseline, and
+``ask`` (unit-set F1) on the dev set.
 
-Run: ``python -m bench.evaluate`` (builds corpus/ into a temporary data directory) or
-``python -m bench.evaluate --data DIR`` (uses an existing build).  ``--verbose`` lists every question with
-the rank of its first expected hit; ``--json`` prints the figures as JSON.  It ends with metadata accuracy
-(title, 文号, issuer, date) from :mod:`bench.metadata_eval`.
+Run: ``python -m bench.evaluate`` (builds corpus/ and corpus/ + the shared laws into temporary data
+directories) or ``python -m bench.evaluate --data DIR [--laws-data DIR]`` (existing builds).  ``--verbose``
+lists every question with the rank of its first expected hit; ``--json`` prints the figures as JSON.  It ends
+with metadata accuracy (title, 文号, issuer, date) from :mod:`bench.metadata_eval`.
 
 The questions live in ``bench/questions/*.jsonl``, one JSON object a line::
 
-    {"id", "lang": "zh"|"en", "type": "search"|"ask", "section", "query",
-     "expected": [{"kind": "task"|"article"|…, "number": N}, …], "units": ["区安监局", …]  (ask only)}
+    {"id", "lang": "zh"|"en", "type": "search"|"ask", "query", "style": "topic"|"paraphrase" (default topic),
+     "corpus": "laws" (searched in a build of corpus/ plus ../shared/corpus/laws; default: corpus/ alone),
+     "expected": [{"kind": "task"|"article"|"law"|…, "number": N, "doc": "part of the title"}, …],
+     "units": ["区安监局", …]  (ask only)}
 
-An expected hit is matched by kind and number (documents are not named: the dev set is about the seed).
+Question sets, each reported by language and style:
+
+- ``dev-tune`` and ``dev-report``: ``dev.jsonl`` split in two halves by a hash of the question id (decided
+  before any tuning; see :func:`question_set`).  Constants may be tuned on ``dev-tune`` only.
+- ``laws``: ``laws.jsonl``, written from the nine laws in ``../shared/corpus/laws`` (not the seed), before the
+  ranking changed; near-verbatim topic words, English, and everyday-word paraphrases.
+
+An expected hit is matched by kind and number, and by document when ``doc`` is given (a part of the title).
 MRR@10 is the mean of 1/rank of the first expected hit in the top 10 (0 when none); Recall@5 the mean share
-of expected hits found in the top 5.  For ``ask`` questions the expected units are printed names, resolved
-to unit ids through the index; F1 compares them with the unit ids ``search_api.search.answer.answer`` (``policykg ask``) returns.
+of expected hits found in the top 5.  The *bigram baseline* ranks the very same passages (every indexed
+passage but obligations, which search folds into their articles) by the number of distinct character bigrams
+they share with the query, shorter passages first on ties: the floor any search must clear.  For ``ask``
+questions the expected units are printed names, resolved to unit ids through the index; F1 compares them with
+the unit ids ``search_api.answer.answer`` (``policykg ask``) returns.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -29,6 +43,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = Path(__file__).resolve().parent / "questions"
+LAWS = ROOT.parent / "shared" / "corpus" / "laws"
+"""The nine laws and regulations the ``laws`` set was written from (outside the repository; never copied in)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +58,41 @@ class Scored:
     top: tuple[str, ...]
     f1: float | None = None
     returned_units: tuple[str, ...] = ()
+    set: str = ""
+    style: str = "topic"
+    baseline_rank: int | None = None
+    error: str | None = None
 
 
 def load_questions(folder: Path = QUESTIONS) -> list[dict[str, Any]]:
-    """Every question of every ``*.jsonl`` file in ``folder``, in file order."""
+    """Every question of every ``*.jsonl`` file in ``folder``, in file order, each with its ``set``."""
     out: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out.append(json.loads(line))
+        questions = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        sets = split_sets(path.stem, questions)
+        for question in questions:
+            question["set"] = sets[question["id"]]
+            out.append(question)
+    return out
+
+
+def split_sets(file_stem: str, questions: list[dict[str, Any]]) -> dict[str, str]:
+    """Question id → set.  ``dev.jsonl`` splits into ``dev-tune`` and ``dev-report``, fixed before any tuning:
+    within each language the questions are ordered by the SHA-1 of their id and alternate between the halves
+    (no constant may be tuned on ``dev-report``).  Other files are sets of their own.
+
+    >>> qs = [{"id": f"q{i}", "lang": "zh"} for i in range(4)]
+    >>> sorted(split_sets("dev", qs).values())
+    ['dev-report', 'dev-report', 'dev-tune', 'dev-tune']
+    >>> split_sets("laws", qs)["q0"]
+    'laws'
+    """
+    if file_stem != "dev":
+        return {q["id"]: file_stem for q in questions}
+    out: dict[str, str] = {}
+    for lang in sorted({q["lang"] for q in questions}):
+        ids = sorted((q["id"] for q in questions if q["lang"] == lang), key=lambda i: hashlib.sha1(i.encode()).hexdigest())
+        out.update({qid: ("dev-tune", "dev-report")[i % 2] for i, qid in enumerate(ids)})
     return out
 
 
@@ -58,13 +100,19 @@ def _key(kind: str, number: int | None) -> str:
     return f"{kind}:{number}"
 
 
+def _matches(expected: dict[str, Any], hit: Any) -> bool:
+    if hit.kind != expected["kind"] or hit.number != expected["number"]:
+        return False
+    return "doc" not in expected or expected["doc"] in (hit.doc_title or "")
+
+
 def score_search(question: dict[str, Any], hits: list[Any]) -> tuple[int | None, float, tuple[str, ...]]:
     """Rank (1-based, within 10) of the first expected hit, Recall@5, and the top-5 keys."""
-    expected = {_key(e["kind"], e["number"]) for e in question["expected"]}
-    keys = [_key(h.kind, h.number) for h in hits]
-    rank = next((i + 1 for i, k in enumerate(keys[:10]) if k in expected), None)
-    recall = len(expected & set(keys[:5])) / len(expected) if expected else 1.0
-    return rank, recall, tuple(keys[:5])
+    expected = question["expected"]
+    rank = next((i + 1 for i, h in enumerate(hits[:10]) if any(_matches(e, h) for e in expected)), None)
+    found = sum(1 for e in expected if any(_matches(e, h) for h in hits[:5]))
+    recall = found / len(expected) if expected else 1.0
+    return rank, recall, tuple(_key(h.kind, h.number) for h in hits[:5])
 
 
 def f1(expected: set[str], returned: set[str]) -> float:
@@ -80,6 +128,53 @@ def f1(expected: set[str], returned: set[str]) -> float:
         return 0.0
     precision, recall = hit / len(returned), hit / len(expected)
     return 2 * precision * recall / (precision + recall)
+
+
+@dataclass(frozen=True, slots=True)
+class _Passage:
+    kind: str
+    number: int | None
+    doc_title: str | None
+    bigrams: frozenset[str]
+    length: int
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """Distinct character bigrams of ``text`` (whitespace and punctuation split it).
+
+    >>> sorted(bigrams("电梯安全，检查"))
+    ['安全', '梯安', '检查', '电梯']
+    """
+    out: set[str] = set()
+    run = ""
+    for ch in text.lower() + " ":
+        if ch.isalnum():
+            run += ch
+            continue
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+        run = ""
+    return frozenset(out)
+
+
+class BigramBaseline:
+    """The naive baseline: passages ranked by distinct query bigrams they contain (shorter first on ties)."""
+
+    def __init__(self, index: Any) -> None:
+        self.passages: list[_Passage] = []
+        for _, fields in index._reader.iter_docs():
+            if fields["kind"] == "obligation":
+                continue
+            text = " ".join((fields.get("title", ""), fields.get("text", "")))
+            doc = index.documents.get(fields.get("doc") or "", {})
+            self.passages.append(
+                _Passage(fields["kind"], fields.get("number"), doc.get("title"), bigrams(text), len(text))
+            )
+
+    def search(self, query: str, limit: int = 10) -> list[_Passage]:
+        wanted = bigrams(query)
+        scored = [(len(wanted & p.bigrams), p) for p in self.passages]
+        top = sorted((sp for sp in scored if sp[0]), key=lambda sp: (-sp[0], sp[1].length))
+        return [p for _, p in top[:limit]]
 
 
 def _ask_function(data_dir: Path) -> Callable[[str], list[str]]:
@@ -102,17 +197,43 @@ def _ask_function(data_dir: Path) -> Callable[[str], list[str]]:
     return run
 
 
-def evaluate(data_dir: Path) -> tuple[dict[str, Any], list[Scored]]:
-    """All figures for the build in ``data_dir``."""
+def _mrr(part: list[Scored], baseline: bool = False) -> float:
+    ranks = [s.baseline_rank if baseline else s.rank for s in part]
+    return round(sum(1 / r for r in ranks if r) / max(len(part), 1), 3)
+
+
+def groups(scored: list[Scored]) -> dict[str, list[Scored]]:
+    """Questions by ``set/language[-paraphrase]``, in a stable order."""
+    out: dict[str, list[Scored]] = {}
+    for s in scored:
+        name = f"{s.set}/{s.lang}" + ("-paraphrase" if s.style == "paraphrase" else "")
+        out.setdefault(name, []).append(s)
+    return dict(sorted(out.items()))
+
+
+def evaluate(data_dirs: dict[str, Path]) -> tuple[dict[str, Any], list[Scored]]:
+    """All figures; ``data_dirs`` maps a corpus name (``seed``, ``laws``) to its build (a missing build skips
+    the questions that need it)."""
     from search_api.search.engine import open_index
 
-    index = open_index(data_dir)
-    ask = _ask_function(data_dir)
+    indexes = {name: open_index(path) for name, path in data_dirs.items()}
+    baselines = {name: BigramBaseline(index) for name, index in indexes.items()}
+    ask = _ask_function(data_dirs["seed"])
     scored: list[Scored] = []
     evidence_f1: list[float] = []
-    for q in load_questions():
-        hits = list(index.search(q["query"], limit=10).hits)
+    questions = load_questions()
+    for q in questions:
+        corpus = q.get("corpus", "seed")
+        if corpus not in indexes:
+            continue
+        index = indexes[corpus]
+        error = None
+        try:
+            hits = list(index.search(q["query"], limit=10).hits)
+        except Exception as exc:  # the evaluation counts errors rather than stopping
+            hits, error = [], f"{type(exc).__name__}: {exc}"
         rank, recall, top = score_search(q, hits)
+        baseline_rank, _, _ = score_search(q, baselines[corpus].search(q["query"]))
         f1_value: float | None = None
         returned: tuple[str, ...] = ()
         if q["type"] == "ask":
@@ -122,31 +243,46 @@ def evaluate(data_dir: Path) -> tuple[dict[str, Any], list[Scored]]:
             evidence_f1.append(f1(expected, set(first_task.lead_units) if first_task else set()))
             returned = tuple(ask(q["query"]))
             f1_value = f1(expected, set(returned))
-        scored.append(Scored(q["id"], q["lang"], rank, recall, top, f1_value, returned))
-    figures: dict[str, Any] = {"questions": len(scored)}
-    for lang in ("zh", "en"):
-        part = [s for s in scored if s.lang == lang]
+        scored.append(
+            Scored(
+                q["id"], q["lang"], rank, recall, top, f1_value, returned, q["set"], q.get("style", "topic"),
+                baseline_rank, error,
+            )
+        )  # fmt: skip
+    figures: dict[str, Any] = {"questions": len(scored), "errors": sum(1 for s in scored if s.error)}
+    dev = [s for s in scored if s.set.startswith("dev")]
+    for lang in ("zh", "en"):  # the dev set as a whole, as before the split
+        part = [s for s in dev if s.lang == lang]
         figures[lang] = {
             "questions": len(part),
-            "mrr@10": round(sum(1 / s.rank for s in part if s.rank) / max(len(part), 1), 3),
+            "mrr@10": _mrr(part),
             "recall@5": round(sum(s.recall5 for s in part) / max(len(part), 1), 3),
         }
+    figures["sets"] = {
+        name: {
+            "questions": len(part),
+            "mrr@10": _mrr(part),
+            "recall@5": round(sum(s.recall5 for s in part) / len(part), 3),
+            "bigram_baseline_mrr@10": _mrr(part, baseline=True),
+        }
+        for name, part in groups(scored).items()
+    }
     asked = [s.f1 for s in scored if s.f1 is not None]
     figures["ask"] = {
-        "questions": sum(1 for q in load_questions() if q["type"] == "ask"),
+        "questions": sum(1 for q in questions if q["type"] == "ask"),
         "unit_f1": round(sum(asked) / len(asked), 3) if asked else None,
         "unit_f1_top_task_evidence": round(sum(evidence_f1) / len(evidence_f1), 3) if evidence_f1 else None,
     }
     return figures, scored
 
 
-def _build_seed(folder: Path) -> Path:
+def _build(folder: Path, name: str, sources: list[Path]) -> Path:
     from search_api.builds.make import run_build
 
-    data_dir = folder / "data"
-    result = run_build([ROOT / "corpus"], data_dir=data_dir)
+    data_dir = folder / name
+    result = run_build(sources, data_dir=data_dir)
     if result.path is None:
-        raise SystemExit("bench.evaluate: the corpus did not build")
+        raise SystemExit(f"bench.evaluate: the {name} corpus did not build")
     return data_dir
 
 
@@ -154,14 +290,23 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry: print the figures (and, with --verbose, every question)."""
     parser = argparse.ArgumentParser(prog="python -m bench.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--data", type=Path, help="an existing data directory (default: build corpus/ afresh)"
+        "--data", type=Path, help="an existing data directory of corpus/ (default: build it afresh)"
+    )
+    parser.add_argument(
+        "--laws-data", type=Path, help="an existing build of corpus/ plus the shared laws (default: build it)"
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="policykg-eval-") as tmp:
-        data_dir = args.data or _build_seed(Path(tmp))
-        figures, scored = evaluate(data_dir)
+        data_dirs = {"seed": args.data or _build(Path(tmp), "seed", [ROOT / "corpus"])}
+        if args.laws_data:
+            data_dirs["laws"] = args.laws_data
+        elif LAWS.is_dir():
+            data_dirs["laws"] = _build(Path(tmp), "laws", [ROOT / "corpus", LAWS])
+        else:
+            print(f"bench.evaluate: {LAWS} not found; the laws set is skipped", file=sys.stderr)
+        figures, scored = evaluate(data_dirs)
     from bench.metadata_eval import all_figures, write_summary
 
     figures["metadata"] = all_figures()
@@ -172,13 +317,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         for s in scored:
             mark = f"rank {s.rank}" if s.rank else "MISS  "
+            base = f"base {s.baseline_rank}" if s.baseline_rank else "base -"
             extra = f"  F1 {s.f1:.2f}" if s.f1 is not None else ""
-            out.write(f"{s.id:6} {mark:8} R@5 {s.recall5:.2f}{extra}  top: {' '.join(s.top)}\n")
+            err = f"  ERROR {s.error}" if s.error else ""
+            out.write(f"{s.id:14} {mark:8} {base:7} R@5 {s.recall5:.2f}{extra}  top: {' '.join(s.top)}{err}\n")
+    out.write(f"{'search set':26} {'n':>3}  MRR@10  bigram baseline  Recall@5\n")
+    for name, f in figures["sets"].items():
+        out.write(
+            f"{name:26} {f['questions']:3}  {f['mrr@10']:.3f}   {f['bigram_baseline_mrr@10']:.3f}"
+            f"            {f['recall@5']:.3f}\n"
+        )
     for lang, name in (("zh", "Chinese"), ("en", "English")):
         f = figures[lang]
         out.write(
-            f"search {name:8} n={f['questions']:2}  MRR@10 {f['mrr@10']:.3f}  Recall@5 {f['recall@5']:.3f}\n"
+            f"dev (whole) {name:8} n={f['questions']:2}  MRR@10 {f['mrr@10']:.3f}  Recall@5 {f['recall@5']:.3f}\n"
         )
+    out.write(f"query errors: {figures['errors']}\n")
     ask = figures["ask"]
     out.write(f"ask unit-F1 (policykg ask)  n={ask['questions']}  {ask['unit_f1']:.3f}\n")
     if ask["unit_f1_top_task_evidence"] is not None:

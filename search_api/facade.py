@@ -312,7 +312,10 @@ class Build:
         )
 
     def search(self, query: str, *, kind: str | None = None, limit: int = 10, offset: int = 0) -> SearchResult:
-        """Full-text hits ``offset`` … ``offset + limit``, best first."""
+        """Full-text hits ``offset`` … ``offset + limit``, best first (none: ``suggestions``); an empty query is
+        the one usage error (``empty_query``)."""
+        if not query.strip():
+            raise BadParameter("empty query", code="empty_query", hint="give some words, or a filter such as kind:task")
         from dataclasses import replace
 
         result = self.require("index").search(query, kind=kind, limit=offset + limit)

@@ -203,7 +203,7 @@ def test_search_odd_input_answers(api: Server, query: str) -> None:
 @pytest.mark.parametrize(
     ("params", "status", "code"),
     [
-        ({"q": ""}, 400, "bad_parameter"),
+        ({"q": ""}, 400, "empty_query"),  # issue 11: an empty query has its own code
         ({}, 400, "bad_parameter"),
         ({"q": "x", "kind": "nonsense"}, 400, "bad_parameter"),
         ({"q": "x", "limit": 0}, 400, "bad_parameter"),

@@ -143,11 +143,13 @@ def test_phrase_query_respects_word_order(index: SearchIndex) -> None:
 def test_highlight_offsets_point_at_matched_words(index: SearchIndex, doc_text: dict[str, str]) -> None:
     result = index.search("电梯安全")
     words = set(result.expanded)
+    grams = set(result.plan.grams)  # the literal bigram leg highlights the query's own characters
     for hit in result.hits:
         assert hit.highlights, hit
         for start, end in hit.highlights:
             assert hit.start <= start < end <= hit.end
-            assert doc_text[hit.doc][start:end] in words
+            marked = doc_text[hit.doc][start:end]
+            assert marked in words or all(marked[i : i + 2] in grams for i in range(len(marked) - 1)), marked
         assert "<b>电梯</b>" in result.hits[0].snippet
 
 
@@ -197,11 +199,12 @@ def test_cli_json_contract(seed_data: Path, capsys: pytest.CaptureFixture[str]) 
 
     assert main(["search", "电梯安全", "--json", "--limit", "3", "--data", str(seed_data)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"query", "expanded", "hits"}
+    assert set(data) == {"query", "expanded", "hits", "suggestions"}
     assert data["query"] == "电梯安全" and data["expanded"]
     assert len(data["hits"]) <= 3
     first = data["hits"][0]
-    assert set(first) == {"kind", "doc", "doc_title", "number", "title", "score", "snippet", "units"}
+    assert set(first) == {"kind", "doc", "doc_title", "number", "title", "score", "snippet", "units", "matched"}
+    assert first["matched"][0] == "literal"
     assert (first["kind"], first["number"]) == ("task", 37)
     scores = [h["score"] for h in data["hits"]]
     assert scores == sorted(scores, reverse=True)
@@ -213,8 +216,9 @@ def test_cli_text_and_messages(seed_data: Path, capsys: pytest.CaptureFixture[st
     assert main(["search", "--kind", "task", "--data", str(seed_data), "hazardous", "chemicals"]) == 0
     out = capsys.readouterr().out
     assert "[task 14]" in out and "【危险化学品" in out
-    assert main(["search", "", "--data", str(seed_data)]) == 0
-    assert "nothing to search for" in capsys.readouterr().err
+    assert main(["search", "", "--data", str(seed_data)]) == 2
+    err = capsys.readouterr().err
+    assert "empty query" in err and err.count("\n") == 1
 
 
 def test_cli_without_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -33,6 +33,8 @@ from ingest.errors import PolicyKGError
 from ingest.segment import read_dictionary
 from ontology.thesaurus import Thesaurus
 from search_api.builds.datadir import open_build
+from search_api.search.english import Translator
+from search_api.search.english import content_words as english_content
 from search_api.search.index import DICTIONARY_FILE, INDEX_DIR, KINDS, META_FILE
 from search_api.search.query import Filters, QueryPlan, parse_query, plan_query
 from search_api.search.tokenizer import analyze, domain_analyzer
@@ -51,6 +53,13 @@ CANDIDATES = 40
 FACET_TIEBREAK = 0.2
 SNIPPET_CHARS = 120
 LEVEL_PREFIXES = "区县市"
+LEG_WEIGHTS = {"literal": 1.0, "translated": 0.8, "expanded": 0.45}
+"""Fusion (a weighted sum of each leg's scores, each divided by its best): what the user typed first, what an
+English word became next, thesaurus expansions last, so that expansions, however many, can add at most this
+share of the best literal match's score (measured on dev-tune; docs/search-evaluation.md)."""
+GRAMS_WEIGHT = 0.6
+"""Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words."""
+SUGGESTIONS = 5
 
 
 class SearchError(PolicyKGError):
@@ -85,6 +94,8 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()  # offsets into the document text (or the unit's text)
     topics: tuple[str, ...] = ()
     article: int | None = None  # the article a task implements or an obligation belongs to
+    matched: tuple[str, ...] = ()  # the legs that found it: literal, expanded, translated
+
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of ``policykg search --json``: kind, doc, doc_title, number, title, score,
@@ -98,6 +109,7 @@ class Hit:
             "score": round(self.score, 4),
             "snippet": self.snippet,
             "units": list(self.units),
+            "matched": list(self.matched),
         }
 
 
@@ -110,13 +122,15 @@ class SearchResult:
     hits: tuple[Hit, ...]
     notes: tuple[str, ...] = ()
     plan: QueryPlan | None = field(default=None, repr=False, compare=False)
+    suggestions: tuple[str, ...] = ()  # when nothing was found: thesaurus labels and unit names near the query
 
     def to_json(self) -> dict[str, Any]:
-        """``{"query", "expanded", "hits"}`` exactly (notes go to the caller's error channel)."""
+        """``{"query", "expanded", "hits", "suggestions"}`` (notes go to the caller's error channel)."""
         return {
             "query": self.query,
             "expanded": list(self.expanded),
             "hits": [h.to_json() for h in self.hits],
+            "suggestions": list(self.suggestions),
         }
 
 
@@ -126,6 +140,7 @@ class _Candidate:
     score: float
     matched: set[str]
     folded: list[dict[str, Any]] = field(default_factory=list)
+    legs: set[str] = field(default_factory=set)
 
 
 class SearchIndex:
@@ -158,6 +173,7 @@ class SearchIndex:
         self._posting_cache: dict[str, tuple[tuple[int, float], ...]] = {}
         self._filter_cache: dict[str, frozenset[int]] = {}
         self._analyzed: dict[str, list[str]] = {}
+        self.translator = Translator.load(folder)
 
     def close(self) -> None:
         """Close the whoosh searcher and its files (the server calls this when a swapped-out build is done)."""
@@ -258,6 +274,7 @@ class SearchIndex:
             parts=self._parts,
             known=self._is_known,
             find_units=self.find_units,
+            translate=self.translator.translate,
         )
 
     def search(
@@ -272,10 +289,15 @@ class SearchIndex:
         notes = list(plan.notes)
         limit = max(1, min(int(limit), 1000))
         if plan.empty:
-            notes.append(
-                "nothing to search for: give some words, or a filter such as kind:task or unit:区安监局"
+            if plan.parsed.text.strip():
+                notes.append("no word of the query is in the index")
+            else:
+                notes.append(
+                    "nothing to search for: give some words, or a filter such as kind:task or unit:区安监局"
+                )
+            return SearchResult(
+                query=query, expanded=(), hits=(), notes=tuple(notes), plan=plan, suggestions=self.suggest(query)
             )
-            return SearchResult(query=query, expanded=(), hits=(), notes=tuple(notes), plan=plan)
         filter_query, filter_notes = self._filter_query(plan.parsed.filters)
         notes.extend(filter_notes)
         if filter_query is False:
@@ -285,11 +307,38 @@ class SearchIndex:
         with self._lock:
             candidates = self._candidates(plan, filter_query, max(CANDIDATES, limit * 3))
             hits = self._rank(plan, candidates, limit)
-        if not hits and plan.terms:
+        suggestions: tuple[str, ...] = ()
+        if not hits and (plan.terms or plan.grams):
             notes.append("no passage matches; try fewer words or another wording")
+            suggestions = self.suggest(query)
         return SearchResult(
-            query=query, expanded=tuple(plan.expanded()), hits=tuple(hits), notes=tuple(notes), plan=plan
+            query=query,
+            expanded=tuple(plan.expanded()),
+            hits=tuple(hits),
+            notes=tuple(notes),
+            plan=plan,
+            suggestions=suggestions,
         )
+
+    def suggest(self, query: str, *, limit: int = SUGGESTIONS) -> tuple[str, ...]:
+        """Thesaurus labels and unit names nearest ``query``: most shared character bigrams (Chinese) or words
+        (English), then shorter; what to try when nothing was found."""
+        text = query.lower()
+        wanted = {text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii()}
+        words = set(english_content(text))
+        names = [*self.thesaurus.domain_words(), *(n for u in self.units.values() for n in (u["name"], *u["aliases"]))]
+        names += [label for c in self.thesaurus for label in self.thesaurus.labels(c.id, lang="en")]
+        scored: dict[str, int] = {}
+        for name in names:
+            low = name.lower()
+            if low.isascii():
+                score = len(words & set(english_content(low)))
+            else:
+                score = sum(1 for i in range(len(low) - 1) if low[i : i + 2] in wanted)
+                score += sum(1 for ch in set(low) if ch in text and not ch.isascii()) / 10
+            if score > 0:
+                scored[name] = max(scored.get(name, 0), score)
+        return tuple(sorted(scored, key=lambda n: (-scored[n], len(n), n))[:limit])
 
     def candidate_evidence(self, question: str, *, limit: int = 10) -> list[Hit]:
         """Passages that may say who is responsible for what ``question`` asks about, best first.
@@ -360,16 +409,23 @@ class SearchIndex:
             return [wq.Term(f, tokens[0]) for f in self._fields_with(tokens[0])]
         return [wq.Phrase(f, list(tokens)) for f in PHRASE_FIELDS]
 
-    def _scores(self, plan: QueryPlan, allowed: frozenset[int] | None) -> dict[int, float]:
-        """BM25F per passage: within a facet, the best term plus :data:`FACET_TIEBREAK` of the others (one
-        facet, however many synonyms it has, counts about once); facets, topics, units and years add up."""
+    def _scores(self, plan: QueryPlan, allowed: frozenset[int] | None) -> tuple[dict[int, float], dict[int, set[str]]]:
+        """Each passage's fused score and the legs that found it.
+
+        Each leg (literal, expanded, translated: :data:`search_api.search.query.LEGS`) is BM25F over its own terms:
+        within a facet, the best term plus :data:`FACET_TIEBREAK` of the others (one facet, however many
+        synonyms it has, counts about once); facets add up.  The literal leg adds the query's character bigrams
+        (:data:`GRAMS_WEIGHT`), the units and years it names; the expanded leg the topics.  Each leg is divided
+        by its best passage's score and weighed by :data:`LEG_WEIGHTS`, so expansions can never outvote what
+        the user typed."""
         from whoosh import query as wq
 
-        total: dict[int, float] = {}
-        by_facet: dict[str, list[Any]] = {}
+        legs: dict[str, dict[int, float]] = {}
+        by_facet: dict[tuple[str, str], list[Any]] = {}
         for term in plan.terms:
-            by_facet.setdefault(term.facet, []).append(term)
-        for terms in by_facet.values():
+            by_facet.setdefault((term.leg, term.facet), []).append(term)
+        for (leg, _), terms in by_facet.items():
+            total = legs.setdefault(leg, {})
             best: dict[int, float] = {}
             rest: dict[int, float] = {}
             for term in terms:
@@ -383,19 +439,35 @@ class SearchIndex:
                     rest[docnum] = rest.get(docnum, 0.0) + min(old, score)
             for docnum, score in best.items():
                 total[docnum] = total.get(docnum, 0.0) + score + FACET_TIEBREAK * rest[docnum]
-        extras = [(wq.Term("topics", c), TOPIC_BOOST) for c in plan.concepts]
-        extras += [(wq.Term("topics", c), RELATED_TOPIC_BOOST) for c in plan.related_concepts]
+        extras = [("expanded", wq.Term("topics", c), TOPIC_BOOST) for c in plan.concepts]
+        extras += [("expanded", wq.Term("topics", c), RELATED_TOPIC_BOOST) for c in plan.related_concepts]
         for uid in plan.units:
-            extras += [(wq.Term("lead", uid), LEAD_BOOST), (wq.Term("co", uid), CO_BOOST)]
-        extras += [(wq.Term("due", y), YEAR_BOOST) for y in plan.years]
-        for query, boost in extras:
+            extras += [("literal", wq.Term("lead", uid), LEAD_BOOST), ("literal", wq.Term("co", uid), CO_BOOST)]
+        extras += [("literal", wq.Term("due", y), YEAR_BOOST) for y in plan.years]
+        for leg, query, boost in extras:
+            total = legs.setdefault(leg, {})
             for docnum, score in self._postings(query):
                 total[docnum] = total.get(docnum, 0.0) + score * boost
-        if allowed is not None:
-            total = {d: sc for d, sc in total.items() if d in allowed}
-            if not plan.terms and not plan.units:
-                total = dict.fromkeys(allowed, 0.0)
-        return total
+        grams: dict[int, float] = {}
+        for gram in plan.grams:
+            for docnum, score in self._postings(wq.Term("grams", gram)):
+                grams[docnum] = grams.get(docnum, 0.0) + score
+        fused: dict[int, float] = {}
+        found: dict[int, set[str]] = {}
+        parts = [(leg, LEG_WEIGHTS.get(leg, 0.5), scores) for leg, scores in legs.items()]
+        parts.append(("literal", LEG_WEIGHTS["literal"] * GRAMS_WEIGHT, grams))
+        for leg, weight, scores in parts:
+            if allowed is not None:
+                scores = {d: sc for d, sc in scores.items() if d in allowed}
+            top = max(scores.values(), default=0.0)
+            if top <= 0:
+                continue
+            for docnum, score in scores.items():
+                fused[docnum] = fused.get(docnum, 0.0) + weight * score / top
+                found.setdefault(docnum, set()).add(leg)
+        if allowed is not None and not plan.terms and not plan.units and not plan.grams:
+            fused = dict.fromkeys(allowed, 0.0)
+        return fused, found
 
     def _allowed(self, filter_query: Any) -> frozenset[int] | None:
         if filter_query is None:
@@ -407,12 +479,14 @@ class SearchIndex:
         return cached
 
     def _candidates(self, plan: QueryPlan, filter_query: Any, count: int) -> list[_Candidate]:
-        scores = self._scores(plan, self._allowed(filter_query))
+        scores, legs = self._scores(plan, self._allowed(filter_query))
         top = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], item[0]))
         out = []
         for docnum, score in top:
             fields = self._stored(docnum)
-            out.append(_Candidate(fields=fields, score=score, matched=set(fields["_vocab"])))
+            out.append(
+                _Candidate(fields=fields, score=score, matched=set(fields["_vocab"]), legs=set(legs.get(docnum, ())))
+            )
         return out
 
     # -- ranking --------------------------------------------------------------------------------------------
@@ -440,7 +514,7 @@ class SearchIndex:
             _tasks_over_articles(candidates)
         candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
         words = {w for t in plan.terms if len(t.tokens) == 1 or t.source == "phrase" for w in t.tokens}
-        return [self._hit(c, words) for c in candidates[:limit]]
+        return [self._hit(c, words, plan.grams) for c in candidates[:limit]]
 
     def _fold_obligations(self, candidates: list[_Candidate]) -> list[_Candidate]:
         """One hit per article: an obligation folds into its article (fetched if it did not match itself)."""
@@ -466,10 +540,11 @@ class SearchIndex:
                 out.append(parent)
             parent.score = max(parent.score, cand.score)
             parent.matched |= cand.matched
+            parent.legs |= cand.legs
             parent.folded.append(cand.fields)
         return out
 
-    def _hit(self, cand: _Candidate, words: set[str]) -> Hit:
+    def _hit(self, cand: _Candidate, words: set[str], grams: tuple[str, ...] = ()) -> Hit:
         f = cand.fields
         doc = f.get("doc") or None
         meta = self.documents.get(doc or "", {})
@@ -478,7 +553,7 @@ class SearchIndex:
             lead = lead[:1]
         text = f.get("text", "")
         focus = [(o["start"] - f["start"], o["end"] - f["start"]) for o in cand.folded]
-        spans = _highlight_spans(f.get("marks") or [], words)
+        spans = _highlight_spans(f.get("marks") or [], words) or _gram_spans(text, grams)
         snippet, _ = snippet_html(text, spans, focus=focus)
         offset = f.get("start", 0) if doc else 0
         return Hit(
@@ -500,6 +575,7 @@ class SearchIndex:
             highlights=tuple((s + offset, e + offset) for s, e in spans),
             topics=_split(f.get("topics")),
             article=f.get("article"),
+            matched=tuple(leg for leg in ("literal", "expanded", "translated") if leg in cand.legs),
         )
 
 
@@ -517,6 +593,22 @@ def _highlight_spans(marks: Iterable[tuple[str, int, int]], words: set[str]) -> 
         else:
             merged.append((start, end))
     return merged
+
+
+def _gram_spans(text: str, grams: Iterable[str]) -> list[tuple[int, int]]:
+    """Offsets of the query's character bigrams in ``text`` (merged): the highlights of a passage that only
+    the literal bigram leg found.
+
+    >>> _gram_spans("电梯维保单位", ["电梯", "梯维", "单位"])
+    [(0, 3), (4, 6)]
+    """
+    marks = []
+    for gram in grams:
+        start = text.find(gram)
+        while start >= 0:
+            marks.append((gram, start, start + len(gram)))
+            start = text.find(gram, start + 1)
+    return _highlight_spans(marks, set(grams))
 
 
 def snippet_html(

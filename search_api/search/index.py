@@ -25,7 +25,7 @@ DICTIONARY_FILE = "userdict.txt"
 META_FILE = "meta.json"
 KINDS = ("article", "task", "obligation", "unit", "law")
 """Kinds of indexed passage; ``law`` is an article of a document whose kind is ``law``."""
-FIELD_BOOSTS = {"title": 2.0, "text": 1.0, "lead_names": 1.2, "co_names": 0.6, "context": 0.3}
+FIELD_BOOSTS = {"title": 2.0, "text": 1.0, "lead_names": 1.2, "co_names": 0.6, "context": 0.3, "grams": 1.0}
 """BM25F field weights: a title word says more than a body word; a lead unit more than a co-operating one."""
 
 
@@ -73,6 +73,7 @@ class Record:
             "vocab": " ".join(sorted(vocab)),
             "marks": marks,
         }
+        doc["grams"] = f"{self.title} {self.text}"
         for name in ("context", "lead_names", "co_names"):
             if getattr(self, name):
                 doc[name] = getattr(self, name)
@@ -92,7 +93,7 @@ def schema(words: Iterable[str]) -> Any:
     analyzer = domain_analyzer(words)
 
     def text(name: str, **options: Any) -> Any:
-        return TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[name], **options)
+        return TEXT(**{"analyzer": analyzer, **options}, field_boost=FIELD_BOOSTS[name])
 
     return Schema(
         id=ID(stored=True, unique=True),
@@ -114,7 +115,19 @@ def schema(words: Iterable[str]) -> Any:
         co=KEYWORD(stored=True, commas=True),
         due=KEYWORD(stored=True, commas=True),
         topics=KEYWORD(stored=True, commas=True),
+        grams=text("grams", phrase=False, analyzer=bigram_analyzer()),
     )
+
+
+def bigram_analyzer() -> Any:
+    """Character bigrams of the Chinese runs of a text: the literal leg for words no dictionary knows.
+
+    >>> [t.text for t in bigram_analyzer()("电梯安全，检查 ok")]
+    ['电梯', '梯安', '安全', '检查']
+    """
+    from whoosh.analysis import NgramFilter, RegexTokenizer
+
+    return RegexTokenizer(r"[\u4e00-\u9fff]+") | NgramFilter(2, 2)
 
 
 # ── records ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -350,7 +363,25 @@ def write_index(corpus: Corpus, build_folder: Path) -> dict[str, Any]:
     for record in passages:
         writer.add_document(**record.fields(analyzer))
     writer.commit()
+    english = _write_english(index, folder)
     counts: dict[str, int] = {}
     for record in passages:
         counts[record.kind] = counts.get(record.kind, 0) + 1
-    return {"folder": INDEX_DIR, "documents": len(passages), "kinds": counts, "dictionary_words": len(words)}
+    return {
+        "folder": INDEX_DIR,
+        "documents": len(passages),
+        "kinds": counts,
+        "dictionary_words": len(words),
+        "english_keys": english,
+    }
+
+
+def _write_english(index: Any, folder: Path) -> int:
+    """The English → Chinese map of :mod:`search_api.search.english` for this index's words; its size."""
+    from search_api.search.english import build_map, write_map
+
+    with index.reader() as reader:
+        words = {w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.lexicon("text")}
+        mapping = build_map(words, lambda w: reader.doc_frequency("text", w))
+    write_map(folder, mapping)
+    return len(mapping)

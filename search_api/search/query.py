@@ -36,6 +36,16 @@ WEIGHT_SYNONYM = 0.7
 WEIGHT_NARROWER = 0.5
 WEIGHT_BROADER = 0.3
 WEIGHT_PART = 0.5  # the dictionary words inside a query word that the index never saw whole
+WEIGHT_TRANSLATED = 0.85  # the best Chinese word CC-CEDICT gives for an English n-gram
+WEIGHT_TRANSLATED_OTHER = 0.6  # the others
+LEGS = {
+    "exact": "literal", "part": "literal", "phrase": "literal",
+    "synonym": "expanded", "narrower": "expanded", "broader": "expanded",
+    "english": "translated", "translated": "translated",
+}  # fmt: skip
+"""Which leg of the search a term's source belongs to: what the user typed, what the thesaurus added, what
+an English word became in Chinese."""
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 # Words that ask rather than say; they never carry the topic.  "Who" words also set the who-intent.
 WHO_WORDS_ZH = (
@@ -89,7 +99,12 @@ class Term:
     tokens: tuple[str, ...]
     weight: float
     facet: str
-    source: str  # exact | english | synonym | narrower | broader | part | phrase
+    source: str  # exact | english | synonym | narrower | broader | part | phrase | translated
+
+    @property
+    def leg(self) -> str:
+        """``literal``, ``expanded`` or ``translated`` (see :data:`LEGS`)."""
+        return LEGS.get(self.source, "expanded")
 
     @property
     def text(self) -> str:
@@ -111,11 +126,12 @@ class QueryPlan:
     wants_task: bool = False
     facets: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    grams: tuple[str, ...] = ()  # the character bigrams of the query's own Chinese text (question words out)
 
     @property
     def empty(self) -> bool:
         """Nothing to search for and nothing to filter by."""
-        return not self.terms and not self.parsed.filters and not self.units
+        return not self.terms and not self.grams and not self.parsed.filters and not self.units
 
     def expanded(self) -> list[str]:
         """The Chinese (and other) terms searched, best weight first, each once: the JSON ``expanded`` list."""
@@ -187,11 +203,13 @@ def plan_query(
     parts: Parts,
     known: Callable[[str], bool],
     find_units: Callable[[str], list[tuple[str, int, int]]],
+    translate: Callable[[str], list[tuple[str, list[str]]]] | None = None,
 ) -> QueryPlan:
     """Turn a parsed query into weighted terms.
 
     ``known(word)`` says whether the index holds the word; ``find_units(text)`` returns ``(unit_id, start,
-    end)`` for unit names printed in the text.  Both come from the open index, which keeps this function
+    end)`` for unit names printed in the text; ``translate(text)`` gives ``(english n-gram, chinese words)``
+    (CC-CEDICT, :mod:`search_api.search.english`).  All come from the open index, which keeps this function
     free of I/O and easy to test.
     """
     text = parsed.text
@@ -269,6 +287,11 @@ def plan_query(
     ]
     if unknown_en and not concepts:
         notes.append("no topic found for: " + " ".join(dict.fromkeys(unknown_en)))
+    if translate is not None:
+        for ngram, words in translate(text):
+            for rank, word in enumerate(words):
+                weight = WEIGHT_TRANSLATED if rank == 0 else WEIGHT_TRANSLATED_OTHER
+                terms.extend(_label_terms(word, weight, f"t:{ngram}", "translated", analyze, known))
     years = tuple(dict.fromkeys(_YEAR.findall(text)))
     terms = _best_per_word(terms)
     facets = tuple(dict.fromkeys(t.facet for t in terms))
@@ -283,7 +306,20 @@ def plan_query(
         wants_task=wants_task,
         facets=facets,
         notes=tuple(notes),
+        grams=query_grams(masked),
     )
+
+
+def query_grams(text: str) -> tuple[str, ...]:
+    """The character bigrams of the Chinese runs of ``text`` once question and intent words are cut out: the
+    literal leg that finds words no dictionary knows.
+
+    >>> query_grams("哪些部门负责电梯维保")
+    ('电梯', '梯维', '维保')
+    """
+    for word in sorted((w for w in _STOP if len(w) >= 2), key=len, reverse=True):
+        text = text.replace(word, " ")
+    return tuple(dict.fromkeys(run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)))
 
 
 _EN_STOP = frozenset(

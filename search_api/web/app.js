@@ -229,13 +229,14 @@
     return `<h2>${esc(t("namedInLaws"))}</h2><ul class="hits statutory">${items}</ul>`;
   }
   function hitList(result) {
-    if (!result.hits?.length) return `<p class="muted">${esc(t("noResults"))}</p>`;
+    if (!result.hits?.length) return `<p class="muted">${esc(t("noResults"))}${result.suggestions?.length ? ` ${result.suggestions.map((w) => `<a href="#/search?q=${encodeURIComponent(w)}">${esc(w)}</a>`).join("、")}` : ""}</p>`;
     return `<ol class="hits">${result.hits.map((h) => {
       const href = h.kind === "unit" ? unitHref(h.id || h.title) : h.doc != null && h.number != null ? (h.kind === "task" ? taskHref(h.doc, h.number) : articleHref(h.doc, h.number)) : h.doc ? docHref(h.doc) : "#";
       const label = h.kind === "task" ? `${t("task")} ${h.number}` : h.label || (h.number != null ? `${kindLabel(h.kind)} ${h.number}` : "");
       const units = (h.units || []).map(unitName).filter(Boolean);
       return `<li>${pill(kindLabel(h.kind), "kind")} <a class="title" href="${href}">${esc(label)} ${esc(h.title && h.title !== String(h.number) ? h.title : "")}</a>
         <span class="small muted">${esc(h.doc_title || "")}</span>
+        ${h.matched?.length ? `<span class="small muted matched">${h.matched.map(esc).join(" · ")}</span>` : ""}
         <p class="snippet">${safeSnippet(h.snippet || "")}</p>
         ${units.length ? `<div class="small muted">${esc(t("leadUnits"))}: ${units.map(esc).join("、")}</div>` : ""}</li>`;
     }).join("")}</ol>`;

