@@ -14,6 +14,7 @@ for CONSTRUCT/DESCRIBE.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from dataclasses import dataclass
@@ -82,35 +83,17 @@ def query_form(query: str) -> str:
 
 
 def _evaluate(store: GraphStore, query: str, form: str, row_limit: int) -> SparqlResult:
-    raw = store.raw(query)
+    """Read at most ``row_limit`` rows or triples through the store's interface (any backend)."""
     if form == "ask":
-        return SparqlResult(form=form, boolean=bool(raw if store.backend == "oxigraph" else raw.askAnswer))
+        return SparqlResult(form=form, boolean=store.ask(query))
     if form == "select":
-        if store.backend == "oxigraph":
-            variables = tuple(v.value for v in raw.variables)
-            rows = []
-            for solution in raw:
-                if len(rows) == row_limit:
-                    return SparqlResult(form=form, variables=variables, rows=tuple(rows), truncated=True)
-                rows.append(tuple(solution[name] for name in variables))
-        else:
-            variables = tuple(str(v) for v in raw.vars or ())
-            rows = []
-            for binding in raw:
-                if len(rows) == row_limit:
-                    return SparqlResult(form=form, variables=variables, rows=tuple(rows), truncated=True)
-                rows.append(tuple(binding))
-        return SparqlResult(form=form, variables=variables, rows=tuple(rows))
-    triples = []
-    for triple in raw:
-        if len(triples) == row_limit:
-            return SparqlResult(form=form, triples=tuple(triples), truncated=True)
-        triples.append(
-            (triple.subject, triple.predicate, triple.object)
-            if store.backend == "oxigraph"
-            else tuple(triple)
+        variables, solutions = store.solutions(query)
+        rows = tuple(itertools.islice(solutions, row_limit + 1))
+        return SparqlResult(
+            form=form, variables=variables, rows=rows[:row_limit], truncated=len(rows) > row_limit
         )
-    return SparqlResult(form=form, triples=tuple(triples))
+    triples = tuple(itertools.islice(store.statements(query), row_limit + 1))
+    return SparqlResult(form=form, triples=triples[:row_limit], truncated=len(triples) > row_limit)
 
 
 _DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w-]*)?\s*:", re.IGNORECASE)
@@ -380,7 +363,7 @@ def to_graph(result: SparqlResult, fmt: str) -> bytes:
 
 
 def serialize(result: SparqlResult, fmt: str) -> bytes:
-    """A result in one of the SPARQL 1.1 result formats (``json``, ``xml``, ``csv``, ``tsv`` for SELECT/ASK) or a
+    r"""A result in one of the SPARQL 1.1 result formats (``json``, ``xml``, ``csv``, ``tsv`` for SELECT/ASK) or a
     graph format (``ntriples``, ``turtle``, ``jsonld``, ``rdfxml`` for CONSTRUCT/DESCRIBE): the bytes the CLI
     prints and the API sends.
 

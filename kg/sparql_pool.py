@@ -28,6 +28,8 @@ from kg.sparql import SparqlError, SparqlResult, evaluate, portable
 log = logging.getLogger("policykg.sparql")
 
 DEFAULT_WORKERS = 2
+READY = "ready"
+START_LIMIT_S = 60.0  # a new worker's start-up (spawn, imports) is not the query's time, but it is bounded
 _OPEN_STORES = 2  # builds a worker keeps open (the served one and the one before a hot swap)
 
 
@@ -45,6 +47,7 @@ def _serve(conn: Connection, parent: int) -> None:
 
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     stores: OrderedDict[str, Any] = OrderedDict()
+    conn.send(READY)  # imports done: from now on, the time a query takes is the query's
     while True:
         try:
             build_path, query, form, row_limit = conn.recv()
@@ -79,6 +82,16 @@ class _Worker:
         )
         self.process.start()
         child_end.close()
+        self.ready = False
+
+    def wait_ready(self) -> bool:
+        """Wait for the worker's start-up to finish (at most :data:`START_LIMIT_S`); False if it never did."""
+        if not self.ready:
+            try:
+                self.ready = self.conn.poll(START_LIMIT_S) and self.conn.recv() == READY
+            except (EOFError, OSError):
+                return False
+        return self.ready
 
     def kill(self) -> None:
         """Stop the process now (SIGKILL: the engine does not listen to anything gentler) and reap it."""
@@ -96,11 +109,16 @@ class SparqlPool:
         self._slots = threading.BoundedSemaphore(self.size)
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
+        self._returned = threading.Condition(self._lock)  # a worker came back or finished starting
+        self._starting = 0  # replacements being started in the background
         self._closed = False
         self.killed = 0  # workers killed on timeout or found dead (for tests and logs)
 
     def _take(self) -> _Worker:
         with self._lock:
+            deadline = time.monotonic() + START_LIMIT_S
+            while not self._idle and self._starting and time.monotonic() < deadline:
+                self._returned.wait(deadline - time.monotonic())  # a replacement is on its way: use it
             while self._idle:
                 worker = self._idle.pop()
                 if worker.process.is_alive():
@@ -110,10 +128,11 @@ class SparqlPool:
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
-            if self._closed:
+            if self._closed or len(self._idle) >= self.size:  # never more workers than the pool's size
                 worker.kill()
             else:
                 self._idle.append(worker)
+            self._returned.notify()
 
     def warm(self) -> None:
         """Start the workers ahead of the first query (a spawn costs a fraction of a second)."""
@@ -141,6 +160,8 @@ class SparqlPool:
         try:
             worker = self._take()
             try:
+                if not worker.wait_ready():
+                    raise EOFError("the worker did not start")
                 worker.conn.send((str(build_path), query, form, row_limit))
                 finished = worker.conn.poll(timeout_s)
                 status, payload = worker.conn.recv() if finished else ("timeout", None)
@@ -149,6 +170,7 @@ class SparqlPool:
             if status in ("timeout", "dead"):
                 worker.kill()
                 self.killed += 1
+                self._replace_soon()
             else:
                 self._give_back(worker)
         finally:
@@ -166,6 +188,24 @@ class SparqlPool:
             code, message, hint = payload
             raise SparqlError(message, code=code, hint=hint)
         return payload
+
+    def _replace_soon(self) -> None:
+        """Start a worker in place of a killed one, in the background, so the next query finds it ready."""
+
+        def start() -> None:
+            try:
+                worker = _Worker(self._context)
+                worker.wait_ready()
+            finally:
+                with self._lock:
+                    self._starting -= 1
+            self._give_back(worker)
+
+        with self._lock:
+            if self._closed or len(self._idle) + self._starting >= self.size:
+                return
+            self._starting += 1
+        threading.Thread(target=start, name="policykg-sparql-respawn", daemon=True).start()
 
     def close(self) -> None:
         """Kill every idle worker (busy ones are killed when their request ends)."""

@@ -15,7 +15,7 @@ Chosen by measurement (``bench/kg_store.py``, figures in ``docs/kg.md``): the bu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -64,8 +64,12 @@ class GraphStore(Protocol):
         """The answer of an ASK query."""
         ...
 
-    def raw(self, query: str) -> Any:
-        """The backend's own result object (for serialising SPARQL results)."""
+    def solutions(self, query: str) -> tuple[tuple[str, ...], Iterator[tuple[Any, ...]]]:
+        """A SELECT's variable names and its rows of backend terms, read lazily (for SPARQL result formats)."""
+        ...
+
+    def statements(self, query: str) -> Iterator[tuple[Any, Any, Any]]:
+        """A CONSTRUCT's or DESCRIBE's triples of backend terms, read lazily."""
         ...
 
 
@@ -93,9 +97,15 @@ class OxigraphStore:
     store: Any
     backend: str = "oxigraph"
 
-    def raw(self, query: str) -> Any:
-        """pyoxigraph's own result (QuerySolutions, QueryBoolean or QueryTriples)."""
-        return self.store.query(query)
+    def solutions(self, query: str) -> tuple[tuple[str, ...], Iterator[tuple[Any, ...]]]:
+        """A SELECT's variable names and rows of pyoxigraph terms."""
+        result = self.store.query(query)
+        names = tuple(variable.value for variable in result.variables)
+        return names, (tuple(solution[name] for name in names) for solution in result)
+
+    def statements(self, query: str) -> Iterator[tuple[Any, Any, Any]]:
+        """A CONSTRUCT's or DESCRIBE's triples of pyoxigraph terms."""
+        return ((t.subject, t.predicate, t.object) for t in self.store.query(query))
 
     def select(self, query: str) -> list[Row]:
         """Rows of a SELECT query."""
@@ -129,9 +139,14 @@ class RdflibStore:
     graph: Graph
     backend: str = "rdflib"
 
-    def raw(self, query: str) -> Any:
-        """rdflib's own ``Result``."""
-        return self.graph.query(query)
+    def solutions(self, query: str) -> tuple[tuple[str, ...], Iterator[tuple[Any, ...]]]:
+        """A SELECT's variable names and rows of rdflib terms."""
+        result = self.graph.query(query)
+        return tuple(str(v) for v in result.vars or ()), (tuple(binding) for binding in result)
+
+    def statements(self, query: str) -> Iterator[tuple[Any, Any, Any]]:
+        """A CONSTRUCT's or DESCRIBE's triples of rdflib terms."""
+        return (tuple(triple) for triple in self.graph.query(query))  # type: ignore[misc]
 
     def select(self, query: str) -> list[Row]:
         """Rows of a SELECT query."""
