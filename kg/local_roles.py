@@ -35,6 +35,7 @@ class RoleTable:
     roles: Mapping[str, tuple[str, ...]]
     bare: frozenset[str]
     fragments: tuple[str, ...]
+    national: tuple[str, ...] = ()  # openings of roles no local body holds (国务院…)
 
 
 def parse_roles(text: str) -> RoleTable:
@@ -47,6 +48,7 @@ def parse_roles(text: str) -> RoleTable:
     roles: dict[str, tuple[str, ...]] = {}
     bare: set[str] = set()
     fragments: list[str] = []
+    national: list[str] = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -57,7 +59,9 @@ def parse_roles(text: str) -> RoleTable:
             bare.add(phrase)
         elif kind == "fragment":
             fragments.append(phrase)
-    return RoleTable(roles=roles, bare=frozenset(bare), fragments=tuple(fragments))
+        elif kind == "national":
+            national.append(phrase)
+    return RoleTable(roles=roles, bare=frozenset(bare), fragments=tuple(fragments), national=tuple(national))
 
 
 @cache
@@ -132,9 +136,13 @@ def jurisdiction(unit_id: str) -> str:
 def local_units(
     name: str, units: Iterable[Unit], *, jurisdictions: Iterable[str] = (), table: RoleTable | None = None
 ) -> list[dict[str, Any]]:
-    """``[{"id", "name", "successor"}]``: the units (of these jurisdictions, all when none) holding role ``name``."""
+    """``[{"id", "name", "successor"}]``: the units (of these jurisdictions, all when none) holding role ``name``.
+
+    A national or provincial role (国务院负责…的部门) is held by no local body.
+    """
+    table = table or load_roles()
     functions = set(role_functions(name, table))
-    if not functions:
+    if not functions or name.startswith(table.national):
         return []
     wanted = set(jurisdictions)
     out = []
