@@ -97,9 +97,7 @@ def is_role(name: str, table: RoleTable | None = None) -> bool:
         return False
     if text.startswith(table.fragments):
         return False
-    if len(text) <= _SHORT and text.endswith(_GENERIC_HEADS) and not role_functions(text, table):
-        return False
-    return True
+    return not (len(text) <= _SHORT and text.endswith(_GENERIC_HEADS) and not role_functions(text, table))
 
 
 @cache

@@ -210,7 +210,8 @@ def _with_law(unit: Responsible, titles: dict[str, str]) -> tuple[Evidence, ...]
 def _graph_direct(unit: Responsible, exact: set[str], labels: Sequence[str]) -> bool:
     """A task the unit leads or co-operates on, or an obligation it bears, is about the asked topic itself."""
     return any(
-        item.kind in ("task", "obligation") and (item.path[:1] and item.path[0] in exact or names_topic(item.text, labels))
+        item.kind in ("task", "obligation")
+        and ((bool(item.path) and item.path[0] in exact) or names_topic(item.text, labels))
         for item in unit.evidence
     )
 
@@ -282,7 +283,7 @@ def answer(
     ]
     expanded = expand_topics(thesaurus, asked_ids)
     exact = {iri for iri, (relation, _cid) in expanded.items() if relation == "exact"}
-    expanded_ids = {iris.local_part(iri) for iri in expanded}
+    expanded_ids = {iri.removeprefix(iris.TOPIC_BASE) for iri in expanded}
     sure: dict[str, str] = {}
     for hit in hits:
         if hit.kind != "task":

@@ -48,15 +48,11 @@ def search(snapshot: Snapshot, *, q: str, kind: str | None, limit: int, offset: 
 
 
 def ask(snapshot: Snapshot, *, q: str) -> dict[str, Any]:
-    """The JSON of ``policykg ask --json``."""
-    from search_api.answer import answer
+    """The JSON of ``policykg ask --json``: :meth:`search_api.facade.Build.ask` over the snapshot's resources."""
+    from search_api.facade import Build
 
-    store = _resource(snapshot, "graph", "graph store")
-    thesaurus = _resource(snapshot, "thesaurus", "thesaurus")
-    index = snapshot.resource("index")
-    return answer(
-        q, store=store, thesaurus=thesaurus, index=index, limit=ASK_LIMIT, evidence_limit=ASK_EVIDENCE
-    ).to_json()
+    build = Build.over(snapshot.build.path, resources=snapshot.resources, corpus=snapshot.corpus)
+    return build.ask(q, limit=ASK_LIMIT, evidence=ASK_EVIDENCE).to_json()
 
 
 def unit_profile(snapshot: Snapshot, name: str) -> dict[str, Any]:
