@@ -100,10 +100,14 @@ class CombinedAnswer:
 
 
 def _task_evidence(hit: Hit, unit_id: str, role: AnswerRole, weight: float, asked: Sequence[str]) -> Evidence:
-    # The path starts at the topic the question asked about when the passage has it, else at its own first topic.
-    topics = [t for t in asked if t in hit.topics] or list(hit.topics[:1])
-    topic = (iris.TOPIC_BASE + topics[0],) if topics else ()
+    # A path in the graph: the article the task implements → the task → the unit, when the task implements one;
+    # else the topic the task is tagged with (the asked one when it has it) → the task → the unit.
     task = iris.task_iri(hit.doc or "", hit.number or 0, as_text=True)
+    if hit.article is not None and hit.doc:
+        topic: tuple[str, ...] = (str(iris.article_iri(hit.doc, hit.article)),)
+    else:
+        topics = [t for t in asked if t in hit.topics] or list(hit.topics[:1])
+        topic = (iris.TOPIC_BASE + topics[0],) if topics else ()
     return Evidence(
         kind="task",
         doc=hit.doc or "",
