@@ -75,7 +75,9 @@ def test_every_iso_date_round_trips(day: dt.date) -> None:
 @pytest.fixture(scope="module")
 def client(seed_data_dir: Path) -> Iterator[TestClient]:
     """The app in-process over the seed build."""
-    with TestClient(create_app(Settings(data_dir=seed_data_dir)), raise_server_exceptions=False) as running:
+    with TestClient(
+        create_app(Settings(data_dir=seed_data_dir, allowed_hosts=("testserver",))), raise_server_exceptions=False
+    ) as running:
         yield running
 
 
