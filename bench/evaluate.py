@@ -177,22 +177,14 @@ class BigramBaseline:
         return [p for _, p in top[:limit]]
 
 
-def _ask_function(data_dir: Path) -> Callable[[str], list[str]]:
-    """``question → unit ids`` as ``policykg ask`` answers them."""
-    from kg.store import load_build_thesaurus, open_store
-    from search_api.builds.datadir import open_build
-    from search_api.search.answer import answer
-    from search_api.search.engine import open_index
+def _ask_function(data_dir: Path) -> Callable[[str], dict[str, Any]]:
+    """``question → the JSON of policykg ask --json`` (through :meth:`search_api.facade.Build.ask`)."""
+    from search_api.facade import Build
 
-    build_path = open_build(data_dir).path
-    store = open_store(build_path)
-    thesaurus = load_build_thesaurus(build_path)
-    index = open_index(data_dir)
+    build = Build.open(data_dir)
 
-    def run(question: str) -> list[str]:
-        return [
-            unit["id"] for unit in answer(question, store=store, thesaurus=thesaurus, index=index).to_json()["units"]
-        ]
+    def run(question: str) -> dict[str, Any]:
+        return build.ask(question).to_json()
 
     return run
 
@@ -200,6 +192,37 @@ def _ask_function(data_dir: Path) -> Callable[[str], list[str]]:
 def _mrr(part: list[Scored], baseline: bool = False) -> float:
     ranks = [s.baseline_rank if baseline else s.rank for s in part]
     return round(sum(1 / r for r in ranks if r) / max(len(part), 1), 3)
+
+
+def hard_figures(questions: list[dict[str, Any]], ask: Callable[[str], dict[str, Any]], resolve: Callable[[str], set[str]]) -> dict[str, Any]:
+    """Intent accuracy, precision of ``direct`` units, share of no-answer questions answered ``none``.
+
+    A ``direct`` unit is right when the question's expected units name it (an expected confidence of related or
+    none means no unit is directly right).
+    """
+    intents = direct_right = direct_all = none_right = none_all = conf_right = conf_all = 0
+    for q in questions:
+        data = ask(q["query"])
+        intents += data["intent"] == q.get("intent", "responsible")
+        if "confidence" not in q:
+            continue
+        conf_all += 1
+        conf_right += data["confidence"] == q["confidence"]
+        expected = {uid for name in q.get("units", []) for uid in resolve(name)}
+        for unit in data["units"]:
+            if unit["confidence"] == "direct":
+                direct_all += 1
+                direct_right += unit["id"] in expected
+        if q["confidence"] == "none":
+            none_all += 1
+            none_right += data["confidence"] == "none"
+    return {
+        "questions": len(questions),
+        "intent_accuracy": round(intents / len(questions), 3) if questions else None,
+        "confidence_accuracy": round(conf_right / conf_all, 3) if conf_all else None,
+        "direct_precision": round(direct_right / direct_all, 3) if direct_all else None,
+        "none_share": round(none_right / none_all, 3) if none_all else None,
+    }
 
 
 def groups(scored: list[Scored]) -> dict[str, list[Scored]]:
@@ -222,7 +245,10 @@ def evaluate(data_dirs: dict[str, Path]) -> tuple[dict[str, Any], list[Scored]]:
     scored: list[Scored] = []
     evidence_f1: list[float] = []
     questions = load_questions()
+    hard = [q for q in questions if q.get("section") == "hard"]
     for q in questions:
+        if q.get("section") == "hard":
+            continue
         corpus = q.get("corpus", "seed")
         if corpus not in indexes:
             continue
@@ -241,7 +267,7 @@ def evaluate(data_dirs: dict[str, Path]) -> tuple[dict[str, Any], list[Scored]]:
             evidence = index.candidate_evidence(q["query"], limit=5)
             first_task = next((h for h in evidence if h.kind == "task"), None)
             evidence_f1.append(f1(expected, set(first_task.lead_units) if first_task else set()))
-            returned = tuple(ask(q["query"]))
+            returned = tuple(unit["id"] for unit in ask(q["query"])["units"])
             f1_value = f1(expected, set(returned))
         scored.append(
             Scored(
@@ -269,10 +295,12 @@ def evaluate(data_dirs: dict[str, Path]) -> tuple[dict[str, Any], list[Scored]]:
     }
     asked = [s.f1 for s in scored if s.f1 is not None]
     figures["ask"] = {
-        "questions": sum(1 for q in questions if q["type"] == "ask"),
+        "questions": sum(1 for q in questions if q["type"] == "ask" and q.get("section") != "hard"),
         "unit_f1": round(sum(asked) / len(asked), 3) if asked else None,
         "unit_f1_top_task_evidence": round(sum(evidence_f1) / len(evidence_f1), 3) if evidence_f1 else None,
     }
+    seed_index = indexes["seed"]
+    figures["hard"] = hard_figures(hard, ask, lambda name: set(seed_index.resolve_unit(name)))
     return figures, scored
 
 
@@ -339,6 +367,11 @@ def main(argv: list[str] | None = None) -> int:
         out.write(
             f"ask unit-F1 (lead units of the top task in candidate_evidence)  {ask['unit_f1_top_task_evidence']:.3f}\n"
         )
+    hard = figures["hard"]
+    out.write(
+        f"ask hard part n={hard['questions']}  intent {hard['intent_accuracy']}  confidence {hard['confidence_accuracy']}"
+        f"  direct precision {hard['direct_precision']}  no-answer answered none {hard['none_share']}\n"
+    )
     write_summary(figures["metadata"], out)
     return 0
 

@@ -45,10 +45,11 @@ class Evidence:
     path: tuple[str, ...]
     weight: float = 0.0
     role: AnswerRole = AnswerRole.NONE
+    law: str | None = None  # the law's title, for a law article
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON shape of ``policykg ask``."""
-        return {
+        """The JSON shape of ``policykg ask`` (``"law"``: the law's title, law articles only)."""
+        data: dict[str, Any] = {
             "kind": self.kind,
             "doc": self.doc,
             "number": self.number,
@@ -56,6 +57,9 @@ class Evidence:
             "span": {"start": self.start, "end": self.end},
             "path": list(self.path),
         }
+        if self.kind == "law_article":
+            data["law"] = self.law
+        return data
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,17 +74,23 @@ class Responsible:
     successor: str | None
     evidence: tuple[Evidence, ...] = ()
     is_group: bool = False
+    confidence: str | None = None  # direct | related (units of an answer); None for statutory roles
+    local_units: tuple[dict[str, Any], ...] = ()  # statutory roles: the local bodies holding the role
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON shape of ``policykg ask``."""
-        return {
+        """The JSON shape of ``policykg ask`` (statutory roles add ``"local_units"``)."""
+        data: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "role": self.role.value,
             "score": round(self.score, 3),
             "successor": self.successor,
+            "confidence": self.confidence,
             "evidence": [item.to_json() for item in self.evidence],
         }
+        if self.role.is_statutory:
+            data["local_units"] = [dict(unit) for unit in self.local_units]
+        return data
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

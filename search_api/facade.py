@@ -298,18 +298,53 @@ class Build:
         return next((t for t in doc.tasks if t.number == number), None)
 
     # -- questions --------------------------------------------------------------------------------------------
-    def ask(self, question: str, *, limit: int = ASK_LIMIT, evidence: int = ASK_EVIDENCE) -> CombinedAnswer:
-        """Who is responsible: the index's candidate passages turned into ranked units by the graph."""
-        from search_api.search.answer import answer
+    def ask(
+        self, question: str, *, limit: int = ASK_LIMIT, evidence: int = ASK_EVIDENCE, today: dt.date | None = None
+    ) -> CombinedAnswer:
+        """Answer what the question asks: who is responsible (ranked units with confidence), and for a due, unit
+        or trace question also the view ``policykg due/unit/trace`` prints (under ``views``)."""
+        from dataclasses import replace
 
-        return answer(
+        from search_api.search.answer import answer
+        from search_api.search.intent import Intent, recognise
+
+        thesaurus = self.require("thesaurus")
+        recognised = recognise(
+            question,
+            is_unit=self._unit_name,
+            has_topic=bool(thesaurus.find_all(question)),
+            today=today,
+        )
+        combined = answer(
             question,
             store=self.require("graph"),
-            thesaurus=self.require("thesaurus"),
+            thesaurus=thesaurus,
             index=self.resource("index"),
             limit=limit,
             evidence_limit=evidence,
+            units=self.corpus.units,
         )
+        views: dict[str, Any] = {}
+        if recognised.intent is Intent.DUE:
+            views["due"] = self.due(by=recognised.by, as_of=today, unit=recognised.unit)
+        elif recognised.intent is Intent.UNIT and recognised.unit:
+            views["unit_profile"] = self.unit_profile(recognised.unit)
+        elif recognised.intent is Intent.TRACE:
+            docs = {item.doc for unit in combined.units for item in unit.evidence if item.kind != "law_article"}
+            views["trace"] = self.trace(next(iter(docs)) if len(docs) == 1 else None)
+        return replace(combined, recognised=recognised, views=views)
+
+    def _unit_name(self, name: str) -> str | None:
+        """The canonical name of the unit called ``name`` (any alias, id or successor), None if none is."""
+        from kg import iris
+        from kg.profile import UnknownUnit, find_unit
+
+        try:
+            iri = find_unit(self.require("graph"), name)
+        except UnknownUnit:
+            return None
+        unit = self.units.get(iris.local_part(iri).removeprefix("unit/"))
+        return unit.name if unit else name
 
     def search(self, query: str, *, kind: str | None = None, limit: int = 10, offset: int = 0) -> SearchResult:
         """Full-text hits ``offset`` … ``offset + limit``, best first (none: ``suggestions``); an empty query is

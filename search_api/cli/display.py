@@ -45,3 +45,34 @@ def document_titles(store: GraphStore) -> dict[str, str]:
 def titled(titles: dict[str, str], doc: object) -> str:
     """The short title of ``doc`` (an id), or the id itself when the build does not know it."""
     return titles.get(str(doc), str(doc))
+
+
+_NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """An article number as laws print it (1–999).
+
+    >>> chinese_numeral(5), chinese_numeral(10), chinese_numeral(22), chinese_numeral(105), chinese_numeral(110)
+    ('五', '十', '二十二', '一百零五', '一百一十')
+    """
+    if number <= 0 or number >= 1000:
+        return str(number)
+    hundreds, rest = divmod(number, 100)
+    tens, ones = divmod(rest, 10)
+    text = f"{_NUMERALS[hundreds]}百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else _NUMERALS[tens]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    return text + (_NUMERALS[ones] if ones else "")
+
+
+def law_citation(law: str | None, number: int) -> str:
+    """How a law article is cited: 《特种设备安全法》第五条 (第5条 without the law's title).
+
+    >>> law_citation("中华人民共和国特种设备安全法", 5)
+    '《特种设备安全法》第五条'
+    """
+    article = f"第{chinese_numeral(number)}条"
+    return f"《{short_title(law, limit=40)}》{article}" if law else article

@@ -7,27 +7,42 @@ no topics. Combined, a unit's score is its best support in the index (a task it 
 score relative to the best hit; half for a co-operating unit) plus a smaller share of its graph score; the
 answer keeps the units within :data:`ANSWER_CUT` of the best. Statutory roles named in laws rarely reach the
 cut, so they are returned beside the answer (``statutory``) with their law articles as evidence.
+
+Confidence, because people act on the answer: a unit is ``direct`` when a task it leads or co-operates on, or an
+obligation it bears, matches the asked topic itself (tagged with the concept, or naming one of its labels; for a
+question without a known topic, the task covers most of the question's words), ``related`` when it is reached
+only through broader, narrower or related concepts or through an article. A unit with neither is dropped; with
+no unit left the answer's confidence is ``none`` and the nearest passages are returned for the reader to judge.
+Statutory roles carry the local bodies that hold them today (:mod:`kg.local_roles`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from kg import iris
+from kg.local_roles import is_role, jurisdiction, local_units
 from kg.responsibility import Answer, Evidence, Responsible
 from kg.responsibility import ask as graph_ask
 from kg.roles import ROLE_WEIGHT, AnswerRole
 
 if TYPE_CHECKING:
+    from ingest.model import Unit
     from kg.store import GraphStore
     from ontology.thesaurus import Thesaurus
     from search_api.search.engine import Hit, SearchIndex
+    from search_api.search.engine.intent import Recognised
 
 ANSWER_CUT = 0.85  # keep units scoring at least this share of the best (tuned on bench/questions, see README)
 GRAPH_WEIGHT = 0.3  # the graph's share next to the index's support
 SEARCH_DEPTH = 10  # candidate passages read from the index
+WORD_COVER = 0.6  # a topic-less question is answered directly by a task holding this share of its word pairs
+NEAREST = 5  # passages returned when nothing answers
+
+DIRECT, RELATED, NONE = "direct", "related", "none"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,26 +66,48 @@ class CombinedAnswer:
     answer: Answer
     statutory: tuple[Responsible, ...] = ()
     searched: tuple[SearchedPassage, ...] = ()
+    confidence: str = NONE
+    nearest: tuple[dict[str, Any], ...] = ()  # the passages read, when nothing answers
+    recognised: Recognised | None = None
+    views: dict[str, Any] = field(default_factory=dict)  # "due" / "unit_profile" / "trace": typed, with to_json
 
     @property
     def units(self) -> tuple[Responsible, ...]:
         """The responsible units, best first."""
         return self.answer.units
 
+    @property
+    def intent(self) -> str:
+        """What the question asks (``responsible`` when no intent was recognised)."""
+        return self.recognised.intent.value if self.recognised else "responsible"
+
     def to_json(self) -> dict[str, Any]:
-        """The JSON of ``policykg ask --json``: ``{"question", "topics", "units", "statutory", "searched"}``."""
-        return {
+        """The JSON of ``policykg ask --json``: ``{"question", "intent", "confidence", "topics", "units",
+        "statutory", "searched", "nearest"}`` and, by intent, ``"due"``, ``"unit_profile"`` or ``"trace"``
+        (the JSON of ``policykg due/unit/trace --json``)."""
+        data = {
             **self.answer.to_json(),
+            "intent": self.intent,
+            "asked": self.recognised.to_json() if self.recognised else None,
+            "confidence": self.confidence,
             "statutory": [unit.to_json() for unit in self.statutory],
             "searched": [passage.to_json() for passage in self.searched],
+            "nearest": [dict(item) for item in self.nearest],
         }
+        for name, view in self.views.items():
+            data[name] = view.to_json()
+        return data
 
 
 def _task_evidence(hit: Hit, unit_id: str, role: AnswerRole, weight: float, asked: Sequence[str]) -> Evidence:
-    # The path starts at the topic the question asked about when the passage has it, else at its own first topic.
-    topics = [t for t in asked if t in hit.topics] or list(hit.topics[:1])
-    topic = (iris.TOPIC_BASE + topics[0],) if topics else ()
+    # A path in the graph: the article the task implements → the task → the unit, when the task implements one;
+    # else the topic the task is tagged with (the asked one when it has it) → the task → the unit.
     task = iris.task_iri(hit.doc or "", hit.number or 0, as_text=True)
+    if hit.article is not None and hit.doc:
+        topic: tuple[str, ...] = (str(iris.article_iri(hit.doc, hit.article)),)
+    else:
+        topics = [t for t in asked if t in hit.topics] or list(hit.topics[:1])
+        topic = (iris.TOPIC_BASE + topics[0],) if topics else ()
     return Evidence(
         kind="task",
         doc=hit.doc or "",
@@ -82,6 +119,38 @@ def _task_evidence(hit: Hit, unit_id: str, role: AnswerRole, weight: float, aske
         weight=weight,
         role=role,
     )
+
+
+_PAIRS_DROP = re.compile(
+    r"谁|哪些|哪个|哪|由|负责|牵头|单位|部门|机构|什么|是|的|了|吗|呢|安全|工作|[^\u4e00-\u9fff]"
+)
+
+
+def word_pairs(text: str) -> set[str]:
+    """The Chinese character pairs of a question's content (question words and 安全/工作 left out).
+
+    >>> sorted(word_pairs("谁负责核电站安全"))
+    ['核电', '电站']
+    """
+    pairs: set[str] = set()
+    for run in _PAIRS_DROP.split(text):
+        pairs.update(run[i : i + 2] for i in range(len(run) - 1))
+    return pairs
+
+
+def covers_question(question: str, text: str) -> bool:
+    """Whether a passage holds most of a question's word pairs (how a topic-less question is answered directly).
+
+    >>> covers_question("谁负责取消安全生产风险抵押金制度", "取消安全生产风险抵押金制度。"), covers_question("谁负责核电站安全", "安全")
+    (True, False)
+    """
+    pairs = word_pairs(question)
+    return bool(pairs) and sum(pair in text for pair in pairs) / len(pairs) >= WORD_COVER
+
+
+def names_topic(text: str, labels: Iterable[str]) -> bool:
+    """Whether a passage names the asked concept by one of its labels."""
+    return any(label and label in text for label in labels)
 
 
 def index_support(
@@ -130,6 +199,52 @@ def _unit(store: GraphStore, unit_id: str) -> Responsible:
     )
 
 
+def _law_titles(store: GraphStore) -> dict[str, str]:
+    from kg import queries
+
+    return {str(row["doc"]): str(row["title"]) for row in store.select(queries.documents_sparql())}
+
+
+def _with_law(unit: Responsible, titles: dict[str, str]) -> tuple[Evidence, ...]:
+    return tuple(
+        replace(item, law=titles.get(item.doc)) if item.kind == "law_article" else item for item in unit.evidence
+    )
+
+
+def _graph_direct(unit: Responsible, exact: set[str], labels: Sequence[str]) -> bool:
+    """A task the unit leads or co-operates on, or an obligation it bears, is about the asked topic itself."""
+    return any(
+        item.kind in ("task", "obligation")
+        and ((bool(item.path) and item.path[0] in exact) or names_topic(item.text, labels))
+        for item in unit.evidence
+    )
+
+
+def _hit_confidence(hit: Hit, question: str, asked: set[str], expanded: set[str], labels: Sequence[str]) -> str:
+    """How a task hit supports its units: it names the asked topic (direct), a concept near it (related), or not."""
+    if asked & set(hit.topics) or names_topic(hit.text, labels):
+        return DIRECT
+    if not asked and covers_question(question, hit.text):
+        return DIRECT
+    return RELATED if expanded & set(hit.topics) else NONE
+
+
+def _nearest(hits: Sequence[Hit]) -> tuple[dict[str, Any], ...]:
+    return tuple(
+        {
+            "kind": hit.kind,
+            "doc": hit.doc,
+            "doc_title": hit.doc_title,
+            "number": hit.number,
+            "title": hit.title,
+            "text": hit.text[:300],
+            "score": round(hit.score, 3),
+        }
+        for hit in hits[:NEAREST]
+        if hit.kind != "unit"
+    )
+
+
 def answer(
     question: str,
     *,
@@ -138,11 +253,18 @@ def answer(
     index: SearchIndex | None,
     limit: int = 20,
     evidence_limit: int = 5,
+    units: Sequence[Unit] = (),
 ) -> CombinedAnswer:
-    """The answer of ``policykg ask``: units best first, statutory roles beside them, the passages read."""
+    """The answer of ``policykg ask``: units best first, statutory roles beside them, the passages read.
+
+    ``units`` (the model's register) lets statutory roles name their local bodies; without it they name none.
+    """
+    from kg.responsibility import expand_topics
+
     graph = graph_ask(store, thesaurus, question, limit=200, evidence_limit=evidence_limit)
+    asked_ids = [str(topic["id"]) for topic in graph.topics]
     hits = index.candidate_evidence(question, limit=SEARCH_DEPTH) if index is not None else []
-    support = index_support(hits, asked=[str(topic["id"]) for topic in graph.topics])
+    support = index_support(hits, asked=asked_ids)
     by_id = {unit.id: unit for unit in graph.units}
     top_graph = graph.units[0].score if graph.units else 0.0
     scores = {unit_id: weight for unit_id, (weight, _role, _items) in support.items()}
@@ -156,24 +278,63 @@ def answer(
     chosen = sorted(
         (uid for uid, score in scores.items() if score >= cutoff and score > 0), key=lambda u: -scores[u]
     )
-    units = []
-    for unit_id in chosen[:limit]:
+    # how sure: per unit, the best of its task hits and its graph evidence
+    labels = [
+        label
+        for cid in asked_ids
+        for label in (thesaurus[cid].pref_zh, *thesaurus[cid].alt_zh)
+        if len(label) >= 2
+    ]
+    expanded = expand_topics(thesaurus, asked_ids)
+    exact = {iri for iri, (relation, _cid) in expanded.items() if relation == "exact"}
+    expanded_ids = {iri.removeprefix(iris.TOPIC_BASE) for iri in expanded}
+    sure: dict[str, str] = {}
+    for hit in hits:
+        if hit.kind != "task":
+            continue
+        level = _hit_confidence(hit, question, set(asked_ids), expanded_ids, labels)
+        for unit_id in (*hit.lead_units, *hit.co_units):
+            if level == DIRECT or (level == RELATED and sure.get(unit_id) != DIRECT):
+                sure[unit_id] = level
+    for unit in graph.units:
+        if unit.role.is_statutory or sure.get(unit.id) == DIRECT:
+            continue
+        sure[unit.id] = DIRECT if _graph_direct(unit, exact, labels) else RELATED
+    out = []
+    for unit_id in chosen:
+        if sure.get(unit_id, NONE) == NONE:
+            continue
         base = by_id.get(unit_id) or _unit(store, unit_id)
         weight, role, items = support.get(unit_id, (0.0, base.role, []))
-        units.append(
+        out.append(
             replace(
                 base,
                 role=role if weight else base.role,
                 score=scores[unit_id],
                 evidence=_merge_evidence(items, base.evidence, evidence_limit),
+                confidence=sure[unit_id],
             )
         )
-    units.sort(key=lambda u: (-round(u.score, 6), u.name))
-    statutory = [u for u in graph.units if u.role.is_statutory and u.id not in chosen]
+    out.sort(key=lambda u: (u.confidence != DIRECT, -round(u.score, 6), u.name))
+    out = out[:limit]
+    confidence = DIRECT if any(u.confidence == DIRECT for u in out) else RELATED if out else NONE
+    titles = _law_titles(store)
+    places = {jurisdiction(u.id) for u in out}
+    statutory = [
+        replace(
+            u,
+            evidence=_with_law(u, titles),
+            local_units=tuple(local_units(u.name, units, jurisdictions=places)),
+        )
+        for u in graph.units
+        if u.role.is_statutory and u.id not in chosen and is_role(u.name)
+    ]
     return CombinedAnswer(
-        answer=Answer(question=question, topics=graph.topics, units=tuple(units)),
+        answer=Answer(question=question, topics=graph.topics, units=tuple(out)),
         statutory=tuple(statutory[:limit]),
         searched=tuple(
             SearchedPassage(kind=h.kind, doc=h.doc, number=h.number, score=h.score) for h in hits
         ),
+        confidence=confidence,
+        nearest=_nearest(hits) if confidence == NONE else (),
     )

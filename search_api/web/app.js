@@ -15,6 +15,9 @@
       answer: "回答", namedInLaws: "法律规定的职责", responsibleUnits: "负责单位", noAnswer: "没有找到负责单位。", results: "搜索结果", noResults: "没有匹配的结果。",
       related: "相关条文与任务", hits: "条结果", evidence: "依据", successorNow: "现为", score: "得分", more: "更多",
       askInstead: "按问题回答", searchInstead: "只看搜索结果", topics: "主题",
+      conf_direct: "直接", conf_related: "相关", relatedOnly: "文件没有把这一主题直接分配给任何单位；以下单位经相关主题关联：",
+      relatedApart: "经相关主题关联的单位", nearest: "最接近的段落（请自行判断）", localUnits: "本地对应", rank: "第",
+      statutoryToo: "同时是", intent_due: "到期任务", intent_unit: "单位职责", intent_trace: "落实该条文的任务",
       role_lead: "牵头", role_cooperating: "配合", role_bearer: "义务主体", role_regulator: "法定监管部门", role_holder: "法定义务主体",
       kind_task: "任务", kind_article: "条文", kind_obligation: "义务", kind_unit: "单位", kind_law: "法律条文", kind_law_article: "法律条文",
       kind_topic: "主题", kind_document: "文件", kind_section: "章节",
@@ -43,6 +46,9 @@
       answer: "Answer", namedInLaws: "Named in laws", responsibleUnits: "Responsible units", noAnswer: "No responsible unit found.", results: "Search results", noResults: "Nothing matches.",
       related: "Related articles and tasks", hits: "hits", evidence: "Evidence", successorNow: "now", score: "score", more: "more",
       askInstead: "Answer as a question", searchInstead: "Search results only", topics: "Topics",
+      conf_direct: "direct", conf_related: "related", relatedOnly: "The document assigns this topic to no unit directly; these units are linked through related topics:",
+      relatedApart: "Units linked through related topics", nearest: "Nearest passages (judge for yourself)", localUnits: "locally", rank: "#",
+      statutoryToo: "also", intent_due: "Tasks due", intent_unit: "What the unit is responsible for", intent_trace: "Tasks implementing the article",
       role_lead: "lead", role_cooperating: "co-operating", role_bearer: "obligation bearer", role_regulator: "statutory regulator", role_holder: "statutory duty holder",
       kind_task: "task", kind_article: "article", kind_obligation: "obligation", kind_unit: "unit", kind_law: "law article", kind_law_article: "law article",
       kind_topic: "topic", kind_document: "document", kind_section: "section",
@@ -188,45 +194,104 @@
     collect(answer.expanded);
     return words.filter((w) => /[\u4e00-\u9fff]/.test(w) || w.length > 3);
   }
+  function topicLabel(answer, id) {
+    const topic = (answer.topics || []).find((x) => x.id === id);
+    return topic ? (lang === "en" ? topic.label_en || topic.label : topic.label) : id;
+  }
   function pathLabel(iri, answer, unitLabel) {
     const parts = nodeKey(iri).split("/");
-    if (parts[0] === "topic") return (answer.topics || []).find((x) => x.id === parts[1])?.label || parts[1];
+    if (/\/topic\//.test(iri) && !iri.includes("/id/")) return topicLabel(answer, iri.split("/").pop());
+    if (parts[0] === "topic") return topicLabel(answer, parts[1]);
     if (parts[0] === "unit") return unitLabel;
     if (parts[0] === "doc" && parts[2] === "task") return `${t("task")}${parts[3]}`;
     if (parts[0] === "doc" && parts[2] === "art") return `${t("article")}${parts[3]}`;
     return parts[parts.length - 1];
   }
-  function answerCards(answer, words) {
-    if (!answer.units?.length) return `<p class="muted">${esc(t("noAnswer"))}</p>`;
-    return `<div class="grid-2 answer">${answer.units.map((u, i) => {
-      const role = roleKey(u.role);
-      const successor = u.successor ? `<div class="successor">→ ${esc(t("successorNow"))} ${esc(unitName(u.successor))}</div>` : "";
-      const evidence = (u.evidence || []).slice(0, 4).map((e) => {
-        const href = evidenceHref(e);
-        const where = `${kindLabel(e.kind)}${e.label ? " " + e.label : e.number != null ? " " + e.number : ""}`;
-        const path = Array.isArray(e.path) && e.path.length
-          ? `<span class="path">${e.path.map((p) => esc(pathLabel(p, answer, u.name))).join(" → ")}</span>` : "";
-        return `<li><span class="where">${href ? `<a href="${href}">${esc(where)}</a>` : esc(where)}</span>${highlight(e.text, words)} ${path}</li>`;
+  function lawCite(e) {
+    const law = e.law ? e.law.replace(/^中华人民共和国/, "") : "";
+    return lang === "en" ? `${law ? law + " " : ""}art. ${e.number}` : `${law ? `《${law}》` : ""}第${e.number}条`;
+  }
+  function unitCards(answer, units, words, offset) {
+    // Units whose strongest evidence is the same passage share one card: the passage is quoted once, the path
+    // (article → task) is drawn once, and the units follow with their rank, role and how direct the support is.
+    const groups = new Map();
+    units.forEach((u, i) => {
+      const e = (u.evidence || [])[0];
+      const key = e ? `${e.kind}/${e.doc}/${e.number}` : `unit/${u.id}`;
+      if (!groups.has(key)) groups.set(key, { evidence: e, units: [] });
+      groups.get(key).units.push({ unit: u, rank: offset + i + 1 });
+    });
+    const regulators = new Map();
+    for (const role of answer.statutory || []) {
+      for (const local of role.local_units || []) {
+        if (!regulators.has(local.id)) regulators.set(local.id, []);
+        regulators.get(local.id).push(role);
+      }
+    }
+    return `<div class="grid-2 answer">${[...groups.values()].map((g) => {
+      const e = g.evidence;
+      const path = e && Array.isArray(e.path) && e.path.length
+        ? `<p class="path">${e.path.slice(0, -1).map((p) => esc(pathLabel(p, answer, ""))).join(" → ")} → ${esc(t("units"))}</p>` : "";
+      const where = e ? `${kindLabel(e.kind)} ${e.number}` : "";
+      const href = e ? evidenceHref(e) : "";
+      const quote = e ? `<p class="evidence"><span class="where">${href ? `<a href="${href}">${esc(where)}</a>` : esc(where)}</span>${highlight(e.text, words)}</p>` : "";
+      const members = g.units.map(({ unit: u, rank }) => {
+        const role = roleKey(u.role);
+        const successor = u.successor ? ` <span class="successor">→ ${esc(t("successorNow"))} ${esc(unitName(u.successor))}</span>` : "";
+        const laws = (regulators.get(u.id) || []).slice(0, 2).map((r) =>
+          `<div class="small">${esc(t("statutoryToo"))} ${pill(roleLabel(r.role), roleKey(r.role))} ${esc(r.name)} · ${(r.evidence || []).slice(0, 1).map((x) => esc(lawCite(x))).join("")}</div>`).join("");
+        return `<li class="unit-line"><span class="rank">${esc(t("rank"))}${rank}${lang === "en" ? "" : "名"}</span>
+          <a href="${unitHref(u.id || u.name)}">${esc(unitName(u))}</a>${successor} ${u.role ? pill(roleLabel(u.role), role) : ""}
+          ${pill(t(`conf_${u.confidence || "related"}`), u.confidence === "direct" ? "direct" : "related")}${laws}</li>`;
       }).join("");
-      const more = (u.evidence || []).length > 4 ? `<p class="small muted">+${u.evidence.length - 4} ${esc(t("more"))}</p>` : "";
-      return `<article class="card unit-card ${esc(role)}" aria-label="${esc(unitName(u))}">
-        <h3><span class="rank">${i + 1}.</span><a href="${unitHref(u.id || u.name)}">${esc(unitName(u))}</a> ${u.role ? pill(roleLabel(u.role), role) : ""}</h3>
-        ${successor}<div class="small muted">${esc(t("score"))} ${Number(u.score ?? 0).toFixed(2)} · <a href="${graphHref(`unit/${u.id || u.name}`)}">${esc(t("openGraph"))}</a></div>
-        <h4 class="visually-hidden">${esc(t("evidence"))}</h4><ul class="evidence">${evidence}</ul>${more}</article>`;
+      return `<article class="card unit-card group-card" aria-label="${esc(where)}">${path}${quote}<ul class="unit-lines">${members}</ul></article>`;
     }).join("")}</div>`;
   }
+  function answerCards(answer, words) {
+    const units = answer.units || [];
+    if (!units.length) {
+      const nearest = (answer.nearest || []).map((p) => `<li>${pill(kindLabel(p.kind), "kind")} ${esc(p.doc_title || "")} ${p.number ?? ""}<p class="snippet">${esc(p.text || "")}</p></li>`).join("");
+      return `<p class="muted">${esc(t("noAnswer"))}</p>${nearest ? `<h3>${esc(t("nearest"))}</h3><ul class="hits nearest">${nearest}</ul>` : ""}`;
+    }
+    const direct = units.filter((u) => u.confidence === "direct");
+    const related = units.filter((u) => u.confidence !== "direct");
+    return `${direct.length ? unitCards(answer, direct, words, 0) : ""}
+      ${related.length ? `<h3 class="related-heading">${esc(direct.length ? t("relatedApart") : t("relatedOnly"))}</h3>${unitCards(answer, related, words, direct.length)}` : ""}`;
+  }
   function statutoryList(answer, words) {
-    // Roles a law names for the topic (负责特种设备安全监督管理的部门 …), beside the local answer.
+    // Roles a law names for the topic (负责特种设备安全监督管理的部门 …), with the local bodies holding them.
     if (!answer.statutory?.length) return "";
     const items = answer.statutory.slice(0, 6).map((u) => {
       const cites = (u.evidence || []).slice(0, 3).map((e) => {
         const href = evidenceHref(e);
-        const where = `${kindLabel(e.kind)} ${e.number}`;
-        return `<li><span class="where">${href ? `<a href="${href}">${esc(where)}</a>` : esc(where)}</span>${highlight(e.text, words)}</li>`;
+        return `<li><span class="where">${href ? `<a href="${href}">${esc(lawCite(e))}</a>` : esc(lawCite(e))}</span>${highlight(e.text, words)}</li>`;
       }).join("");
-      return `<li><strong>${esc(u.name)}</strong> ${pill(roleLabel(u.role), roleKey(u.role))}<ul class="evidence">${cites}</ul></li>`;
+      const local = (u.local_units || []).map((x) => `<a href="${unitHref(x.id)}">${esc(unitName(x))}</a>`).join("、");
+      return `<li><strong>${esc(u.name)}</strong> ${pill(roleLabel(u.role), roleKey(u.role))}${local ? ` <span class="local-units">${esc(t("localUnits"))}: ${local}</span>` : ""}<ul class="evidence">${cites}</ul></li>`;
     }).join("");
     return `<h2>${esc(t("namedInLaws"))}</h2><ul class="hits statutory">${items}</ul>`;
+  }
+  function intentView(answer) {
+    // A due, unit or trace question gets the view `policykg due/unit/trace` prints, above the units.
+    if (answer.due) {
+      const rows = answer.due.tasks.map((x) => `<li><a href="${taskHref(x.doc, x.number)}">${esc(t("task"))} ${x.number}</a> ${esc(x.due)} ${pill(t(`status_${x.status}`), x.status)} ${esc((x.units || []).join("、"))}<p class="snippet">${esc(x.text)}</p></li>`).join("");
+      return `<h2 id="intent">${esc(t("intent_due"))} · ${esc(answer.due.by || "")} (${answer.due.tasks.length})</h2><ol class="hits due-list">${rows}</ol>`;
+    }
+    if (answer.unit_profile) {
+      const p = answer.unit_profile;
+      const rows = p.tasks.map((x) => `<li><a href="${taskHref(x.doc, x.number)}">${esc(t("task"))} ${x.number}</a> ${pill(x.role, "kind")} ${esc(x.deadline || "")}<p class="snippet">${esc(x.text)}</p></li>`).join("");
+      return `<h2 id="intent">${esc(t("intent_unit"))}: <a href="${unitHref(p.unit.id)}">${esc(unitName(p.unit))}</a> (${p.tasks.length})</h2><ol class="hits unit-tasks">${rows}</ol>`;
+    }
+    if (answer.trace) {
+      const article = answer.asked?.article;
+      const docs = answer.trace.documents || [answer.trace];
+      const rows = docs.flatMap((d) => d.links.filter((l) => article == null || l.article === article).map((l) => {
+        const task = d.tasks.find((x) => x.number === l.task) || { text: "" };
+        return `<li><a href="${taskHref(d.doc, l.task)}">${esc(t("task"))} ${l.task}</a><p class="snippet">${esc(task.text)}</p></li>`;
+      })).join("");
+      return `<h2 id="intent">${esc(t("intent_trace"))} · ${esc(t("article"))} ${article ?? ""}</h2><ol class="hits trace-list">${rows}</ol>`;
+    }
+    return "";
   }
   function hitList(result) {
     if (!result.hits?.length) return `<p class="muted">${esc(t("noResults"))}${result.suggestions?.length ? ` ${result.suggestions.map((w) => `<a href="#/search?q=${encodeURIComponent(w)}">${esc(w)}</a>`).join("、")}` : ""}</p>`;
@@ -254,6 +319,7 @@
       const words = topicWords({ topics: answer.topics, expanded: result.expanded });
       return `<h1>${esc(q)}</h1>
         ${topics.length ? `<p class="small muted">${esc(t("topics"))}: ${topics.map((w) => pill(w, "kind")).join(" ")}</p>` : ""}
+        ${intentView(answer)}
         <h2 id="answer">${esc(t("responsibleUnits"))}</h2>${answerCards(answer, words)}
         ${statutoryList(answer, words)}
         <h2>${esc(t("related"))}</h2>${hitList({ hits: (result.hits || []).slice(0, 8) })}
