@@ -26,7 +26,7 @@ of expected hits found in the top 5.  The *bigram baseline* ranks the very same 
 passage but obligations, which search folds into their articles) by the number of distinct character bigrams
 they share with the query, shorter passages first on ties: the floor any search must clear.  For ``ask``
 questions the expected units are printed names, resolved to unit ids through the index; F1 compares them with
-the unit ids ``search_api.answer.answer`` (``policykg ask``) returns.
+the unit ids ``search_api.search.answer.answer`` (``policykg ask``) returns.
 """
 
 from __future__ import annotations
