@@ -20,12 +20,13 @@ class PolicyKGError(Exception):
     code = "error"
     status = 400
     exit_code = 2  # the CLI's status for errors users cause (usage, input, missing build)
+    default_hint = ""  # what to do, when the raiser does not say
 
     def __init__(
         self, message: str, *, code: str | None = None, hint: str | None = None, status: int | None = None
     ) -> None:
         self.message = message
-        self.hint = hint or ""
+        self.hint = self.default_hint if hint is None else hint
         if code is not None:
             self.code = code
         if status is not None:

@@ -46,9 +46,7 @@ class GraphStoreError(PolicyKGError):
 
     code = "no_graph"
     status = 503
-
-    def __init__(self, message: str, *, hint: str = "run `policykg build` again") -> None:
-        super().__init__(message, hint=hint)
+    default_hint = "run `policykg build` again"
 
 
 class GraphStore(Protocol):

@@ -37,9 +37,7 @@ class DataDirError(PolicyKGError):
 
     code = "no_build"
     status = 503
-
-    def __init__(self, message: str, *, hint: str = "run `policykg build` first") -> None:
-        super().__init__(message, hint=hint)
+    default_hint = "run `policykg build` first"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

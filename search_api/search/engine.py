@@ -67,9 +67,7 @@ class SearchError(PolicyKGError):
 
     code = "no_index"
     status = 503
-
-    def __init__(self, message: str, *, hint: str = "run `policykg build` again") -> None:
-        super().__init__(message, hint=hint)
+    default_hint = "run `policykg build` again"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
