@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TASK_37_LEAD_UNITS
-from tests.test_api import Server, serve
-from tests.test_web import browser  # noqa: F401  (Chromium fixture)
+from tests.conftest import TASK_37_LEAD_UNITS, Server, serve
 
 SHOT_DIR = Path("/tmp")
 
@@ -24,7 +22,7 @@ def laws_api(seed_laws_data_dir: Path) -> Iterator[Server]:
         yield running
 
 
-def test_elevator_answer_is_one_card_for_task_37(browser, laws_api: Server) -> None:  # noqa: F811
+def test_elevator_answer_is_one_card_for_task_37(browser, laws_api: Server) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
