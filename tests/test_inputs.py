@@ -74,8 +74,9 @@ def test_every_iso_date_round_trips(day: dt.date) -> None:
 
 @pytest.fixture(scope="module")
 def client(seed_data_dir: Path) -> Iterator[TestClient]:
-    """The app in-process over the seed build."""
-    with TestClient(create_app(Settings(data_dir=seed_data_dir)), raise_server_exceptions=False) as running:
+    """The app in-process over the seed build ("testserver" is the Host the in-process client sends)."""
+    settings = Settings(data_dir=seed_data_dir, allowed_hosts=("testserver",))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as running:
         yield running
 
 
