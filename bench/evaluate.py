@@ -4,7 +4,9 @@
 Run: ``python -m bench.evaluate`` (builds corpus/ and corpus/ + the shared laws into temporary data
 directories) or ``python -m bench.evaluate --data DIR [--laws-data DIR]`` (existing builds).  ``--verbose``
 lists every question with the rank of its first expected hit; ``--json`` prints the figures as JSON.  It ends
-with metadata accuracy (title, 文号, issuer, date) from :mod:`bench.metadata_eval`.
+with metadata accuracy (title, 文号, issuer, date) from :mod:`bench.metadata_eval`, then answers from
+laws and regulations (body, body + article, place, abstention; tuning and held-out apart) from
+:mod:`bench.statutory_eval`.
 
 The questions live in ``bench/questions/*.jsonl``, one JSON object a line::
 
@@ -338,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     from bench.metadata_eval import all_figures, write_summary
 
     figures["metadata"] = all_figures()
+    from bench import statutory_eval
+
+    with tempfile.TemporaryDirectory(prefix="policykg-eval-laws-") as tmp:
+        figures["statutory"] = statutory_eval.evaluate(statutory_eval.build(Path(tmp)))
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         return 0
@@ -373,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  direct precision {hard['direct_precision']}  no-answer answered none {hard['none_share']}\n"
     )
     write_summary(figures["metadata"], out)
+    statutory_eval.write_summary(figures["statutory"], out)
     return 0
 
 

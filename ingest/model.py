@@ -102,6 +102,12 @@ class Obligation:
     frequency: Frequency | None = None
     quantities: tuple[Quantity, ...] = ()
     deadline: Deadline | None = None
+    # Laws and regulations only (ingest/duties.py): regulator | duty_holder, what the duty is about, its scope
+    # (本行政区域内, 按照职责分工 …) and whether the clause governs the object rather than mentioning it.
+    duty_kind: str | None = None
+    duty_object: str = ""
+    scope: str = ""
+    governing: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,6 +249,10 @@ class Document:
     warnings: tuple[Warning, ...] = ()
     sha256: str = ""
     notice: Notice | None = None
+    # The place whose law this is (枣庄市, 山东省, 王益区; 全国 for a national law) and the places above it,
+    # nearest first: a question naming a place is answered from that place's documents, then from these.
+    jurisdiction: str | None = None
+    jurisdiction_chain: tuple[str, ...] = ()
 
     def articles(self) -> tuple[Article, ...]:
         """All articles in reading order, across sections."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ingest.citations import citation_key, find_citations
 from ingest.deadlines import parse_deadline
+from ingest.duties import document_jurisdiction, with_duties
 from ingest.errors import IngestError
 from ingest.lines import split_lines
 from ingest.linking import link_task
@@ -214,6 +215,11 @@ def _with_obligations(document: Document, register: UnitRegister | None) -> Docu
     return replace(document, sections=tuple(sections))
 
 
+def _with_jurisdiction(document: Document) -> Document:
+    own, chain = document_jurisdiction(document)
+    return replace(document, jurisdiction=own, jurisdiction_chain=chain)
+
+
 def _resolve_citations(documents: Sequence[Document]) -> tuple[Document, ...]:
     by_key = {citation_key(document.title): document.id for document in documents}
     by_number = {number: document.id for document in documents for number in document.doc_numbers[:1]}
@@ -247,7 +253,7 @@ def assemble(parsed: Sequence[ParsedDocument]) -> Corpus:
             document = item.document
             if register is not None:
                 document = replace(document, tasks=_tasks(item, register))
-            documents.append(_with_obligations(document, register))
+            documents.append(_with_jurisdiction(with_duties(_with_obligations(document, register))))
     documents = sorted(_resolve_citations(documents), key=lambda d: (d.kind != "policy", d.source))
     warnings = tuple(w for d in documents for w in d.warnings)
     return Corpus(

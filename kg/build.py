@@ -163,6 +163,13 @@ def _obligation(
         _frequency(graph, node, obligation.frequency)
     if obligation.deadline is not None:
         _deadline(graph, node, obligation.deadline)
+    if obligation.duty_kind:
+        graph.add((node, PKG.dutyKind, Literal(obligation.duty_kind)))
+        graph.add((node, PKG.governing, Literal(obligation.governing)))
+        if obligation.duty_object:
+            graph.add((node, PKG.dutyObject, Literal(obligation.duty_object)))
+        if obligation.scope:
+            graph.add((node, PKG.scope, Literal(obligation.scope)))
     _topics(graph, node, obligation.text, thesaurus)
 
 
@@ -308,6 +315,10 @@ def add_document(
         graph.add((node, DCTERMS.issued, Literal(doc.date, datatype=datatype)))
     for number in doc.doc_numbers:
         graph.add((node, ELI.number, Literal(number)))
+    if doc.jurisdiction:
+        graph.add((node, PKG.jurisdiction, Literal(doc.jurisdiction)))
+    for place in doc.jurisdiction_chain:
+        graph.add((node, PKG.withinJurisdiction, Literal(place)))
     seen: Counter[int] = Counter()
     articles: dict[int, URIRef] = {}
     for section in doc.sections:

@@ -59,8 +59,11 @@ class PKG(DefinedNamespace):
     cooperatingUnit: URIRef
     deadline: URIRef
     dueDate: URIRef
+    dutyKind: URIRef
+    dutyObject: URIRef
     end: URIRef
     frequency: URIRef
+    governing: URIRef
     group: URIRef
     hasMember: URIRef
     hasObligation: URIRef
@@ -68,6 +71,7 @@ class PKG(DefinedNamespace):
     inArticle: URIRef
     inDocument: URIRef
     issuerName: URIRef
+    jurisdiction: URIRef
     kind: URIRef
     label: URIRef
     leadUnit: URIRef
@@ -81,6 +85,7 @@ class PKG(DefinedNamespace):
     rawLeadUnits: URIRef
     relativeTo: URIRef
     score: URIRef
+    scope: URIRef
     sha256: URIRef
     start: URIRef
     status: URIRef
@@ -89,3 +94,4 @@ class PKG(DefinedNamespace):
     successorName: URIRef
     text: URIRef
     trigger: URIRef
+    withinJurisdiction: URIRef

@@ -1,0 +1,185 @@
+"""Duty clauses of laws and regulations: who is made responsible for what, and where.
+
+Why a pass over the obligations instead of a second extractor: the obligation reader already cuts an article
+into clauses and finds each clause's bearer; what a law answer needs on top is (1) whether the bearer is a
+public body that supervises (``regulator``) or anyone else the law burdens (``duty_holder``: 使用单位, 医院,
+an organiser), (2) the duty's *object* inside the clause — the text left once the bearer, the modal word and
+the scope words are cut, so a question is matched against the duty and not against the article — (3) the
+scope (本行政区域内, 全国, 按照职责分工) and (4) whether the clause *governs* the object (负责…监督管理,
+对…实施监督管理, 是…主管机关, X由Y负责, 对…负责) rather than mentioning it in passing.
+
+Two sentence shapes the obligation reader does not open because they carry no modal word are read here:
+``X是Y的主管机关/主管部门/责任主体`` and the passive ``Y，由X负责…`` whose agent the reader may have
+inherited from an earlier sentence.  Every span stays an offset into the verbatim document text.
+
+Jurisdiction (:func:`document_jurisdiction`): the place a document's title starts with (枣庄市, 山东省,
+王益区), else 全国 for a law; the places above it are read from the document itself — the title's own prefix
+(铜川市王益区 → 铜川市) and the approving congress of a city regulation (经山东省…人民代表大会常务委员会…批准).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ingest.bearers import parse_bearers
+from ingest.model import Article, Bearer, Document, Obligation, Span
+from ingest.sentences import split_clauses
+from ingest.unit_names import jurisdiction_from_title
+
+NATIONAL = "全国"
+# A bearer that is a public body named by its public function (or the government itself) supervises.
+_PUBLIC_BODY = re.compile(
+    r"(部门|政府|机关|机构|国务院|委员会|局|厅|办公室|监察|监管|主管|派出所|办事处|公安|消防救援)$"
+)
+# Bodies outside government even though their names end like a public body's (检验检测机构, 技术服务机构).
+_NOT_PUBLIC = re.compile(r"(检验|检测|服务|培训|评价|认证|医疗|鉴定|社会)\S{0,4}机构$|^(?:居民|村民|业主)委员会$")
+_SCOPE = re.compile(r"本行政区域内|全国|本辖区内?|按照职责分工|依照职责分工|按照各自职责|依据各自职责|在各自的?职责范围内")
+_GOVERNING = re.compile(
+    r"负责[^，。；]*?(?:监督管理|管理|工作|综合工作)|实施(?:综合)?监督管理|主管|统一领导|对[^，。；]{1,40}负责$|负责$|由[^，。；]{2,30}?负责"
+)
+_OBJECT_CUT = re.compile(
+    r"^(?:应当|依法|负责|具体|统一|对|在|按照|依照|依据)+|(?:实施(?:综合)?监督管理|的?监督管理工作|工作|负责)$"
+)
+_IS_COMPETENT = re.compile(r"^(?P<bearer>[^，。；是]{2,30})是(?P<object>[^，。；]{2,40}?)的(?P<role>主管机关|主管部门|责任主体)")
+_PASSIVE = re.compile(r"由(?P<agent>[^，。；由]{2,30}?)(?:共同)?(?:依法)?负责(?P<verb>[^，。；]*)")
+
+
+def duty_kind(bearer: str) -> str:
+    """``regulator`` for a public body (部门, 机关, 人民政府 …), ``duty_holder`` for anyone else.
+
+    >>> duty_kind("市、区（市）特种设备安全监督管理部门"), duty_kind("电梯使用单位"), duty_kind("检验检测机构")
+    ('regulator', 'duty_holder', 'duty_holder')
+    """
+    text = bearer.strip()
+    if _NOT_PUBLIC.search(text):
+        return "duty_holder"
+    return "regulator" if _PUBLIC_BODY.search(text) else "duty_holder"
+
+
+def scope_of(text: str) -> str:
+    """The scope words of a duty clause (本行政区域内, 全国, 按照职责分工 …), joined by ``;``.
+
+    >>> scope_of("县级以上地方各级人民政府负责特种设备安全监督管理的部门对本行政区域内特种设备安全实施监督管理")
+    '本行政区域内'
+    """
+    return ";".join(dict.fromkeys(m.group() for m in _SCOPE.finditer(text)))
+
+
+def duty_object(text: str, bearers: tuple[Bearer, ...], start: int) -> str:
+    """The clause with its bearers, scope words and duty verbs cut: what the duty is about.
+
+    >>> duty_object("公安机关负责危险化学品的公共安全管理", (Bearer(text="公安机关", span=Span(start=0, end=4)),), 0)
+    '危险化学品的公共安全管理'
+    """
+    kept = list(text)
+    for bearer in bearers:
+        a, b = bearer.span.start - start, bearer.span.end - start
+        if 0 <= a < b <= len(text) and text[a:b] == bearer.text:
+            kept[a:b] = [""] * (b - a)
+    rest = "".join(kept)
+    for bearer in bearers:  # an inherited bearer printed again in the clause
+        rest = rest.replace(bearer.text, "")
+    rest = _SCOPE.sub("", rest).strip("，。；：、 ")
+    previous = None
+    while previous != rest:
+        previous, rest = rest, _OBJECT_CUT.sub("", rest).strip("，。；：、的 ")
+    return rest
+
+
+def _own_bearers(obligation: Obligation) -> tuple[Bearer, ...]:
+    """The agent of a passive ``…由X负责`` clause, which outranks a bearer inherited from an earlier sentence."""
+    match = _PASSIVE.search(obligation.text)
+    if not match:
+        return obligation.bearers
+    at = obligation.span.start + match.start("agent")
+    found = parse_bearers(match["agent"], offset=at)
+    return found or obligation.bearers
+
+
+def _annotate(obligation: Obligation) -> Obligation:
+    bearers = _own_bearers(obligation)
+    kinds = {duty_kind(b.role or b.text) for b in bearers} or {"duty_holder"}
+    kind = "regulator" if "regulator" in kinds else "duty_holder"
+    return replace(
+        obligation,
+        bearers=bearers,
+        duty_kind=kind,
+        duty_object=duty_object(obligation.text, bearers, obligation.span.start),
+        scope=scope_of(obligation.text),
+        governing=bool(_GOVERNING.search(obligation.text.rstrip("，。；："))),
+    )
+
+
+def _competent(article: Article, prefix: str, first: int) -> list[Obligation]:
+    """``X是Y的主管机关/责任主体`` clauses: a duty stated without a modal word."""
+    found: list[Obligation] = []
+    for sentence in article.sentences:
+        for clause in split_clauses(sentence.text, offset=sentence.span.start):
+            match = _IS_COMPETENT.search(clause.text)
+            if not match:
+                continue
+            at = clause.span.start + match.start("bearer")
+            bearers = parse_bearers(match["bearer"], offset=at)
+            if not bearers:
+                continue
+            span = Span(start=clause.span.start, end=clause.span.start + match.end())
+            text = clause.text[: match.end()]
+            found.append(
+                Obligation(
+                    id=f"{prefix}-o{first + len(found)}",
+                    text=text,
+                    span=span,
+                    trigger="是…" + match["role"],
+                    modality="responsible",
+                    strength=1.0,
+                    action=match["object"] + "的" + match["role"],
+                    bearers=bearers,
+                    duty_kind="regulator" if match["role"] != "责任主体" else duty_kind(bearers[0].text),
+                    duty_object=match["object"],
+                    scope=scope_of(text),
+                    governing=True,
+                )
+            )
+    return found
+
+
+def read_duties(article: Article, prefix: str) -> tuple[Obligation, ...]:
+    """The article's obligations typed as duties (kind, object, scope, governing), plus its 是…主管机关 clauses."""
+    typed = [_annotate(ob) for ob in article.obligations]
+    return (*typed, *_competent(article, prefix, len(typed) + 1))
+
+
+def with_duties(document: Document) -> Document:
+    """A law or regulation with its obligations read as duties; other documents are returned unchanged."""
+    if document.kind != "law":
+        return document
+    sections = []
+    for section in document.sections:
+        articles = [
+            replace(article, obligations=read_duties(article, f"{document.id}-s{section.number}-a{article.number}"))
+            for article in section.articles
+        ]
+        sections.append(replace(section, articles=tuple(articles)))
+    return replace(document, sections=tuple(sections))
+
+
+_APPROVED = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,8}?(?:省|自治区|市))第[^\n。]{0,30}?人民代表大会常务委员会[^\n。]{0,20}?批准")
+_ADMIN = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:特别行政区|自治区|自治州|自治县|省|市|州|盟|区|县|旗)")
+
+
+def document_jurisdiction(document: Document) -> tuple[str | None, tuple[str, ...]]:
+    """The document's jurisdiction and the places above it (nearest first, ending with 全国).
+
+    A policy whose title names no place has no jurisdiction (None, ()); a law without a place is national.
+    """
+    own = jurisdiction_from_title(document.title)
+    if own is None:
+        return (NATIONAL, ()) if document.kind == "law" else (None, ())
+    above: list[str] = []
+    head = document.title.split(own, 1)[0]
+    above.extend(reversed([m.group() for m in _ADMIN.finditer(head)]))
+    header = document.text[: document.sections[0].span.start] if document.sections else document.text[:800]
+    above.extend(m["place"] for m in _APPROVED.finditer(header) if m["place"] != own)
+    above.append(NATIONAL)
+    return own, tuple(dict.fromkeys(above))

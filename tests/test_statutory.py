@@ -1,0 +1,101 @@
+"""Issue 15: duties read from real laws and regulations, document jurisdictions, and the statutory answer.
+
+Why real text: the duty reader and the clause matcher must hold on the printed wording of the nine laws and six
+regulations in ../shared (read in place), not on sentences written to suit them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.model import Corpus
+from ingest.pipeline import assemble, parse_document
+from kg.build import build_graph
+from kg.statutory import detect_place, jurisdiction_chain, statutory_answer
+from tests.conftest import LAWS, REGULATIONS
+
+FILES = (
+    LAWS / "中华人民共和国特种设备安全法.md",
+    LAWS / "危险化学品安全管理条例.md",
+    REGULATIONS / "枣庄市电梯安全条例.md",
+    REGULATIONS / "北京市烟花爆竹安全管理规定.md",
+)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    """Four laws and regulations, parsed and assembled as a build does."""
+    return assemble([parse_document(Path(p).read_text(encoding="utf-8"), source=str(p)) for p in FILES])
+
+
+@pytest.fixture(scope="module")
+def store(corpus: Corpus):
+    """The corpus as an in-memory graph behind the store interface."""
+    from kg.store import RdflibStore
+
+    return RdflibStore(build_graph(corpus))
+
+
+def _doc(corpus: Corpus, title: str):
+    return next(d for d in corpus.documents if d.title == title)
+
+
+def test_jurisdiction_of_a_city_regulation_reads_its_approving_province(corpus: Corpus) -> None:
+    zaozhuang = _doc(corpus, "枣庄市电梯安全条例")
+    assert (zaozhuang.jurisdiction, zaozhuang.jurisdiction_chain) == ("枣庄市", ("山东省", "全国"))
+    assert _doc(corpus, "中华人民共和国特种设备安全法").jurisdiction == "全国"
+
+
+def test_duty_clauses_are_typed_with_object_and_scope(corpus: Corpus) -> None:
+    article = next(a for a in _doc(corpus, "枣庄市电梯安全条例").articles() if a.number == 6)
+    first = article.obligations[0]
+    assert first.bearers[0].text == "市、区（市）特种设备安全监督管理部门"
+    assert (first.duty_kind, first.scope, first.governing) == ("regulator", "本行政区域内", True)
+    assert "电梯安全" in first.duty_object
+    holder = next(a for a in _doc(corpus, "枣庄市电梯安全条例").articles() if a.number == 22).obligations[0]
+    assert holder.duty_kind == "duty_holder" and holder.bearers[0].text == "电梯使用单位"
+
+
+def test_competent_authority_sentence_becomes_a_duty(corpus: Corpus) -> None:
+    article = next(a for a in _doc(corpus, "北京市烟花爆竹安全管理规定").articles() if a.number == 3)
+    found = [o for o in article.obligations if o.trigger.startswith("是…")]
+    assert [(o.bearers[0].text, o.duty_object) for o in found] == [("公安机关", "烟花爆竹安全管理工作")]
+
+
+def test_the_clause_of_the_asked_duty_answers_not_the_other_body_of_the_article(store) -> None:
+    answer = statutory_answer(store, "剧毒化学品购买许可证由谁核发？")
+    top = answer.entries[0]
+    assert (top.body, top.article, top.kind) == ("公安机关", 6, "regulator")
+    assert "剧毒化学品购买许可证" in top.text
+    roads = statutory_answer(store, "危险化学品道路运输许可由哪个部门负责？").entries[0]
+    assert roads.body == "交通运输主管部门"
+
+
+def test_a_named_place_is_answered_from_its_own_regulation(store) -> None:
+    answer = statutory_answer(store, "枣庄市电梯安全由哪个部门监督管理？")
+    assert answer.jurisdiction == "枣庄市" and answer.searched == ("枣庄市", "山东省", "全国")
+    top = answer.entries[0]
+    assert (top.body, top.title, top.article, top.jurisdiction) == (
+        "市、区（市）特种设备安全监督管理部门", "枣庄市电梯安全条例", 6, "枣庄市"
+    )
+
+
+def test_an_unknown_place_is_answered_from_national_law_never_a_sibling(store) -> None:
+    answer = statutory_answer(store, "济南市的特种设备安全由哪个部门监督管理？")
+    assert answer.searched == ("济南市", "全国")
+    assert {e.jurisdiction for e in answer.entries} == {"全国"}
+    assert answer.entries[0].article == 5
+
+
+def test_no_clause_assigns_the_duty_abstains(store) -> None:
+    answer = statutory_answer(store, "谁负责网络安全的监督管理？")
+    assert answer.entries == () and answer.to_json()["abstained"] is True
+
+
+def test_place_detection_and_chain() -> None:
+    known = {"枣庄市": ("山东省", "全国"), "山东省": ("全国",)}
+    assert detect_place("在枣庄，谁对电梯使用安全负责？", known) == "枣庄市"
+    assert jurisdiction_chain("山东省", known) == ("山东省", "全国")
+    assert jurisdiction_chain(None, known) == ()
