@@ -60,6 +60,10 @@ share of the best literal match's score (measured on dev-tune; docs/search-evalu
 GRAMS_WEIGHT = 0.6
 """Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words."""
 SUGGESTIONS = 5
+SCORE_DEPTH = 48
+"""How many of each part's best passages (a facet's, a topic's, a bigram's) are scored first; the heads deepen
+(×4) until the threshold test proves the top exact (:meth:`SearchIndex._top`)."""
+FACET_CACHE = 4096
 
 
 class SearchError(PolicyKGError):
@@ -143,6 +147,69 @@ class _Candidate:
     legs: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One addend of a leg: a facet (``best`` term and the sum of the ``rest`` per passage) or a posting list
+    (``rest`` None); ``order`` lists the passages by value (``best`` + :data:`FACET_TIEBREAK` × ``rest``), best
+    first, and ``values`` their values."""
+
+    best: dict[int, float]
+    rest: dict[int, float] | None
+    order: tuple[int, ...]
+    values: tuple[float, ...]
+
+    @classmethod
+    def of(cls, best: dict[int, float], rest: dict[int, float] | None = None) -> _Part:
+        value = best if rest is None else {d: s + FACET_TIEBREAK * rest[d] for d, s in best.items()}
+        ranked = sorted(value.items(), key=lambda item: (-item[1], item[0]))
+        return cls(best, rest, tuple(d for d, _ in ranked), tuple(v for _, v in ranked))
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def head(self, depth: int, allowed: frozenset[int] | None) -> tuple[list[int], float]:
+        """The ``depth`` best (allowed) passages and the value of the next one (0 when none is left): no
+        passage outside the head scores more in this part."""
+        if allowed is None:
+            nxt = self.values[depth] if depth < len(self.values) else 0.0
+            return list(self.order[:depth]), nxt
+        docs: list[int] = []
+        for i, docnum in enumerate(self.order):
+            if docnum in allowed:
+                if len(docs) == depth:
+                    return docs, self.values[i]
+                docs.append(docnum)
+        return docs, 0.0
+
+
+def _leg_scores(group: list[tuple[_Part, float]], pool: set[int]) -> dict[int, float]:
+    """A leg's score for each passage of ``pool`` that one of its parts matches: the parts added in order
+    (a facet's best term plus :data:`FACET_TIEBREAK` of the rest, a posting's score times its boost)."""
+    total: dict[int, float] = {}
+    for part, boost in group:
+        best, rest = part.best, part.rest
+        docs = [d for d in pool if d in best] if len(pool) < len(best) else [d for d in best if d in pool]
+        if rest is None:
+            for d in docs:
+                total[d] = total.get(d, 0.0) + best[d] * boost
+        else:
+            for d in docs:
+                total[d] = total.get(d, 0.0) + best[d] + FACET_TIEBREAK * rest[d]
+    return total
+
+
+def _legs_of(
+    parts: list[tuple[str, float, list[tuple[_Part, float]]]], docnums: list[int], allowed: frozenset[int] | None
+) -> dict[int, set[str]]:
+    """The legs whose parts match each of ``docnums``."""
+    found: dict[int, set[str]] = {}
+    for leg, _, group in parts:
+        for docnum in docnums:
+            if (allowed is None or docnum in allowed) and any(docnum in part.best for part, _ in group):
+                found.setdefault(docnum, set()).add(leg)
+    return found
+
+
 class SearchIndex:
     """An open index: the whoosh searcher, the analyzer it was built with, the thesaurus and the unit names."""
 
@@ -170,7 +237,8 @@ class SearchIndex:
         self._known: dict[str, tuple[str, ...]] = {}
         self._stored_cache: dict[int, dict[str, Any]] = {}
         self._docnums: dict[str, int | None] = {}
-        self._posting_cache: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._posting_cache: dict[str, _Part] = {}
+        self._facet_cache: dict[tuple[tuple[tuple[str, ...], float], ...], _Part] = {}
         self._filter_cache: dict[str, frozenset[int]] = {}
         self._analyzed: dict[str, list[str]] = {}
         self.translator = Translator.load(folder)
@@ -182,6 +250,7 @@ class SearchIndex:
             self._index.close()
             self._stored_cache.clear()
             self._posting_cache.clear()
+            self._facet_cache.clear()
             self._filter_cache.clear()
 
     # -- helpers the query planner needs --------------------------------------------------------------------
@@ -384,8 +453,8 @@ class SearchIndex:
             return None, notes
         return (clauses[0] if len(clauses) == 1 else wq.And(clauses)), notes
 
-    def _postings(self, query: Any) -> tuple[tuple[int, float], ...]:
-        """``(docnum, BM25F score)`` of every passage ``query`` (a term or phrase, boost 1) matches.
+    def _postings(self, query: Any) -> _Part:
+        """The passages ``query`` (a term or phrase, boost 1) matches, with their BM25F scores, best first.
 
         Cached per query: the index of a build never changes, and a question's terms (thesaurus labels
         above all) recur, so after warm-up a search is dictionary arithmetic, not posting decoding.
@@ -394,11 +463,11 @@ class SearchIndex:
         cached = self._posting_cache.get(key)
         if cached is None:
             matcher = query.matcher(self._searcher, self._searcher.context())
-            out: list[tuple[int, float]] = []
+            scores: dict[int, float] = {}
             while matcher.is_active():
-                out.append((matcher.id(), float(matcher.score())))
+                scores[matcher.id()] = float(matcher.score())
                 matcher.next()
-            cached = self._posting_cache[key] = tuple(out)
+            cached = self._posting_cache[key] = _Part.of(scores)
         return cached
 
     def _term_queries(self, tokens: tuple[str, ...]) -> list[Any]:
@@ -409,65 +478,98 @@ class SearchIndex:
             return [wq.Term(f, tokens[0]) for f in self._fields_with(tokens[0])]
         return [wq.Phrase(f, list(tokens)) for f in PHRASE_FIELDS]
 
-    def _scores(self, plan: QueryPlan, allowed: frozenset[int] | None) -> tuple[dict[int, float], dict[int, set[str]]]:
-        """Each passage's fused score and the legs that found it.
+    def _facet(self, terms: list[Any]) -> _Part:
+        """One facet's scores: per passage the best term (``best``) and the sum of the others' (``rest``).
 
-        Each leg (literal, expanded, translated: :data:`search_api.search.query.LEGS`) is BM25F over its own terms:
-        within a facet, the best term plus :data:`FACET_TIEBREAK` of the others (one facet, however many
-        synonyms it has, counts about once); facets add up.  The literal leg adds the query's character bigrams
-        (:data:`GRAMS_WEIGHT`), the units and years it names; the expanded leg the topics.  Each leg is divided
-        by its best passage's score and weighed by :data:`LEG_WEIGHTS`, so expansions can never outvote what
-        the user typed."""
+        Cached by the facet's terms and weights: a concept's expansion recurs in every question that names it.
+        """
+        key = tuple((term.tokens, term.weight) for term in terms)
+        cached = self._facet_cache.get(key)
+        if cached is not None:
+            return cached
+        best: dict[int, float] = {}
+        rest: dict[int, float] = {}
+        for term in terms:
+            term_score: dict[int, float] = {}
+            for q in self._term_queries(term.tokens):
+                for docnum, score in self._postings(q).best.items():
+                    term_score[docnum] = term_score.get(docnum, 0.0) + score * term.weight
+            for docnum, score in term_score.items():
+                old = best.get(docnum, 0.0)
+                best[docnum] = max(old, score)
+                rest[docnum] = rest.get(docnum, 0.0) + min(old, score)
+        if len(self._facet_cache) >= FACET_CACHE:
+            self._facet_cache.clear()
+        cached = self._facet_cache[key] = _Part.of(best, rest)
+        return cached
+
+    def _addends(self, plan: QueryPlan) -> list[tuple[str, float, list[tuple[_Part, float]]]]:
+        """The fused score as a sum: ``(leg, weight, [(part, boost), …])`` in the order the legs add up."""
         from whoosh import query as wq
 
-        legs: dict[str, dict[int, float]] = {}
         by_facet: dict[tuple[str, str], list[Any]] = {}
         for term in plan.terms:
             by_facet.setdefault((term.leg, term.facet), []).append(term)
+        legs: dict[str, list[tuple[_Part, float]]] = {}
         for (leg, _), terms in by_facet.items():
-            total = legs.setdefault(leg, {})
-            best: dict[int, float] = {}
-            rest: dict[int, float] = {}
-            for term in terms:
-                term_score: dict[int, float] = {}
-                for q in self._term_queries(term.tokens):
-                    for docnum, score in self._postings(q):
-                        term_score[docnum] = term_score.get(docnum, 0.0) + score * term.weight
-                for docnum, score in term_score.items():
-                    old = best.get(docnum, 0.0)
-                    best[docnum] = max(old, score)
-                    rest[docnum] = rest.get(docnum, 0.0) + min(old, score)
-            for docnum, score in best.items():
-                total[docnum] = total.get(docnum, 0.0) + score + FACET_TIEBREAK * rest[docnum]
+            legs.setdefault(leg, []).append((self._facet(terms), 1.0))
         extras = [("expanded", wq.Term("topics", c), TOPIC_BOOST) for c in plan.concepts]
         extras += [("expanded", wq.Term("topics", c), RELATED_TOPIC_BOOST) for c in plan.related_concepts]
         for uid in plan.units:
             extras += [("literal", wq.Term("lead", uid), LEAD_BOOST), ("literal", wq.Term("co", uid), CO_BOOST)]
         extras += [("literal", wq.Term("due", y), YEAR_BOOST) for y in plan.years]
         for leg, query, boost in extras:
-            total = legs.setdefault(leg, {})
-            for docnum, score in self._postings(query):
-                total[docnum] = total.get(docnum, 0.0) + score * boost
-        grams: dict[int, float] = {}
-        for gram in plan.grams:
-            for docnum, score in self._postings(wq.Term("grams", gram)):
-                grams[docnum] = grams.get(docnum, 0.0) + score
-        fused: dict[int, float] = {}
-        found: dict[int, set[str]] = {}
-        parts = [(leg, LEG_WEIGHTS.get(leg, 0.5), scores) for leg, scores in legs.items()]
-        parts.append(("literal", LEG_WEIGHTS["literal"] * GRAMS_WEIGHT, grams))
-        for leg, weight, scores in parts:
-            if allowed is not None:
-                scores = {d: sc for d, sc in scores.items() if d in allowed}
-            top = max(scores.values(), default=0.0)
-            if top <= 0:
-                continue
-            for docnum, score in scores.items():
-                fused[docnum] = fused.get(docnum, 0.0) + weight * score / top
-                found.setdefault(docnum, set()).add(leg)
+            legs.setdefault(leg, []).append((self._postings(query), boost))
+        out = [(leg, LEG_WEIGHTS.get(leg, 0.5), parts) for leg, parts in legs.items()]
+        grams = [(self._postings(wq.Term("grams", gram)), 1.0) for gram in plan.grams]
+        out.append(("literal", LEG_WEIGHTS["literal"] * GRAMS_WEIGHT, grams))
+        return out
+
+    def _top(
+        self, plan: QueryPlan, allowed: frozenset[int] | None, count: int
+    ) -> tuple[list[tuple[int, float]], dict[int, set[str]]]:
+        """The ``count`` best passages by fused score (best first, ties by docnum) and the legs that found them.
+
+        Each leg (literal, expanded, translated: :data:`search_api.search.query.LEGS`) is BM25F over its own terms:
+        within a facet, the best term plus :data:`FACET_TIEBREAK` of the others (one facet, however many
+        synonyms it has, counts about once); facets add up.  The literal leg adds the query's character bigrams
+        (:data:`GRAMS_WEIGHT`), the units and years it names; the expanded leg the topics.  Each leg is divided
+        by its best passage's score and weighed by :data:`LEG_WEIGHTS`, so expansions can never outvote what
+        the user typed.
+
+        Only the passages at the head of some part's ranking are scored (Fagin's threshold algorithm): a
+        passage outside every head scores at most the sum of the parts' next values, so when the ``count``-th
+        best scored passage beats that bound (and each leg's best beats its own), the top is the one scoring
+        every passage would give; otherwise the heads deepen.  A common bigram such as 安全 no longer costs a
+        pass over most of the corpus."""
+        parts = self._addends(plan)
         if allowed is not None and not plan.terms and not plan.units and not plan.grams:
-            fused = dict.fromkeys(allowed, 0.0)
-        return fused, found
+            ranked = [(docnum, 0.0) for docnum in sorted(allowed)[:count]]
+            return ranked, _legs_of(parts, [d for d, _ in ranked], allowed)
+        depth = SCORE_DEPTH
+        while True:
+            heads = [[part.head(depth, allowed) for part, _ in group] for _, _, group in parts]
+            pool = {docnum for group in heads for docs, _ in group for docnum in docs}
+            fused: dict[int, float] = {}
+            found: dict[int, set[str]] = {}
+            threshold, exact = 0.0, True
+            for (leg, weight, group), group_heads in zip(parts, heads, strict=True):
+                total = _leg_scores(group, pool)
+                top = max(total.values(), default=0.0)
+                bound = sum(next_value * boost for (_, next_value), (_, boost) in zip(group_heads, group, strict=True))
+                if bound > 0 and top < bound * (1 + 1e-9):
+                    exact = False  # a passage no head holds may score best in this leg
+                if top <= 0:
+                    continue
+                threshold += weight * bound / top
+                for docnum, score in total.items():
+                    fused[docnum] = fused.get(docnum, 0.0) + weight * score / top
+                    found.setdefault(docnum, set()).add(leg)
+            ranked = heapq.nsmallest(count, fused.items(), key=lambda item: (-item[1], item[0]))
+            settled = threshold == 0 or (len(ranked) == count and ranked[-1][1] > threshold * (1 + 1e-9) + 1e-12)
+            if exact and settled:  # at the latest when the heads hold every passage: no bound is left
+                return ranked, found
+            depth *= 4
 
     def _allowed(self, filter_query: Any) -> frozenset[int] | None:
         if filter_query is None:
@@ -479,8 +581,7 @@ class SearchIndex:
         return cached
 
     def _candidates(self, plan: QueryPlan, filter_query: Any, count: int) -> list[_Candidate]:
-        scores, legs = self._scores(plan, self._allowed(filter_query))
-        top = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], item[0]))
+        top, legs = self._top(plan, self._allowed(filter_query), count)
         out = []
         for docnum, score in top:
             fields = self._stored(docnum)
