@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import html
+import itertools
 import json
 import threading
 from collections.abc import Iterable
@@ -60,7 +61,7 @@ share of the best literal match's score (measured on dev-tune; docs/search-evalu
 GRAMS_WEIGHT = 0.6
 """Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words."""
 SUGGESTIONS = 5
-SCORE_DEPTH = 48
+SCORE_DEPTH = 96
 """How many of each part's best passages (a facet's, a topic's, a bigram's) are scored first; the heads deepen
 (×4) until the threshold test proves the top exact (:meth:`SearchIndex._top`)."""
 FACET_CACHE = 4096
@@ -286,6 +287,10 @@ class SearchIndex:
         if fields is None:
             fields = self._stored_cache[docnum] = dict(self._searcher.stored_fields(docnum))
             fields["_vocab"] = frozenset(fields["vocab"].split())
+            by_word: dict[str, list[tuple[int, int]]] = {}
+            for word, start, end in fields.get("marks") or ():
+                by_word.setdefault(word, []).append((start, end))
+            fields["_marks"] = by_word  # word → its spans: highlighting looks up the query's words only
         return fields
 
     def find_units(self, text: str) -> list[tuple[str, int, int]]:
@@ -551,24 +556,26 @@ class SearchIndex:
             heads = [[part.head(depth, allowed) for part, _ in group] for _, _, group in parts]
             pool = {docnum for group in heads for docs, _ in group for docnum in docs}
             fused: dict[int, float] = {}
-            found: dict[int, set[str]] = {}
+            found: list[tuple[str, dict[int, float]]] = []
             threshold, exact = 0.0, True
             for (leg, weight, group), group_heads in zip(parts, heads, strict=True):
                 total = _leg_scores(group, pool)
                 top = max(total.values(), default=0.0)
                 bound = sum(next_value * boost for (_, next_value), (_, boost) in zip(group_heads, group, strict=True))
                 if bound > 0 and top < bound * (1 + 1e-9):
-                    exact = False  # a passage no head holds may score best in this leg
+                    exact = False  # a passage no head holds may score best in this leg: deepen
+                    break
                 if top <= 0:
                     continue
                 threshold += weight * bound / top
+                found.append((leg, total))
                 for docnum, score in total.items():
                     fused[docnum] = fused.get(docnum, 0.0) + weight * score / top
-                    found.setdefault(docnum, set()).add(leg)
-            ranked = heapq.nsmallest(count, fused.items(), key=lambda item: (-item[1], item[0]))
-            settled = threshold == 0 or (len(ranked) == count and ranked[-1][1] > threshold * (1 + 1e-9) + 1e-12)
-            if exact and settled:  # at the latest when the heads hold every passage: no bound is left
-                return ranked, found
+            if exact:
+                ranked = heapq.nsmallest(count, fused.items(), key=lambda item: (-item[1], item[0]))
+                if threshold == 0 or (len(ranked) == count and ranked[-1][1] > threshold * (1 + 1e-9) + 1e-12):
+                    legs = {d: {leg for leg, total in found if d in total} for d, _ in ranked}
+                    return ranked, legs  # at the latest when the heads hold every passage: no bound is left
             depth *= 4
 
     def _allowed(self, filter_query: Any) -> frozenset[int] | None:
@@ -654,7 +661,8 @@ class SearchIndex:
             lead = lead[:1]
         text = f.get("text", "")
         focus = [(o["start"] - f["start"], o["end"] - f["start"]) for o in cand.folded]
-        spans = _highlight_spans(f.get("marks") or [], words) or _gram_spans(text, grams)
+        marks = f["_marks"]
+        spans = _merge_spans([se for w in words if w in marks for se in marks[w]]) or _gram_spans(text, grams)
         snippet, _ = snippet_html(text, spans, focus=focus)
         offset = f.get("start", 0) if doc else 0
         return Hit(
@@ -686,7 +694,12 @@ def _highlight_spans(marks: Iterable[tuple[str, int, int]], words: set[str]) -> 
     >>> _highlight_spans([("电梯安全", 0, 4), ("电梯", 0, 2), ("监管", 4, 6)], {"电梯", "监管"})
     [(0, 2), (4, 6)]
     """
-    raw = sorted(((s, e) for w, s, e in marks if w in words), key=lambda se: (se[0], -se[1]))
+    return _merge_spans([(s, e) for w, s, e in marks if w in words])
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted and overlapping ones merged."""
+    raw = sorted(spans, key=lambda se: (se[0], -se[1]))
     merged: list[tuple[int, int]] = []
     for start, end in raw:
         if merged and start < merged[-1][1]:
@@ -730,7 +743,7 @@ def snippet_html(
         start, end = 0, len(text)
     else:
         anchors = [s for s, _ in spans] or [s for s, _ in focus] or [0]
-        best = max(anchors, key=lambda a: sum(1 for s, e in spans if a - width // 3 <= s and e <= a + width))
+        best = _densest(anchors, spans, width)
         start = max(0, min(best - width // 3, len(text) - width))
         end = start + width
     out: list[str] = ["…"] if start > 0 else []
@@ -748,6 +761,33 @@ def snippet_html(
     return "".join(out), (start, end)
 
 
+def _densest(anchors: list[int], spans: list[tuple[int, int]], width: int) -> int:
+    """The first anchor whose window (``width // 3`` before it, ``width`` after) holds the most spans.
+
+    Spans are merged and sorted, so their starts and ends both rise and a window's spans are a run: two
+    pointers, not a count per anchor.
+
+    >>> _densest([0, 10, 12], [(0, 2), (10, 12), (12, 14)], 6)
+    10
+    """
+    if not spans:
+        return anchors[0]
+    if anchors != [s for s, _ in spans] or any(a[1] > b[0] for a, b in itertools.pairwise(spans)):  # not merged
+        return max(anchors, key=lambda a: sum(1 for s, e in spans if a - width // 3 <= s and e <= a + width))
+    best, best_count = anchors[0], -1
+    lo = hi = 0
+    for anchor in anchors:
+        while lo < len(spans) and spans[lo][0] < anchor - width // 3:
+            lo += 1
+        hi = max(hi, lo)
+        while hi < len(spans) and spans[hi][1] <= anchor + width:
+            hi += 1
+        if hi - lo > best_count:
+            best, best_count = anchor, hi - lo
+    return best
+
+
+@lru_cache(maxsize=8192)
 def _split(value: Any) -> tuple[str, ...]:
     return tuple(v for v in (value or "").split(",") if v)
 
