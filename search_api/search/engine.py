@@ -65,6 +65,7 @@ SCORE_DEPTH = 96
 """How many of each part's best passages (a facet's, a topic's, a bigram's) are scored first; the heads deepen
 (×4) until the threshold test proves the top exact (:meth:`SearchIndex._top`)."""
 FACET_CACHE = 4096
+PLAN_CACHE = 1024
 
 
 class SearchError(PolicyKGError):
@@ -143,7 +144,7 @@ class SearchResult:
 class _Candidate:
     fields: dict[str, Any]
     score: float
-    matched: set[str]
+    matched: frozenset[str]  # the passage's words (with those of the obligations folded into it)
     folded: list[dict[str, Any]] = field(default_factory=list)
     legs: set[str] = field(default_factory=set)
 
@@ -239,6 +240,7 @@ class SearchIndex:
         self._stored_cache: dict[int, dict[str, Any]] = {}
         self._docnums: dict[str, int | None] = {}
         self._posting_cache: dict[str, _Part] = {}
+        self._plans: dict[tuple[str, str | None], QueryPlan] = {}
         self._facet_cache: dict[tuple[tuple[tuple[str, ...], float], ...], _Part] = {}
         self._filter_cache: dict[str, frozenset[int]] = {}
         self._analyzed: dict[str, list[str]] = {}
@@ -252,6 +254,7 @@ class SearchIndex:
             self._stored_cache.clear()
             self._posting_cache.clear()
             self._facet_cache.clear()
+            self._plans.clear()
             self._filter_cache.clear()
 
     # -- helpers the query planner needs --------------------------------------------------------------------
@@ -335,7 +338,17 @@ class SearchIndex:
 
     # -- search ---------------------------------------------------------------------------------------------
     def plan(self, query: str, *, kind: str | None = None) -> QueryPlan:
-        """Parse and expand a query (what ``search`` will look for)."""
+        """Parse and expand a query (what ``search`` will look for); a plan is immutable and the index never
+        changes, so the plans of recent queries are kept (a page of results, then the next, plans once)."""
+        key = (query, kind)
+        plan = self._plans.get(key)
+        if plan is None:
+            if len(self._plans) >= PLAN_CACHE:
+                self._plans.clear()
+            plan = self._plans[key] = self._plan(query, kind)
+        return plan
+
+    def _plan(self, query: str, kind: str | None) -> QueryPlan:
         parsed = parse_query(query, kinds=KINDS)
         if kind:
             filters = parsed.filters
@@ -593,7 +606,7 @@ class SearchIndex:
         for docnum, score in top:
             fields = self._stored(docnum)
             out.append(
-                _Candidate(fields=fields, score=score, matched=set(fields["_vocab"]), legs=set(legs.get(docnum, ())))
+                _Candidate(fields=fields, score=score, matched=fields["_vocab"], legs=set(legs.get(docnum, ())))
             )
         return out
 
@@ -643,11 +656,11 @@ class SearchIndex:
                     out.append(cand)
                     continue
                 stored = self._stored(docnum)
-                parent = _Candidate(fields=stored, score=0.0, matched=set(stored["_vocab"]))
+                parent = _Candidate(fields=stored, score=0.0, matched=stored["_vocab"])
                 articles[key] = parent
                 out.append(parent)
             parent.score = max(parent.score, cand.score)
-            parent.matched |= cand.matched
+            parent.matched = parent.matched | cand.matched
             parent.legs |= cand.legs
             parent.folded.append(cand.fields)
         return out
