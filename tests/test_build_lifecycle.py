@@ -21,8 +21,7 @@ from search_api.builds.datadir import BUILDS, current_build_id
 from search_api.builds.make import run_build
 from search_api.exports.registry import EXPORTERS, ExportRequest
 from search_api.service.state import BuildHolder
-from tests.conftest import CORPUS, ROOT
-from tests.test_api import serve
+from tests.conftest import CORPUS, ROOT, serve
 
 EXPORTS = ("/api/export/nt", "/api/export/turtle", "/api/export/json")  # the files read from the build folder
 
