@@ -380,7 +380,7 @@ def to_graph(result: SparqlResult, fmt: str) -> bytes:
 
 
 def serialize(result: SparqlResult, fmt: str) -> bytes:
-    """A result in one of the SPARQL 1.1 result formats (``json``, ``xml``, ``csv``, ``tsv`` for SELECT/ASK) or a
+    r"""A result in one of the SPARQL 1.1 result formats (``json``, ``xml``, ``csv``, ``tsv`` for SELECT/ASK) or a
     graph format (``ntriples``, ``turtle``, ``jsonld``, ``rdfxml`` for CONSTRUCT/DESCRIBE): the bytes the CLI
     prints and the API sends.
 

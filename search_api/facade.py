@@ -151,7 +151,7 @@ class JsonResult(Protocol):
 
 
 def render_json(result: JsonResult) -> str:
-    """The one JSON text of a result: ``policykg … --json`` prints it and the API sends it, byte for byte.
+    r"""The one JSON text of a result: ``policykg … --json`` prints it and the API sends it, byte for byte.
 
     >>> render_json(DueReport(by=None, as_of=dt.date(2019, 6, 30), unit=None, tasks=()))
     '{\n  "by": null,\n  "as_of": "2019-06-30",\n  "unit": null,\n  "tasks": []\n}\n'

@@ -149,37 +149,43 @@ class _Candidate:
     legs: set[str] = field(default_factory=set)
 
 
-@dataclass(frozen=True, slots=True)
 class _Part:
     """One addend of a leg: a facet (``best`` term and the sum of the ``rest`` per passage) or a posting list
-    (``rest`` None); ``order`` lists the passages by value (``best`` + :data:`FACET_TIEBREAK` × ``rest``), best
-    first, and ``values`` their values."""
+    (``rest`` None).  Its passages ranked by value (``best`` + :data:`FACET_TIEBREAK` × ``rest``), best first,
+    are sorted on the first :meth:`head` (a term's postings inside a facet never need them)."""
 
-    best: dict[int, float]
-    rest: dict[int, float] | None
-    order: tuple[int, ...]
-    values: tuple[float, ...]
+    __slots__ = ("_order", "_values", "best", "rest")
 
-    @classmethod
-    def of(cls, best: dict[int, float], rest: dict[int, float] | None = None) -> _Part:
-        value = best if rest is None else {d: s + FACET_TIEBREAK * rest[d] for d, s in best.items()}
-        ranked = sorted(value.items(), key=lambda item: (-item[1], item[0]))
-        return cls(best, rest, tuple(d for d, _ in ranked), tuple(v for _, v in ranked))
+    def __init__(self, best: dict[int, float], rest: dict[int, float] | None = None) -> None:
+        self.best = best
+        self.rest = rest
+        self._order: tuple[int, ...] | None = None
+        self._values: tuple[float, ...] = ()
 
     def __len__(self) -> int:
-        return len(self.order)
+        return len(self.best)
+
+    def _ranked(self) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        if self._order is None:
+            best, rest = self.best, self.rest
+            value = best if rest is None else {d: s + FACET_TIEBREAK * rest[d] for d, s in best.items()}
+            ranked = sorted(value.items(), key=lambda item: (-item[1], item[0]))
+            self._values = tuple(v for _, v in ranked)
+            self._order = tuple(d for d, _ in ranked)
+        return self._order, self._values
 
     def head(self, depth: int, allowed: frozenset[int] | None) -> tuple[list[int], float]:
         """The ``depth`` best (allowed) passages and the value of the next one (0 when none is left): no
         passage outside the head scores more in this part."""
+        order, values = self._ranked()
         if allowed is None:
-            nxt = self.values[depth] if depth < len(self.values) else 0.0
-            return list(self.order[:depth]), nxt
+            nxt = values[depth] if depth < len(values) else 0.0
+            return list(order[:depth]), nxt
         docs: list[int] = []
-        for i, docnum in enumerate(self.order):
+        for i, docnum in enumerate(order):
             if docnum in allowed:
                 if len(docs) == depth:
-                    return docs, self.values[i]
+                    return docs, values[i]
                 docs.append(docnum)
         return docs, 0.0
 
@@ -485,7 +491,7 @@ class SearchIndex:
             while matcher.is_active():
                 scores[matcher.id()] = float(matcher.score())
                 matcher.next()
-            cached = self._posting_cache[key] = _Part.of(scores)
+            cached = self._posting_cache[key] = _Part(scores)
         return cached
 
     def _term_queries(self, tokens: tuple[str, ...]) -> list[Any]:
@@ -518,7 +524,7 @@ class SearchIndex:
                 rest[docnum] = rest.get(docnum, 0.0) + min(old, score)
         if len(self._facet_cache) >= FACET_CACHE:
             self._facet_cache.clear()
-        cached = self._facet_cache[key] = _Part.of(best, rest)
+        cached = self._facet_cache[key] = _Part(best, rest)
         return cached
 
     def _addends(self, plan: QueryPlan) -> list[tuple[str, float, list[tuple[_Part, float]]]]:
