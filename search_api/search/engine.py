@@ -144,7 +144,7 @@ class SearchResult:
 class _Candidate:
     fields: dict[str, Any]
     score: float
-    matched: frozenset[str]  # the passage's words (with those of the obligations folded into it)
+    matched: frozenset[str]  # the passage's words (for coverage, weighed before obligations fold)
     folded: list[dict[str, Any]] = field(default_factory=list)
     legs: set[str] = field(default_factory=set)
 
@@ -618,14 +618,22 @@ class SearchIndex:
 
     # -- ranking --------------------------------------------------------------------------------------------
     def _rank(self, plan: QueryPlan, candidates: list[_Candidate], limit: int) -> list[Hit]:
-        facet_terms: dict[str, list[frozenset[str]]] = {}
+        facet_terms: dict[str, tuple[set[str], list[frozenset[str]]]] = {}  # facet → its words, its phrases
         for term in plan.terms:
-            facet_terms.setdefault(term.facet, []).append(frozenset(term.tokens))
+            words_, phrases = facet_terms.setdefault(term.facet, (set(), []))
+            if len(set(term.tokens)) == 1:
+                words_.add(term.tokens[0])
+            else:
+                phrases.append(frozenset(term.tokens))
         topic_set = set(plan.concepts)
         for cand in candidates:
             words = cand.matched
             if facet_terms:
-                covered = sum(1 for terms in facet_terms.values() if any(t <= words for t in terms))
+                covered = sum(
+                    1
+                    for singles, phrases in facet_terms.values()
+                    if not words.isdisjoint(singles) or any(t <= words for t in phrases)
+                )
                 cand.score *= 0.4 + 0.6 * covered / len(facet_terms)
             kind = cand.fields["kind"]
             prior = (WHO_PRIOR if plan.who else KIND_PRIOR).get(kind, 1.0)
@@ -666,7 +674,6 @@ class SearchIndex:
                 articles[key] = parent
                 out.append(parent)
             parent.score = max(parent.score, cand.score)
-            parent.matched = parent.matched | cand.matched
             parent.legs |= cand.legs
             parent.folded.append(cand.fields)
         return out
