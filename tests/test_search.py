@@ -232,3 +232,21 @@ def test_the_index_is_a_build_step(seed_data: Path) -> None:
     manifest = json.loads((seed_data / "current" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["steps"]["index"]["documents"] > 0
     assert (seed_data / "current" / "index" / "userdict.txt").is_file()
+
+
+@pytest.mark.parametrize(
+    "query", ["谁负责危险化学品安全监管", "安全生产责任保险", "who is responsible for elevator safety", "kind:task 安全", "安全"]
+)
+def test_threshold_top_equals_scoring_every_passage(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """Scoring only the heads of each part (the threshold algorithm) gives the very top that scoring every
+    passage gives: same passages, same order, same scores, same legs."""
+    import search_api.search.engine as engine
+
+    plan = index.plan(query)
+    allowed = index._allowed(index._filter_query(plan.parsed.filters)[0])
+    monkeypatch.setattr(engine, "SCORE_DEPTH", 2)  # shallow heads: the bound fails and the heads deepen
+    shallow = index._top(plan, allowed, 40)
+    monkeypatch.setattr(engine, "SCORE_DEPTH", 10**6)  # every passage scored
+    assert shallow == index._top(plan, allowed, 40)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import html
+import itertools
 import json
 import threading
 from collections.abc import Iterable
@@ -60,6 +61,11 @@ share of the best literal match's score (measured on dev-tune; docs/search-evalu
 GRAMS_WEIGHT = 0.6
 """Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words."""
 SUGGESTIONS = 5
+SCORE_DEPTH = 96
+"""How many of each part's best passages (a facet's, a topic's, a bigram's) are scored first; the heads deepen
+(×4) until the threshold test proves the top exact (:meth:`SearchIndex._top`)."""
+FACET_CACHE = 4096
+PLAN_CACHE = 1024
 
 
 class SearchError(PolicyKGError):
@@ -136,9 +142,78 @@ class SearchResult:
 class _Candidate:
     fields: dict[str, Any]
     score: float
-    matched: set[str]
+    matched: frozenset[str]  # the passage's words (for coverage, weighed before obligations fold)
     folded: list[dict[str, Any]] = field(default_factory=list)
     legs: set[str] = field(default_factory=set)
+
+
+class _Part:
+    """One addend of a leg: a facet (``best`` term and the sum of the ``rest`` per passage) or a posting list
+    (``rest`` None).  Its passages ranked by value (``best`` + :data:`FACET_TIEBREAK` × ``rest``), best first,
+    are sorted on the first :meth:`head` (a term's postings inside a facet never need them)."""
+
+    __slots__ = ("_order", "_values", "best", "rest")
+
+    def __init__(self, best: dict[int, float], rest: dict[int, float] | None = None) -> None:
+        self.best = best
+        self.rest = rest
+        self._order: tuple[int, ...] | None = None
+        self._values: tuple[float, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.best)
+
+    def _ranked(self) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        if self._order is None:
+            best, rest = self.best, self.rest
+            value = best if rest is None else {d: s + FACET_TIEBREAK * rest[d] for d, s in best.items()}
+            ranked = sorted(value.items(), key=lambda item: (-item[1], item[0]))
+            self._values = tuple(v for _, v in ranked)
+            self._order = tuple(d for d, _ in ranked)
+        return self._order, self._values
+
+    def head(self, depth: int, allowed: frozenset[int] | None) -> tuple[list[int], float]:
+        """The ``depth`` best (allowed) passages and the value of the next one (0 when none is left): no
+        passage outside the head scores more in this part."""
+        order, values = self._ranked()
+        if allowed is None:
+            nxt = values[depth] if depth < len(values) else 0.0
+            return list(order[:depth]), nxt
+        docs: list[int] = []
+        for i, docnum in enumerate(order):
+            if docnum in allowed:
+                if len(docs) == depth:
+                    return docs, values[i]
+                docs.append(docnum)
+        return docs, 0.0
+
+
+def _leg_scores(group: list[tuple[_Part, float]], pool: set[int]) -> dict[int, float]:
+    """A leg's score for each passage of ``pool`` that one of its parts matches: the parts added in order
+    (a facet's best term plus :data:`FACET_TIEBREAK` of the rest, a posting's score times its boost)."""
+    total: dict[int, float] = {}
+    for part, boost in group:
+        best, rest = part.best, part.rest
+        docs = [d for d in pool if d in best] if len(pool) < len(best) else [d for d in best if d in pool]
+        if rest is None:
+            for d in docs:
+                total[d] = total.get(d, 0.0) + best[d] * boost
+        else:
+            for d in docs:
+                total[d] = total.get(d, 0.0) + best[d] + FACET_TIEBREAK * rest[d]
+    return total
+
+
+def _legs_of(
+    parts: list[tuple[str, float, list[tuple[_Part, float]]]], docnums: list[int], allowed: frozenset[int] | None
+) -> dict[int, set[str]]:
+    """The legs whose parts match each of ``docnums``."""
+    found: dict[int, set[str]] = {}
+    for leg, _, group in parts:
+        for docnum in docnums:
+            if (allowed is None or docnum in allowed) and any(docnum in part.best for part, _ in group):
+                found.setdefault(docnum, set()).add(leg)
+    return found
 
 
 class SearchIndex:
@@ -168,7 +243,9 @@ class SearchIndex:
         self._known: dict[str, tuple[str, ...]] = {}
         self._stored_cache: dict[int, dict[str, Any]] = {}
         self._docnums: dict[str, int | None] = {}
-        self._posting_cache: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._posting_cache: dict[str, _Part] = {}
+        self._plans: dict[tuple[str, str | None], QueryPlan] = {}
+        self._facet_cache: dict[tuple[tuple[tuple[str, ...], float], ...], _Part] = {}
         self._filter_cache: dict[str, frozenset[int]] = {}
         self._analyzed: dict[str, list[str]] = {}
         self.translator = Translator.load(folder)
@@ -180,6 +257,8 @@ class SearchIndex:
             self._index.close()
             self._stored_cache.clear()
             self._posting_cache.clear()
+            self._facet_cache.clear()
+            self._plans.clear()
             self._filter_cache.clear()
 
     # -- helpers the query planner needs --------------------------------------------------------------------
@@ -215,6 +294,10 @@ class SearchIndex:
         if fields is None:
             fields = self._stored_cache[docnum] = dict(self._searcher.stored_fields(docnum))
             fields["_vocab"] = frozenset(fields["vocab"].split())
+            by_word: dict[str, list[tuple[int, int]]] = {}
+            for word, start, end in fields.get("marks") or ():
+                by_word.setdefault(word, []).append((start, end))
+            fields["_marks"] = by_word  # word → its spans: highlighting looks up the query's words only
         return fields
 
     def find_units(self, text: str) -> list[tuple[str, int, int]]:
@@ -259,7 +342,17 @@ class SearchIndex:
 
     # -- search ---------------------------------------------------------------------------------------------
     def plan(self, query: str, *, kind: str | None = None) -> QueryPlan:
-        """Parse and expand a query (what ``search`` will look for)."""
+        """Parse and expand a query (what ``search`` will look for); a plan is immutable and the index never
+        changes, so the plans of recent queries are kept (a page of results, then the next, plans once)."""
+        key = (query, kind)
+        plan = self._plans.get(key)
+        if plan is None:
+            if len(self._plans) >= PLAN_CACHE:
+                self._plans.clear()
+            plan = self._plans[key] = self._plan(query, kind)
+        return plan
+
+    def _plan(self, query: str, kind: str | None) -> QueryPlan:
         parsed = parse_query(query, kinds=KINDS)
         if kind:
             filters = parsed.filters
@@ -382,8 +475,8 @@ class SearchIndex:
             return None, notes
         return (clauses[0] if len(clauses) == 1 else wq.And(clauses)), notes
 
-    def _postings(self, query: Any) -> tuple[tuple[int, float], ...]:
-        """``(docnum, BM25F score)`` of every passage ``query`` (a term or phrase, boost 1) matches.
+    def _postings(self, query: Any) -> _Part:
+        """The passages ``query`` (a term or phrase, boost 1) matches, with their BM25F scores, best first.
 
         Cached per query: the index of a build never changes, and a question's terms (thesaurus labels
         above all) recur, so after warm-up a search is dictionary arithmetic, not posting decoding.
@@ -392,11 +485,11 @@ class SearchIndex:
         cached = self._posting_cache.get(key)
         if cached is None:
             matcher = query.matcher(self._searcher, self._searcher.context())
-            out: list[tuple[int, float]] = []
+            scores: dict[int, float] = {}
             while matcher.is_active():
-                out.append((matcher.id(), float(matcher.score())))
+                scores[matcher.id()] = float(matcher.score())
                 matcher.next()
-            cached = self._posting_cache[key] = tuple(out)
+            cached = self._posting_cache[key] = _Part(scores)
         return cached
 
     def _term_queries(self, tokens: tuple[str, ...]) -> list[Any]:
@@ -407,65 +500,100 @@ class SearchIndex:
             return [wq.Term(f, tokens[0]) for f in self._fields_with(tokens[0])]
         return [wq.Phrase(f, list(tokens)) for f in PHRASE_FIELDS]
 
-    def _scores(self, plan: QueryPlan, allowed: frozenset[int] | None) -> tuple[dict[int, float], dict[int, set[str]]]:
-        """Each passage's fused score and the legs that found it.
+    def _facet(self, terms: list[Any]) -> _Part:
+        """One facet's scores: per passage the best term (``best``) and the sum of the others' (``rest``).
 
-        Each leg (literal, expanded, translated: :data:`search_api.search.query.LEGS`) is BM25F over its own terms:
-        within a facet, the best term plus :data:`FACET_TIEBREAK` of the others (one facet, however many
-        synonyms it has, counts about once); facets add up.  The literal leg adds the query's character bigrams
-        (:data:`GRAMS_WEIGHT`), the units and years it names; the expanded leg the topics.  Each leg is divided
-        by its best passage's score and weighed by :data:`LEG_WEIGHTS`, so expansions can never outvote what
-        the user typed."""
+        Cached by the facet's terms and weights: a concept's expansion recurs in every question that names it.
+        """
+        key = tuple((term.tokens, term.weight) for term in terms)
+        cached = self._facet_cache.get(key)
+        if cached is not None:
+            return cached
+        best: dict[int, float] = {}
+        rest: dict[int, float] = {}
+        for term in terms:
+            term_score: dict[int, float] = {}
+            for q in self._term_queries(term.tokens):
+                for docnum, score in self._postings(q).best.items():
+                    term_score[docnum] = term_score.get(docnum, 0.0) + score * term.weight
+            for docnum, score in term_score.items():
+                old = best.get(docnum, 0.0)
+                best[docnum] = max(old, score)
+                rest[docnum] = rest.get(docnum, 0.0) + min(old, score)
+        if len(self._facet_cache) >= FACET_CACHE:
+            self._facet_cache.clear()
+        cached = self._facet_cache[key] = _Part(best, rest)
+        return cached
+
+    def _addends(self, plan: QueryPlan) -> list[tuple[str, float, list[tuple[_Part, float]]]]:
+        """The fused score as a sum: ``(leg, weight, [(part, boost), …])`` in the order the legs add up."""
         from whoosh import query as wq
 
-        legs: dict[str, dict[int, float]] = {}
         by_facet: dict[tuple[str, str], list[Any]] = {}
         for term in plan.terms:
             by_facet.setdefault((term.leg, term.facet), []).append(term)
+        legs: dict[str, list[tuple[_Part, float]]] = {}
         for (leg, _), terms in by_facet.items():
-            total = legs.setdefault(leg, {})
-            best: dict[int, float] = {}
-            rest: dict[int, float] = {}
-            for term in terms:
-                term_score: dict[int, float] = {}
-                for q in self._term_queries(term.tokens):
-                    for docnum, score in self._postings(q):
-                        term_score[docnum] = term_score.get(docnum, 0.0) + score * term.weight
-                for docnum, score in term_score.items():
-                    old = best.get(docnum, 0.0)
-                    best[docnum] = max(old, score)
-                    rest[docnum] = rest.get(docnum, 0.0) + min(old, score)
-            for docnum, score in best.items():
-                total[docnum] = total.get(docnum, 0.0) + score + FACET_TIEBREAK * rest[docnum]
+            legs.setdefault(leg, []).append((self._facet(terms), 1.0))
         extras = [("expanded", wq.Term("topics", c), TOPIC_BOOST) for c in plan.concepts]
         extras += [("expanded", wq.Term("topics", c), RELATED_TOPIC_BOOST) for c in plan.related_concepts]
         for uid in plan.units:
             extras += [("literal", wq.Term("lead", uid), LEAD_BOOST), ("literal", wq.Term("co", uid), CO_BOOST)]
         extras += [("literal", wq.Term("due", y), YEAR_BOOST) for y in plan.years]
         for leg, query, boost in extras:
-            total = legs.setdefault(leg, {})
-            for docnum, score in self._postings(query):
-                total[docnum] = total.get(docnum, 0.0) + score * boost
-        grams: dict[int, float] = {}
-        for gram in plan.grams:
-            for docnum, score in self._postings(wq.Term("grams", gram)):
-                grams[docnum] = grams.get(docnum, 0.0) + score
-        fused: dict[int, float] = {}
-        found: dict[int, set[str]] = {}
-        parts = [(leg, LEG_WEIGHTS.get(leg, 0.5), scores) for leg, scores in legs.items()]
-        parts.append(("literal", LEG_WEIGHTS["literal"] * GRAMS_WEIGHT, grams))
-        for leg, weight, scores in parts:
-            if allowed is not None:
-                scores = {d: sc for d, sc in scores.items() if d in allowed}
-            top = max(scores.values(), default=0.0)
-            if top <= 0:
-                continue
-            for docnum, score in scores.items():
-                fused[docnum] = fused.get(docnum, 0.0) + weight * score / top
-                found.setdefault(docnum, set()).add(leg)
+            legs.setdefault(leg, []).append((self._postings(query), boost))
+        out = [(leg, LEG_WEIGHTS.get(leg, 0.5), parts) for leg, parts in legs.items()]
+        grams = [(self._postings(wq.Term("grams", gram)), 1.0) for gram in plan.grams]
+        out.append(("literal", LEG_WEIGHTS["literal"] * GRAMS_WEIGHT, grams))
+        return out
+
+    def _top(
+        self, plan: QueryPlan, allowed: frozenset[int] | None, count: int
+    ) -> tuple[list[tuple[int, float]], dict[int, set[str]]]:
+        """The ``count`` best passages by fused score (best first, ties by docnum) and the legs that found them.
+
+        Each leg (literal, expanded, translated: :data:`search_api.search.query.LEGS`) is BM25F over its own terms:
+        within a facet, the best term plus :data:`FACET_TIEBREAK` of the others (one facet, however many
+        synonyms it has, counts about once); facets add up.  The literal leg adds the query's character bigrams
+        (:data:`GRAMS_WEIGHT`), the units and years it names; the expanded leg the topics.  Each leg is divided
+        by its best passage's score and weighed by :data:`LEG_WEIGHTS`, so expansions can never outvote what
+        the user typed.
+
+        Only the passages at the head of some part's ranking are scored (Fagin's threshold algorithm): a
+        passage outside every head scores at most the sum of the parts' next values, so when the ``count``-th
+        best scored passage beats that bound (and each leg's best beats its own), the top is the one scoring
+        every passage would give; otherwise the heads deepen.  A common bigram such as 安全 no longer costs a
+        pass over most of the corpus."""
+        parts = self._addends(plan)
         if allowed is not None and not plan.terms and not plan.units and not plan.grams:
-            fused = dict.fromkeys(allowed, 0.0)
-        return fused, found
+            ranked = [(docnum, 0.0) for docnum in sorted(allowed)[:count]]
+            return ranked, _legs_of(parts, [d for d, _ in ranked], allowed)
+        depth = SCORE_DEPTH
+        while True:
+            heads = [[part.head(depth, allowed) for part, _ in group] for _, _, group in parts]
+            pool = {docnum for group in heads for docs, _ in group for docnum in docs}
+            fused: dict[int, float] = {}
+            found: list[tuple[str, dict[int, float]]] = []
+            threshold, exact = 0.0, True
+            for (leg, weight, group), group_heads in zip(parts, heads, strict=True):
+                total = _leg_scores(group, pool)
+                top = max(total.values(), default=0.0)
+                bound = sum(next_value * boost for (_, next_value), (_, boost) in zip(group_heads, group, strict=True))
+                if bound > 0 and top < bound * (1 + 1e-9):
+                    exact = False  # a passage no head holds may score best in this leg: deepen
+                    break
+                if top <= 0:
+                    continue
+                threshold += weight * bound / top
+                found.append((leg, total))
+                for docnum, score in total.items():
+                    fused[docnum] = fused.get(docnum, 0.0) + weight * score / top
+            if exact:
+                ranked = heapq.nsmallest(count, fused.items(), key=lambda item: (-item[1], item[0]))
+                if threshold == 0 or (len(ranked) == count and ranked[-1][1] > threshold * (1 + 1e-9) + 1e-12):
+                    legs = {d: {leg for leg, total in found if d in total} for d, _ in ranked}
+                    return ranked, legs  # at the latest when the heads hold every passage: no bound is left
+            depth *= 4
 
     def _allowed(self, filter_query: Any) -> frozenset[int] | None:
         if filter_query is None:
@@ -477,26 +605,33 @@ class SearchIndex:
         return cached
 
     def _candidates(self, plan: QueryPlan, filter_query: Any, count: int) -> list[_Candidate]:
-        scores, legs = self._scores(plan, self._allowed(filter_query))
-        top = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], item[0]))
+        top, legs = self._top(plan, self._allowed(filter_query), count)
         out = []
         for docnum, score in top:
             fields = self._stored(docnum)
             out.append(
-                _Candidate(fields=fields, score=score, matched=set(fields["_vocab"]), legs=set(legs.get(docnum, ())))
+                _Candidate(fields=fields, score=score, matched=fields["_vocab"], legs=set(legs.get(docnum, ())))
             )
         return out
 
     # -- ranking --------------------------------------------------------------------------------------------
     def _rank(self, plan: QueryPlan, candidates: list[_Candidate], limit: int) -> list[Hit]:
-        facet_terms: dict[str, list[frozenset[str]]] = {}
+        facet_terms: dict[str, tuple[set[str], list[frozenset[str]]]] = {}  # facet → its words, its phrases
         for term in plan.terms:
-            facet_terms.setdefault(term.facet, []).append(frozenset(term.tokens))
+            words_, phrases = facet_terms.setdefault(term.facet, (set(), []))
+            if len(set(term.tokens)) == 1:
+                words_.add(term.tokens[0])
+            else:
+                phrases.append(frozenset(term.tokens))
         topic_set = set(plan.concepts)
         for cand in candidates:
             words = cand.matched
             if facet_terms:
-                covered = sum(1 for terms in facet_terms.values() if any(t <= words for t in terms))
+                covered = sum(
+                    1
+                    for singles, phrases in facet_terms.values()
+                    if not words.isdisjoint(singles) or any(t <= words for t in phrases)
+                )
                 cand.score *= 0.4 + 0.6 * covered / len(facet_terms)
             kind = cand.fields["kind"]
             prior = (WHO_PRIOR if plan.who else KIND_PRIOR).get(kind, 1.0)
@@ -533,11 +668,10 @@ class SearchIndex:
                     out.append(cand)
                     continue
                 stored = self._stored(docnum)
-                parent = _Candidate(fields=stored, score=0.0, matched=set(stored["_vocab"]))
+                parent = _Candidate(fields=stored, score=0.0, matched=stored["_vocab"])
                 articles[key] = parent
                 out.append(parent)
             parent.score = max(parent.score, cand.score)
-            parent.matched |= cand.matched
             parent.legs |= cand.legs
             parent.folded.append(cand.fields)
         return out
@@ -551,7 +685,8 @@ class SearchIndex:
             lead = lead[:1]
         text = f.get("text", "")
         focus = [(o["start"] - f["start"], o["end"] - f["start"]) for o in cand.folded]
-        spans = _highlight_spans(f.get("marks") or [], words) or _gram_spans(text, grams)
+        marks = f["_marks"]
+        spans = _merge_spans([se for w in words if w in marks for se in marks[w]]) or _gram_spans(text, grams)
         snippet, _ = snippet_html(text, spans, focus=focus)
         offset = f.get("start", 0) if doc else 0
         return Hit(
@@ -583,7 +718,12 @@ def _highlight_spans(marks: Iterable[tuple[str, int, int]], words: set[str]) -> 
     >>> _highlight_spans([("电梯安全", 0, 4), ("电梯", 0, 2), ("监管", 4, 6)], {"电梯", "监管"})
     [(0, 2), (4, 6)]
     """
-    raw = sorted(((s, e) for w, s, e in marks if w in words), key=lambda se: (se[0], -se[1]))
+    return _merge_spans([(s, e) for w, s, e in marks if w in words])
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted and overlapping ones merged."""
+    raw = sorted(spans, key=lambda se: (se[0], -se[1]))
     merged: list[tuple[int, int]] = []
     for start, end in raw:
         if merged and start < merged[-1][1]:
@@ -627,7 +767,7 @@ def snippet_html(
         start, end = 0, len(text)
     else:
         anchors = [s for s, _ in spans] or [s for s, _ in focus] or [0]
-        best = max(anchors, key=lambda a: sum(1 for s, e in spans if a - width // 3 <= s and e <= a + width))
+        best = _densest(anchors, spans, width)
         start = max(0, min(best - width // 3, len(text) - width))
         end = start + width
     out: list[str] = ["…"] if start > 0 else []
@@ -645,6 +785,33 @@ def snippet_html(
     return "".join(out), (start, end)
 
 
+def _densest(anchors: list[int], spans: list[tuple[int, int]], width: int) -> int:
+    """The first anchor whose window (``width // 3`` before it, ``width`` after) holds the most spans.
+
+    Spans are merged and sorted, so their starts and ends both rise and a window's spans are a run: two
+    pointers, not a count per anchor.
+
+    >>> _densest([0, 10, 12], [(0, 2), (10, 12), (12, 14)], 6)
+    10
+    """
+    if not spans:
+        return anchors[0]
+    if anchors != [s for s, _ in spans] or any(a[1] > b[0] for a, b in itertools.pairwise(spans)):  # not merged
+        return max(anchors, key=lambda a: sum(1 for s, e in spans if a - width // 3 <= s and e <= a + width))
+    best, best_count = anchors[0], -1
+    lo = hi = 0
+    for anchor in anchors:
+        while lo < len(spans) and spans[lo][0] < anchor - width // 3:
+            lo += 1
+        hi = max(hi, lo)
+        while hi < len(spans) and spans[hi][1] <= anchor + width:
+            hi += 1
+        if hi - lo > best_count:
+            best, best_count = anchor, hi - lo
+    return best
+
+
+@lru_cache(maxsize=8192)
 def _split(value: Any) -> tuple[str, ...]:
     return tuple(v for v in (value or "").split(",") if v)
 
