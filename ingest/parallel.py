@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -46,13 +47,15 @@ def ordered_map(
     """``map(function, items)`` on ``workers`` forked processes, results in input order.
 
     ``shared`` is set as :func:`state` before the fork, so ``function`` reads large inputs from there instead of
-    receiving them pickled. With one worker (or no ``fork`` on this platform) it runs in this process: same
-    results, no pool. ``function`` must be a module-level function (it is pickled by name).
+    receiving them pickled. With one worker, no ``fork`` on this platform, or other threads running, it runs in
+    this process: same results, no pool. ``function`` must be a module-level function (it is pickled by name).
     """
     _STATE.clear()
     _STATE.update(shared or {})
     try:
-        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        # Forking a process that runs other threads (a server, a test hammering one) can copy a lock another
+        # thread holds into the child, which then waits forever: such callers get the serial path.
+        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
             yield from map(function, items)
             return
         context = multiprocessing.get_context("fork")

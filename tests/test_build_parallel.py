@@ -103,3 +103,19 @@ def test_sorted_runs_spill_to_disk_and_merge(tmp_path: Path) -> None:
     out = tmp_path / "all.nt"
     assert runs.write(out) == 4
     assert out.read_bytes().splitlines() == [b"<%s> <p> <o> ." % c for c in (b"a", b"b", b"c", b"d")]
+
+
+def _pid(_item: int) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_the_pool_really_forks_here() -> None:
+    """The two-worker tests above compare a real pool with the serial path, not the serial path with itself."""
+    import os
+
+    from ingest.parallel import ordered_map
+
+    pids = set(ordered_map(_pid, range(8), workers=2, chunksize=1))
+    assert os.getpid() not in pids and pids
