@@ -100,7 +100,7 @@ async def _load(port: int, paths: list[str], *, concurrency: int, seconds: float
         nonlocal errors
         reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=2**22)
         index = offset
-        while time.perf_counter() < stop_at:
+        while index == offset or time.perf_counter() < stop_at:  # at least one request: a slow run still reports
             path = paths[index % len(paths)]
             index += 1
             started = time.perf_counter()
