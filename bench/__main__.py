@@ -2,14 +2,14 @@
 
 Each bench prints its own figures as ratios against a baseline measured in the same run; see the module
 docstrings. The synthetic-corpus store comparison defaults to 100 documents here (``python -m bench.kg_store
---docs 1000`` for the full run, which takes several minutes).
+--docs 1000`` for the full run, which takes several minutes), the build-scale run to 100 generated documents.
 """
 
 from __future__ import annotations
 
 import sys
 
-from bench import api_fuzz, build_churn, evaluate, http_load, kg_store, search_speed
+from bench import api_fuzz, build_churn, build_scale, evaluate, http_load, kg_store, search_speed
 
 
 def main() -> int:
@@ -21,6 +21,8 @@ def main() -> int:
         ("http_load", lambda: http_load.main(["--seconds", "3"])),
         ("build_churn", lambda: build_churn.main([])),
         ("api_fuzz", lambda: api_fuzz.main(["--examples", "100"])),
+        # 100 generated documents here; the 491 real ones and 1,000/10,000 generated: python -m bench.build_scale
+        ("build_scale", lambda: build_scale.main(["--no-real", "--gen", "100"])),
     )
     status = 0
     for name, run in steps:

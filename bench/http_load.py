@@ -2,11 +2,11 @@
 
 Why ratios: this machine is shared and noisy (see ../shared/PERFORMANCE.md); absolute requests per second move
 from run to run, the cost of our endpoints relative to the HTTP floor does not. Each server is a separate
-uvicorn process with one worker and no access log; the load comes from this process over keep-alive HTTP/1.1
+uvicorn process (`policykg serve --workers N` for each N of ``--workers``) with no access log; the load comes from this process over keep-alive HTTP/1.1
 connections (a small hand-written client: httpx itself would be the bottleneck), at a bounded concurrency for a
 fixed time.
 
-    python -m bench.http_load [--seconds 5] [--concurrency 1 8] [--data DIR]
+    python -m bench.http_load [--seconds 5] [--concurrency 1 8] [--workers 1 2] [--data DIR]
 
 Writes ``bench/out/http_load.json`` and prints a table.
 """
@@ -100,7 +100,7 @@ async def _load(port: int, paths: list[str], *, concurrency: int, seconds: float
         nonlocal errors
         reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=2**22)
         index = offset
-        while time.perf_counter() < stop_at:
+        while index == offset or time.perf_counter() < stop_at:  # at least one request: a slow run still reports
             path = paths[index % len(paths)]
             index += 1
             started = time.perf_counter()
@@ -144,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data", help="a built data directory (default: build the seed into a temporary one)"
     )
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="`policykg serve --workers` settings to compare"
+    )
     args = parser.parse_args(argv)
     data_dir = _build(args.data)
     python = sys.executable
@@ -153,19 +156,24 @@ def main(argv: list[str] | None = None) -> int:
         "/api/ask": [f"/api/ask?q={quote(q)}" for q in QUESTIONS],
     }
     results: dict[str, dict[str, dict[str, float]]] = {}
-    port_floor, port_app = _free_port(), _free_port()
+    port_floor = _free_port()
     uvicorn_floor = [python, "-m", "uvicorn", "--factory", "bench.http_load:trivial", "--port", str(port_floor),
                      "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    serve_app = [python, "-m", "search_api.cli.main", "serve", "--data", str(data_dir), "--port", str(port_app),
-                 "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    servers = [_start(uvicorn_floor, port_floor), _start(serve_app, port_app)]
+    ports = {0: port_floor}
+    servers = [_start(uvicorn_floor, port_floor)]
     try:
+        for workers in args.workers:
+            ports[workers] = port_app = _free_port()
+            serve_app = [python, "-m", "search_api.cli.main", "serve", "--data", str(data_dir), "--port", str(port_app),
+                         "--no-access-log", "--log-level", "warning", "--workers", str(workers)]  # fmt: skip
+            servers.append(_start(serve_app, port_app))
         for name, paths in endpoints.items():
-            port = port_floor if name.startswith("trivial") else port_app
-            results[name] = {
-                str(c): asyncio.run(_load(port, paths, concurrency=c, seconds=args.seconds))
-                for c in args.concurrency
-            }
+            for workers in [0] if name.startswith("trivial") else args.workers:
+                label = name if not workers else f"{name} w{workers}"
+                results[label] = {
+                    str(c): asyncio.run(_load(ports[workers], paths, concurrency=c, seconds=args.seconds))
+                    for c in args.concurrency
+                }
     finally:
         for server in servers:
             server.terminate()
@@ -185,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
             }
             for name, by_c in results.items()
         },
+        # issue 14's goal: with several workers, 8 connections ≥ 1.5 × the throughput of one
+        "most_over_one_connection": {
+            name: round(by_c[str(max(args.concurrency))]["rps"] / by_c[str(min(args.concurrency))]["rps"], 2)
+            for name, by_c in results.items()
+        },
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "http_load.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
@@ -197,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(
                 f"{name:<16}{c:>6}{r['rps']:>10}{r['p50_ms']:>9}{r['p99_ms']:>9}{r['errors']:>8}{ratio:>11}"
             )
+    lines.append("rps at most / one connection: " + json.dumps(report["most_over_one_connection"]))
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

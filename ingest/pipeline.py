@@ -35,6 +35,7 @@ from ingest.model import (
     normalised_text,
 )
 from ingest.obligations import extract_article_obligations
+from ingest.parallel import ordered_map, state
 from ingest.read import read_document, reader_notes
 from ingest.sentences import split_sentences
 from ingest.structure import build_sections, uses_law_numbering
@@ -235,25 +236,26 @@ def _resolve_citations(documents: Sequence[Document]) -> tuple[Document, ...]:
     return tuple(out)
 
 
-def assemble(parsed: Sequence[ParsedDocument]) -> Corpus:
-    """Second pass: resolve units per jurisdiction, build tasks and obligations, link citations."""
+def assemble(parsed: Sequence[ParsedDocument], *, workers: int = 1) -> Corpus:
+    """Second pass: resolve units per jurisdiction, build tasks and obligations, link citations.
+
+    The registers are built here (they need every document of a jurisdiction); tasks and obligations are then
+    per document, on ``workers`` processes (:mod:`ingest.parallel`), in the same order as serially.
+    """
     by_jurisdiction: dict[str | None, list[ParsedDocument]] = defaultdict(list)
     for item in parsed:
         by_jurisdiction[item.jurisdiction].append(item)
-    documents: list[Document] = []
     units = {}
     unresolved: list[str] = []
+    order: list[tuple[ParsedDocument, UnitRegister | None]] = []
     for jurisdiction, items in sorted(by_jurisdiction.items(), key=lambda pair: pair[0] or ""):
         surfaces = [name for item in items if item.document.kind == "policy" for name in _cell_surfaces(item)]
         register = build_register(surfaces, jurisdiction=jurisdiction) if surfaces else None
         if register is not None:
             units.update({unit.id: unit for unit in register.units})
             unresolved.extend(register.unresolved)
-        for item in items:
-            document = item.document
-            if register is not None:
-                document = replace(document, tasks=_tasks(item, register))
-            documents.append(_with_jurisdiction(with_duties(_with_obligations(document, register))))
+        order.extend((item, register) for item in items)
+    documents = list(ordered_map(_assembled, range(len(order)), workers=workers, shared={"order": order}))
     documents = sorted(_resolve_citations(documents), key=lambda d: (d.kind != "policy", d.source))
     warnings = tuple(w for d in documents for w in d.warnings)
     return Corpus(
@@ -262,6 +264,15 @@ def assemble(parsed: Sequence[ParsedDocument]) -> Corpus:
         unresolved=tuple(dict.fromkeys(unresolved)),
         warnings=warnings,
     )
+
+
+def _assembled(index: int) -> Document:
+    """Worker of :func:`assemble`: one document with its tasks and obligations."""
+    item, register = state()["order"][index]
+    document = item.document
+    if register is not None:
+        document = replace(document, tasks=_tasks(item, register))
+    return _with_jurisdiction(with_duties(_with_obligations(document, register)))
 
 
 IGNORED_SUFFIXES = frozenset(
@@ -293,19 +304,44 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return sorted(dict.fromkeys(found), key=str)
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What a worker of :func:`ingest_paths` found in one file."""
+
+    key: str | None  # hash of the normalised text (None: the file failed)
+    item: ParsedDocument | None
+    failure: Failure | None
+    notes: tuple[str, ...]
+
+
+def _read_one(path: Path) -> _Read:
+    """Worker: read and parse one file (its duplicate check happens in order, in the parent)."""
+    key = item = failure = None
+    with reader_notes() as notes:
+        try:
+            text = read_document(path, max_bytes=state().get("max_bytes"))
+            key = hashlib.sha256(normalised_text(text).encode("utf-8")).hexdigest()
+            item = parse_document(text, source=str(path))
+        except IngestError as error:
+            failure = Failure(source=str(path), code=error.code, reason=error.describe())
+    return _Read(key=key, item=item, failure=failure, notes=tuple(notes))
+
+
 def ingest_paths(
     paths: Iterable[Path],
     *,
     progress: Callable[[int, int, Path], None] | None = None,
     skip: Callable[[Path], bool] = lambda _path: False,
     max_bytes: int | None = None,
+    workers: int = 1,
 ) -> tuple[Corpus, tuple[Failure, ...]]:
     """Read and parse every document under ``paths``; unreadable ones become :class:`Failure`s.
 
     ``max_bytes``: files larger than this fail with code ``too_large`` without being read. What a reader's
     library noticed (pypdf's own warnings) becomes a ``reader`` warning of that file, in the build's warnings.
     A file whose text (whitespace aside) was already read under another path is not parsed again: it is
-    listed in ``Corpus.duplicates``, so one document never shows twice with one id.
+    listed in ``Corpus.duplicates``, so one document never shows twice with one id. ``workers``: processes
+    that read and parse (:mod:`ingest.parallel`); the corpus is the same for any number.
     """
     files = [path for path in discover(paths) if not skip(path)]
     parsed: list[ParsedDocument] = []
@@ -313,22 +349,19 @@ def ingest_paths(
     orphan_notes: list[Warning] = []
     duplicates: list[Duplicate] = []
     seen: dict[str, str] = {}  # hash of the normalised text → the first path that had it
-    for index, path in enumerate(files, start=1):
+    results = ordered_map(_read_one, files, workers=workers, shared={"max_bytes": max_bytes}, chunksize=1)
+    for index, (path, read) in enumerate(zip(files, results, strict=True), start=1):
         if progress:
             progress(index, len(files), path)
-        item = None
-        with reader_notes() as notes:
-            try:
-                text = read_document(path, max_bytes=max_bytes)
-                key = hashlib.sha256(normalised_text(text).encode("utf-8")).hexdigest()
-                if key in seen:
-                    duplicates.append(Duplicate(path=str(path), same_as=seen[key]))
-                    continue
-                seen[key] = str(path)
-                item = parse_document(text, source=str(path))
-            except IngestError as error:
-                failures.append(Failure(source=str(path), code=error.code, reason=error.describe()))
-        found = tuple(Warning(code="reader", message=note, source=str(path)) for note in notes)
+        if read.key is not None and read.key in seen:  # its notes go with it, as it was never parsed
+            duplicates.append(Duplicate(path=str(path), same_as=seen[read.key]))
+            continue
+        if read.key is not None:
+            seen[read.key] = str(path)
+        if read.failure is not None:
+            failures.append(read.failure)
+        item = read.item
+        found = tuple(Warning(code="reader", message=note, source=str(path)) for note in read.notes)
         if item is None:
             orphan_notes.extend(found)
         else:
@@ -336,7 +369,7 @@ def ingest_paths(
                 document = replace(item.document, warnings=found + item.document.warnings)
                 item = replace(item, document=document)
             parsed.append(item)
-    corpus = replace(assemble(parsed), duplicates=tuple(duplicates))
+    corpus = replace(assemble(parsed, workers=workers), duplicates=tuple(duplicates))
     if orphan_notes:
         corpus = replace(corpus, warnings=corpus.warnings + tuple(orphan_notes))
     return corpus, tuple(failures)

@@ -251,22 +251,25 @@ def read_validation(build_path: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-def write_graph(corpus: Corpus, out: Path) -> dict[str, Any]:
+def write_graph(corpus: Corpus, out: Path, *, workers: int | None = None) -> dict[str, Any]:
     """Build step: graph from the model, SHACL check, sorted N-Triples + Turtle, Oxigraph store, thesaurus.
 
-    The manifest entry holds the triple count and the validation summary (``conforms``, ``total``,
+    The graph is built, validated and serialised one document at a time on ``workers`` processes
+    (:mod:`kg.bulk`; default :func:`ingest.parallel.build_workers`), merged into ``graph.nt`` on disk, and the
+    Turtle and the Oxigraph store are streamed from that file: no whole-corpus rdflib graph is ever held. The
+    manifest entry holds the triple count and the validation summary (``conforms``, ``total``,
     ``by_message``); the full report is ``validation.json``.
     """
-    from kg.build import PREFIXES, build_graph
-    from kg.validate import validate_graph
+    from ingest.parallel import build_workers
+    from kg.build import PREFIXES
+    from kg.bulk import write_parts
+    from kg.validate import report_of
     from ontology.thesaurus import load_thesaurus
 
     thesaurus = load_thesaurus()
-    graph = build_graph(corpus, thesaurus=thesaurus)
-    report = validate_graph(graph).to_json()
-    ntriples = sorted_ntriples(graph)
-    (out / GRAPH_NT).write_text(ntriples, encoding="utf-8")
-    (out / GRAPH_TTL).write_text(turtle_from_ntriples(ntriples, PREFIXES), encoding="utf-8")
+    triples, findings = write_parts(corpus, thesaurus, out / GRAPH_NT, workers=build_workers(workers))
+    report = report_of(findings).to_json()
+    turtle_file(out / GRAPH_NT, out / GRAPH_TTL, PREFIXES)
     load_oxigraph(out / STORE_DIR, out / GRAPH_NT)
     (out / THESAURUS_JSON).write_text(thesaurus.to_json(), encoding="utf-8")
     (out / VALIDATION_JSON).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -275,9 +278,18 @@ def write_graph(corpus: Corpus, out: Path) -> dict[str, Any]:
         "file": GRAPH_NT,
         "turtle": GRAPH_TTL,
         "store": STORE_DIR,
-        "triples": len(graph),
+        "triples": triples,
         "validation": summary,
     }
+
+
+def turtle_file(ntriples: Path, out: Path, prefixes: dict[str, str]) -> None:
+    """Turtle in the order of the (sorted) N-Triples file, streamed by Oxigraph: what
+    :func:`turtle_from_ntriples` returns for the same text, without holding either in Python."""
+    from pyoxigraph import RdfFormat, parse, serialize
+
+    triples = parse(path=str(ntriples), format=RdfFormat.N_TRIPLES)
+    serialize(triples, str(out), format=RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def rows_by(rows: Iterable[Row], key: str) -> dict[Value, list[Row]]:

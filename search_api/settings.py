@@ -38,4 +38,24 @@ def get_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         sparql_timeout_s=float(os.environ.get("POLICYKG_SPARQL_TIMEOUT", "5")),
         sparql_row_limit=int(os.environ.get("POLICYKG_SPARQL_ROWS", "10000")),
         sparql_workers=int(os.environ.get("POLICYKG_SPARQL_WORKERS", "2")),
+        allow_service=os.environ.get("POLICYKG_ALLOW_SERVICE", "") in ("1", "true", "yes"),
+        allowed_hosts=tuple(h for h in os.environ.get("POLICYKG_ALLOWED_HOSTS", "").split(",") if h),
     )
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """``settings`` as the ``POLICYKG_*`` variables :func:`get_settings` reads back.
+
+    Why: ``policykg serve --workers N`` starts N server processes that each build their app from an import
+    string (uvicorn's factory), so the command line's settings reach them through the environment.
+    """
+    return {
+        "POLICYKG_DATA": str(settings.data_dir),
+        "POLICYKG_HOST": settings.host,
+        "POLICYKG_PORT": str(settings.port),
+        "POLICYKG_SPARQL_TIMEOUT": repr(settings.sparql_timeout_s),
+        "POLICYKG_SPARQL_ROWS": str(settings.sparql_row_limit),
+        "POLICYKG_SPARQL_WORKERS": str(settings.sparql_workers),
+        "POLICYKG_ALLOW_SERVICE": "1" if settings.allow_service else "",
+        "POLICYKG_ALLOWED_HOSTS": ",".join(settings.allowed_hosts),
+    }

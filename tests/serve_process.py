@@ -40,6 +40,8 @@ def serve_process(data_dir: Path, *args: str, env: dict[str, str] | None = None)
     port = free_port()
     command = [sys.executable, "-m", "search_api.cli.main", "serve", "--data", str(data_dir), "--port", str(port)]
     command += ["--no-access-log", "--log-level", "warning", *args]
+    if "--workers" not in args:  # tests that measure "the server's process" mean the one serving process
+        command += ["--workers", "1"]
     process = subprocess.Popen(
         command,
         cwd=ROOT,

@@ -109,12 +109,18 @@ def run_build(
     data_dir: Path,
     progress: Callable[[str], None] = lambda _message: None,
     max_file_mb: float | None = MAX_FILE_MB,
+    workers: int | None = None,
 ) -> BuildResult:
     """Ingest ``paths`` and publish a new build in ``data_dir``; the previous build stays if this one fails.
 
     ``max_file_mb``: files over this size are reported as ``too_large`` failures and not read (None: no limit).
+    ``workers``: processes for the per-document work (default: :func:`ingest.parallel.build_workers`, the
+    cores); the published artefacts are the same for any number.
     """
+    from ingest.parallel import build_workers
+
     started = time.time()
+    workers = build_workers(workers)
 
     def on_file(index: int, total: int, path: Path) -> None:
         progress(f"[{index}/{total}] {path}")
@@ -124,6 +130,7 @@ def run_build(
         progress=on_file,
         skip=lambda p: data_dir.resolve() in p.resolve().parents,
         max_bytes=None if max_file_mb is None else int(max_file_mb * 2**20),
+        workers=workers,
     )
     counts = corpus_counts(corpus)
     warnings = tuple(f"{w.source}: {w.message}" for w in corpus.warnings)
@@ -145,7 +152,8 @@ def run_build(
         for name, reference in STEPS:
             progress(f"step {name}")
             step_started = time.perf_counter()
-            info = _step(reference)(corpus, build_path) or {}
+            step = _step(reference)
+            info = (step(corpus, build_path, workers=workers) if name == "graph" else step(corpus, build_path)) or {}
             steps[name] = {**info, "seconds": round(time.perf_counter() - step_started, 3)}
         manifest = {
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),

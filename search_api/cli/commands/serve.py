@@ -25,6 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "127.0.0.1, localhost and --host are always accepted",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="server processes, each opening the read-only build (default: $POLICYKG_WEB_WORKERS or the cores)",
+    )
+    parser.add_argument(
         "--allow-service",
         action="store_true",
         help="let SPARQL queries use SERVICE (the server then calls the URLs queries name)",
@@ -34,13 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Open the build and serve until interrupted."""
     import dataclasses
+    import os
     import sys
 
     import uvicorn
 
     from search_api.service.app import create_app
     from search_api.service.http_server import protocol_options
-    from search_api.settings import get_settings
+    from search_api.settings import get_settings, settings_environment
 
     settings = get_settings(args.data)
     host = args.host or settings.host
@@ -52,17 +60,34 @@ def run(args: argparse.Namespace) -> int:
         allow_service=args.allow_service,
         allowed_hosts=tuple(args.allowed_host),
     )
-    app = create_app(settings)
+    workers = args.workers if args.workers is not None else default_workers()
     print(
-        f"policykg serve: http://{host}:{port}/  (data {settings.data_dir}; API docs at /docs)",
+        f"policykg serve: http://{host}:{port}/  (data {settings.data_dir}; {workers} worker"
+        f"{'s' if workers != 1 else ''}; API docs at /docs)",
         file=sys.stderr,
     )
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level=args.log_level,
-        access_log=not args.no_access_log,
+    options = {
+        "host": host,
+        "port": port,
+        "log_level": args.log_level,
+        "access_log": not args.no_access_log,
         **protocol_options(),  # requests uvicorn cannot parse (URL over 64 KB …) answered in the JSON error shape
-    )
+    }
+    if workers <= 1:
+        uvicorn.run(create_app(settings), **options)
+        return 0
+    # Several processes: uvicorn imports the app in each from an import string, with the settings passed
+    # through the environment; each worker opens the build read-only and follows hot swaps on its own.
+    os.environ.update(settings_environment(settings))
+    uvicorn.run("search_api.service.app:create_app", factory=True, workers=workers, **options)
     return 0
+
+
+def default_workers() -> int:
+    """``$POLICYKG_WEB_WORKERS``, else the cores this process may run on."""
+    import os
+
+    value = os.environ.get("POLICYKG_WEB_WORKERS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,0 +1,174 @@
+"""The graph build step in parts: one small graph per document, never one graph of the whole corpus.
+
+Why: an rdflib Memory graph of 250,000 triples costs ~300 MB and pyshacl walks it slowly; the build only needs
+sorted N-Triples (the canonical artefact) and an Oxigraph store bulk-loaded from them. So each document's
+triples are built, SHACL-checked and serialised on their own, on every core (:mod:`ingest.parallel`), and the
+sorted lines are merged on disk. The result is the same ``graph.nt`` byte for byte, and the same validation
+report, as :func:`kg.build.build_graph` + :func:`kg.validate.validate_graph` (tests compare them).
+
+Why validating parts gives the same report: every subject belongs to exactly one part (a document's nodes are
+minted from its id; units, topics and succession events form the *global* part), and the shapes only look one
+hop from a focus node: its own triples and the ``rdf:type`` of the nodes they point at (``sh:class``). A part is
+validated together with the types of the outside nodes it points at, and only results about its own subjects
+are kept. A new shape that walks further (``sh:node``, property paths) would need those nodes' triples too.
+"""
+
+from __future__ import annotations
+
+import heapq
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, Graph, URIRef
+
+from ingest.parallel import ordered_map, state
+from kg import iris
+from kg.build import add_document, add_thesaurus, add_unit, new_graph
+from kg.changes import add_changes
+from kg.validate import Finding, graph_findings, load_shapes
+from ontology.namespace import PKG
+
+if TYPE_CHECKING:
+    from ingest.model import Corpus
+    from ontology.thesaurus import Thesaurus
+
+RUN_BYTES = 64 * 2**20  # N-Triples held in memory before a sorted run is written to disk
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of the graph: its N-Triples lines (sorted, unique) and its SHACL findings."""
+
+    lines: bytes
+    findings: tuple[Finding, ...]
+
+
+def global_graph(corpus: Corpus, thesaurus: Thesaurus | None) -> Graph:
+    """Units, the thesaurus and the succession events: everything of :func:`build_graph` that no document owns."""
+    graph = new_graph()
+    known = {unit.id for unit in corpus.units}
+    for unit in corpus.units:
+        add_unit(graph, unit, known)
+    if thesaurus is not None:
+        add_thesaurus(graph, thesaurus)
+    add_changes(graph, corpus.units)
+    return graph
+
+
+def _ntriples(graph: Graph) -> bytes:
+    """The graph's N-Triples lines, sorted and unique (UTF-8 byte order is code-point order, as in str sort)."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    lines = sorted({line for line in data.split(b"\n") if line.strip()})
+    return b"".join(line + b"\n" for line in lines)
+
+
+def _validate(graph: Graph, types: dict[URIRef, tuple[URIRef, ...]], shapes: Graph) -> tuple[Finding, ...]:
+    """Findings about the part's own subjects, with the outside nodes it points at typed as in the whole graph.
+
+    Adds those ``rdf:type`` triples to ``graph`` (serialise it first).
+    """
+    own = set(graph.subjects())
+    for obj in set(graph.objects()):
+        if isinstance(obj, URIRef) and obj not in own:
+            for kind in types.get(obj, ()):
+                graph.add((obj, RDF.type, kind))
+    names = {str(subject) for subject in own}
+    return tuple(graph_findings(graph, shapes=shapes, focus=names.__contains__))
+
+
+def _document_part(index: int) -> Part:
+    """Worker: one document's triples and findings (inputs come from the forked :func:`state`)."""
+    shared = state()
+    doc = shared["corpus"].documents[index]
+    graph = new_graph()
+    add_document(graph, doc, units=shared["known"], thesaurus=shared["thesaurus"])
+    lines = _ntriples(graph)
+    return Part(lines=lines, findings=_validate(graph, shared["types"], shared["shapes"]))
+
+
+def _types(corpus: Corpus, glob: Graph) -> dict[URIRef, tuple[URIRef, ...]]:
+    """The ``rdf:type``s of the nodes parts may point at from outside: global nodes and documents."""
+    types: dict[URIRef, list[URIRef]] = {}
+    for subject, _, kind in glob.triples((None, RDF.type, None)):
+        if isinstance(subject, URIRef) and isinstance(kind, URIRef):
+            types.setdefault(subject, []).append(kind)
+    for doc in corpus.documents:
+        kinds = [PKG.Document, PKG.Law if doc.kind == "law" else PKG.PolicyDocument]
+        types.setdefault(iris.document_iri(doc.id), []).extend(kinds)
+    return {node: tuple(kinds) for node, kinds in types.items()}
+
+
+class SortedRuns:
+    """An external sort of N-Triples lines: sorted runs in memory, spilled to disk past :data:`RUN_BYTES`."""
+
+    def __init__(self, folder: Path, limit: int = RUN_BYTES) -> None:
+        self._folder = folder
+        self._limit = limit
+        self._buffer: list[bytes] = []
+        self._size = 0
+        self._runs: list[Path] = []
+
+    def add(self, lines: bytes) -> None:
+        """Add sorted lines (each ending in a newline)."""
+        self._buffer.append(lines)
+        self._size += len(lines)
+        if self._size > self._limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        path = self._folder / f"run{len(self._runs):05d}.nt"
+        path.write_bytes(b"".join(sorted(set(b"".join(self._buffer).splitlines(keepends=True)))))
+        self._runs.append(path)
+        self._buffer, self._size = [], 0
+
+    def write(self, out: Path) -> int:
+        """Write every line once, in sorted order, to ``out``; returns how many lines (triples)."""
+        if self._buffer:
+            self._spill()
+        files = [path.open("rb") for path in self._runs]
+        count = 0
+        previous = None
+        try:
+            with out.open("wb") as sink:
+                for line in heapq.merge(*files):
+                    if line != previous:
+                        sink.write(line)
+                        count += 1
+                        previous = line
+        finally:
+            for handle in files:
+                handle.close()
+        return count
+
+
+def write_parts(
+    corpus: Corpus, thesaurus: Thesaurus | None, out: Path, *, workers: int = 1
+) -> tuple[int, list[Finding]]:
+    """Write the whole graph's sorted N-Triples to ``out`` part by part; returns (triples, SHACL findings)."""
+    shapes = load_shapes()
+    glob = global_graph(corpus, thesaurus)
+    types = _types(corpus, glob)
+    findings: list[Finding] = list(graph_findings(glob, shapes=shapes))
+    shared = {
+        "corpus": corpus,
+        "known": {unit.id for unit in corpus.units},
+        "thesaurus": thesaurus,
+        "types": types,
+        "shapes": shapes,
+    }
+    with tempfile.TemporaryDirectory(prefix="policykg-nt-", dir=out.parent) as tmp:
+        runs = SortedRuns(Path(tmp))
+        runs.add(_ntriples(glob))
+        del glob
+        parts: Iterator[Part] = ordered_map(
+            _document_part, range(len(corpus.documents)), workers=workers, shared=shared
+        )
+        for part in parts:
+            runs.add(part.lines)
+            findings.extend(part.findings)
+        count = runs.write(out)
+    return count, findings
+

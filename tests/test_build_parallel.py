@@ -1,0 +1,121 @@
+"""The per-document, multi-process build writes exactly what the serial, whole-graph build writes.
+
+Why: issue 14 moved the graph step from one rdflib graph of the corpus (built, SHACL-validated and serialised
+at once) to one part per document on a process pool (:mod:`kg.bulk`). Outputs must not change: the same
+``model.json``, byte-identical ``graph.nt``/``graph.ttl`` and the same validation report, on one worker or two,
+and the same report as pyshacl over the whole graph, also when shapes fail across parts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from bench.corpus_gen import generate
+from ingest.pipeline import ingest_paths
+from kg import bulk
+from kg.build import build_graph
+from kg.store import sorted_ntriples, sorted_turtle, write_graph
+from kg.validate import load_shapes, report_of, validate_graph
+from ontology.thesaurus import load_thesaurus
+from search_api.builds.make import run_build
+from tests.conftest import CORPUS
+
+# Shapes the corpus breaks on purpose: per node (units without a level, articles without a title) and across
+# parts (a task's lead unit must be a pkg:UnitGroup, an object typed in the global part).
+EXTRA_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix pkg: <https://w3id.org/policykg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix t: <https://example.org/test-shapes#> .
+t:Unit a sh:NodeShape ; sh:targetClass pkg:Unit ;
+    sh:property [ sh:path pkg:level ; sh:minCount 1 ; sh:message "no level" ] .
+t:Article a sh:NodeShape ; sh:targetClass pkg:Article ;
+    sh:property [ sh:path dcterms:title ; sh:minCount 1 ; sh:message "no title" ] .
+t:Task a sh:NodeShape ; sh:targetClass pkg:Task ;
+    sh:property [ sh:path pkg:leadUnit ; sh:class pkg:UnitGroup ; sh:message "lead not a group" ] .
+t:Citation a sh:NodeShape ; sh:targetClass pkg:Citation ;
+    sh:property [ sh:path pkg:citesDocument ; sh:class pkg:Law ; sh:message "cites a non-law" ] .
+"""
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory, laws_dir: Path) -> Path:
+    """The seed, the shortest law and six generated documents (tables, articles, sections)."""
+    folder = tmp_path_factory.mktemp("small")
+    shutil.copy(next(CORPUS.glob("*.txt")), folder)
+    shutil.copy(laws_dir / "生产安全事故应急条例.md", folder)
+    generate(folder / "generated", 6, seed=3)
+    return folder
+
+
+def _artefacts(build: Path) -> dict[str, bytes]:
+    names = ("model.json", "graph.nt", "graph.ttl", "validation.json", "thesaurus.json")
+    return {name: (build / name).read_bytes() for name in names}
+
+
+def test_two_workers_build_the_same_artefacts_as_one(small_corpus: Path, tmp_path: Path) -> None:
+    serial = run_build([small_corpus], data_dir=tmp_path / "one", workers=1)
+    parallel = run_build([small_corpus], data_dir=tmp_path / "two", workers=2)
+    assert serial.path is not None and parallel.path is not None
+    assert serial.counts == parallel.counts and serial.counts["documents"] == 8
+    assert _artefacts(serial.path) == _artefacts(parallel.path)
+    graph = Graph().parse(parallel.path / "graph.nt", format="nt")
+    assert len(graph) == parallel.manifest["steps"]["graph"]["triples"]
+
+
+def test_parts_write_what_the_whole_graph_writes(small_corpus: Path, tmp_path: Path) -> None:
+    corpus, _ = ingest_paths([small_corpus])
+    thesaurus = load_thesaurus()
+    whole = build_graph(corpus, thesaurus=thesaurus)
+    info = write_graph(corpus, tmp_path, workers=2)
+    assert (tmp_path / "graph.nt").read_text(encoding="utf-8") == sorted_ntriples(whole)
+    assert (tmp_path / "graph.ttl").read_text(encoding="utf-8") == sorted_turtle(whole)
+    report = validate_graph(whole).to_json()
+    assert json.loads((tmp_path / "validation.json").read_text(encoding="utf-8")) == report
+    assert info["triples"] == len(whole)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_failing_shapes_report_as_on_the_whole_graph(
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    shapes = load_shapes().parse(data=EXTRA_SHAPES, format="turtle")
+    monkeypatch.setattr(bulk, "load_shapes", lambda: shapes)
+    corpus, _ = ingest_paths([small_corpus])
+    thesaurus = load_thesaurus()
+    expected = validate_graph(build_graph(corpus, thesaurus=thesaurus), shapes=shapes)
+    assert not expected.conforms and {"no level", "no title", "lead not a group"} <= set(
+        expected.by_message
+    )
+    _, findings = bulk.write_parts(corpus, thesaurus, tmp_path / "graph.nt", workers=workers)
+    assert report_of(findings) == expected
+
+
+def test_sorted_runs_spill_to_disk_and_merge(tmp_path: Path) -> None:
+    runs = bulk.SortedRuns(tmp_path, limit=10)
+    for chunk in (b"<b> <p> <o> .\n<d> <p> <o> .\n", b"<a> <p> <o> .\n<b> <p> <o> .\n", b"<c> <p> <o> .\n"):
+        runs.add(chunk)
+    out = tmp_path / "all.nt"
+    assert runs.write(out) == 4
+    assert out.read_bytes().splitlines() == [b"<%s> <p> <o> ." % c for c in (b"a", b"b", b"c", b"d")]
+
+
+def _pid(_item: int) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_the_pool_really_forks_here() -> None:
+    """The two-worker tests above compare a real pool with the serial path, not the serial path with itself."""
+    import os
+
+    from ingest.parallel import ordered_map
+
+    pids = set(ordered_map(_pid, range(8), workers=2, chunksize=1))
+    assert os.getpid() not in pids and pids
