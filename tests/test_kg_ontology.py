@@ -77,4 +77,4 @@ def test_kg_imports_only_ingest_model_ontology_and_libraries() -> None:
             for name in names:
                 assert not name.startswith("search_api"), (path.name, name)
                 if name.startswith("ingest"):
-                    assert name in ("ingest.model", "ingest.errors"), (path.name, name)  # the model and the error family
+                    assert name in ("ingest.model", "ingest.errors", "ingest.parallel"), (path.name, name)  # model, errors, process pool
