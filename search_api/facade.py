@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ingest.model import Corpus, Document, Task, Unit
     from kg.due import DueTask
     from kg.profile import Profile
+    from kg.responsibility import Responsible
     from kg.sparql import SparqlResult
     from kg.sparql_pool import SparqlPool
     from kg.trace import Trace
@@ -332,7 +333,34 @@ class Build:
         elif recognised.intent is Intent.TRACE:
             docs = {item.doc for unit in combined.units for item in unit.evidence if item.kind != "law_article"}
             views["trace"] = self.trace(next(iter(docs)) if len(docs) == 1 else None)
-        return replace(combined, recognised=recognised, views=views)
+        clauses = None
+        if any(doc.kind != "policy" for doc in self.corpus.documents):  # laws or regulations in the build
+            from kg.statutory import statutory_answer
+
+            clauses = statutory_answer(self.require("graph"), question)
+            if clauses.jurisdiction:
+                combined = self._within(combined, places=set(clauses.searched), clauses=bool(clauses.entries))
+        return replace(combined, recognised=recognised, views=views, clauses=clauses)
+
+    def _within(self, combined: CombinedAnswer, *, places: set[str], clauses: bool) -> CombinedAnswer:
+        """Only units whose evidence comes from a document of the asked place or above it answer (never a
+        sibling place's bodies); with none left, the clauses of that place's laws are the answer."""
+        from dataclasses import replace
+
+        def local(unit: Responsible) -> bool:
+            docs = (self.documents.get(item.doc) for item in unit.evidence)
+            return any(doc is not None and doc.jurisdiction in places for doc in docs)
+
+        units = tuple(unit for unit in combined.units if local(unit))
+        if len(units) == len(combined.units):
+            return combined
+        confidence = combined.confidence if units else ("direct" if clauses else "none")
+        return replace(
+            combined,
+            answer=replace(combined.answer, units=units),
+            statutory=tuple(unit for unit in combined.statutory if local(unit)),
+            confidence=confidence,
+        )
 
     def _unit_name(self, name: str) -> str | None:
         """The canonical name of the unit called ``name`` (any alias, id or successor), None if none is."""

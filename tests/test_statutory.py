@@ -14,7 +14,7 @@ from ingest.model import Corpus
 from ingest.pipeline import assemble, parse_document
 from kg.build import build_graph
 from kg.statutory import detect_place, jurisdiction_chain, statutory_answer
-from tests.conftest import LAWS, REGULATIONS
+from tests.conftest import CORPUS, LAWS, REGULATIONS
 
 FILES = (
     LAWS / "中华人民共和国特种设备安全法.md",
@@ -99,3 +99,31 @@ def test_place_detection_and_chain() -> None:
     assert detect_place("在枣庄，谁对电梯使用安全负责？", known) == "枣庄市"
     assert jurisdiction_chain("山东省", known) == ("山东省", "全国")
     assert jurisdiction_chain(None, known) == ()
+
+
+@pytest.fixture(scope="module")
+def seed_and_regulation(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed with a city's elevator regulation and the national special-equipment law, built as a user would."""
+    from search_api.builds.make import run_build
+
+    data_dir = tmp_path_factory.mktemp("seed-regulation") / "data"
+    sources = [CORPUS, *REGULATIONS.glob("*电梯*.md"), *LAWS.glob("*特种设备*.md")]
+    assert len(sources) == 3, sources
+    assert run_build(sources, data_dir=data_dir).path is not None
+    return data_dir
+
+
+def test_ask_answers_a_named_city_from_its_regulation_and_not_with_another_districts_units(
+    seed_and_regulation: Path,
+) -> None:
+    from search_api.facade import Build
+
+    with Build.open(seed_and_regulation) as build:
+        named = build.ask("枣庄市谁负责电梯安全监督管理").to_json()
+        plain = build.ask("谁负责电梯安全").to_json()
+    assert named["jurisdiction"] == "枣庄市"
+    first = named["statutory_clauses"][0]
+    assert (first["kind"], first["number"], first["jurisdiction"]) == ("regulator", 6, "枣庄市")
+    assert "特种设备安全监督管理部门" in first["name"] and "枣庄市" in first["title"]
+    assert named["units"] == []  # 王益区's bureaus are not 枣庄市's
+    assert plain["jurisdiction"] is None and len(plain["units"]) == 8  # no place named: the seed answers as before

@@ -31,6 +31,7 @@ from kg.roles import ROLE_WEIGHT, AnswerRole
 
 if TYPE_CHECKING:
     from ingest.model import Unit
+    from kg.statutory import StatutoryAnswer
     from kg.store import GraphStore
     from ontology.thesaurus import Thesaurus
     from search_api.search.engine import Hit, SearchIndex
@@ -70,6 +71,7 @@ class CombinedAnswer:
     nearest: tuple[dict[str, Any], ...] = ()  # the passages read, when nothing answers
     recognised: Recognised | None = None
     views: dict[str, Any] = field(default_factory=dict)  # "due" / "unit_profile" / "trace": typed, with to_json
+    clauses: StatutoryAnswer | None = None  # the governing clauses of laws and regulations, by the asked place
 
     @property
     def units(self) -> tuple[Responsible, ...]:
@@ -96,6 +98,10 @@ class CombinedAnswer:
         }
         for name, view in self.views.items():
             data[name] = view.to_json()
+        if self.clauses is not None:
+            read = self.clauses.to_json()
+            data["jurisdiction"] = read["jurisdiction"]  # the asked place, if the question names one
+            data["statutory_clauses"] = read["statutory"]  # kind regulator|duty_holder, clause, jurisdiction
         return data
 
 

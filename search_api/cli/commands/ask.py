@@ -27,13 +27,21 @@ def run(args: argparse.Namespace) -> int:
         result = build.ask(args.question, limit=args.limit, evidence=args.evidence)
         if args.json:
             print_json(result)
-            return 0 if result.units or result.views else 1
+            return 0 if result.units or result.views or (result.clauses and result.clauses.entries) else 1
         from search_api.cli.display import document_titles, titled
 
         titles = document_titles(build.require("graph"))
     data = result.to_json()
     if _print_view(data, titles):
         return 0
+    if data.get("statutory_clauses"):
+        place = f" ({data['jurisdiction']} and above)" if data.get("jurisdiction") else ""
+        print(f"governing clauses of laws and regulations{place}:")
+        for clause in data["statutory_clauses"]:
+            print(f"    {clause['name']}  [{clause['kind']}, {clause['jurisdiction']}]  "
+                  f"《{clause['title']}》第{clause['number']}条: {clause['text'][:60]}")
+        if not data["units"]:
+            return 0
     if not data["units"]:
         print("nothing in this build answers that (try a term such as 电梯, 危险化学品, fire safety)")
         for passage in data["nearest"]:
