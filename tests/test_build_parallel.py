@@ -23,7 +23,7 @@ from kg.store import sorted_ntriples, sorted_turtle, write_graph
 from kg.validate import load_shapes, report_of, validate_graph
 from ontology.thesaurus import load_thesaurus
 from search_api.builds.make import run_build
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, ROOT
 
 # Shapes the corpus breaks on purpose: per node (units without a level, articles without a title) and across
 # parts (a task's lead unit must be a pkg:UnitGroup, an object typed in the global part).
@@ -105,17 +105,22 @@ def test_sorted_runs_spill_to_disk_and_merge(tmp_path: Path) -> None:
     assert out.read_bytes().splitlines() == [b"<%s> <p> <o> ." % c for c in (b"a", b"b", b"c", b"d")]
 
 
-def _pid(_item: int) -> int:
-    import os
-
-    return os.getpid()
-
-
 def test_the_pool_really_forks_here() -> None:
-    """The two-worker tests above compare a real pool with the serial path, not the serial path with itself."""
-    import os
+    """The two-worker tests above compare a real pool with the serial path, not the serial path with itself.
 
-    from ingest.parallel import ordered_map
+    In a fresh interpreter: the pool runs serially when other threads are alive (a fork would copy their locks),
+    and the suite's session fixtures (a server in a thread) would make this process such a one.
+    """
+    import subprocess
+    import sys
 
-    pids = set(ordered_map(_pid, range(8), workers=2, chunksize=1))
-    assert os.getpid() not in pids and pids
+    script = (
+        "import os\n"
+        "from ingest.parallel import ordered_map\n"
+        "def pid(_item):\n"
+        "    return os.getpid()\n"
+        "pids = set(ordered_map(pid, range(8), workers=2, chunksize=1))\n"
+        "print(int(os.getpid() not in pids and bool(pids)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "1", done.stderr
