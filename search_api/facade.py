@@ -424,9 +424,12 @@ class Build:
         row_limit: int,
         allow_service: bool = False,
         pool: SparqlPool | None = None,
+        form: str | None = None,
     ) -> SparqlResult:
         """A read-only query, checked before the engine sees it (updates, size, nesting, SERVICE); in a worker
-        process of ``pool`` (killed on timeout: the server) or in this process (a one-shot command)."""
+        process of ``pool`` (killed on timeout: the server) or in this process (a one-shot command). ``form``:
+        what :func:`kg.sparql.prepare` already returned for this query (the server checks before negotiating),
+        so the checks do not run twice."""
         from kg.sparql import prepare, run_query
 
         store = self.require("graph")  # unavailable (503) when this build has no store, as every graph question
@@ -434,7 +437,7 @@ class Build:
             return run_query(
                 store, query, timeout_s=timeout_s, row_limit=row_limit, allow_service=allow_service
             )
-        form = prepare(query, allow_service=allow_service)
+        form = form or prepare(query, allow_service=allow_service)
         return pool.run(self.path, query, form, timeout_s=timeout_s, row_limit=row_limit)
 
     def export(

@@ -131,6 +131,7 @@ async def sparql(
         row_limit=settings.sparql_row_limit,
         allow_service=settings.allow_service,
         pool=request.app.state.sparql_pool,
+        form=form,
     )
     media_type = (GRAPH_MEDIA if form in ("construct", "describe") else TABLE_MEDIA)[wanted]
     headers = {"X-SPARQL-Truncated": "true"} if result.truncated else {}
