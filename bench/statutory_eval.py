@@ -72,12 +72,12 @@ def _allowed(question: dict[str, Any]) -> set[str]:
     return {question["place"], exp.get("jurisdiction") or "", "全国", *question.get("above", [])} - {""}
 
 
-def kg_top(store: Any) -> Callable[[dict[str, Any]], Top]:
+def kg_top(store: Any, thesaurus: Any = None) -> Callable[[dict[str, Any]], Top]:
     """The first entry of :func:`kg.statutory.statutory_answer`."""
     from kg.statutory import statutory_answer
 
     def run(question: dict[str, Any]) -> Top:
-        entries = statutory_answer(store, question["query"]).entries
+        entries = statutory_answer(store, question["query"], thesaurus=thesaurus).entries
         if not entries:
             return None
         e = entries[0]

@@ -182,9 +182,14 @@ def starts_with_marker(text: str, pos: int) -> bool:
     return False
 
 
+_VERB_PAIR = re.compile(r"^[\u4e00-\u9fff]{2}、(?P<second>[\u4e00-\u9fff]{2}.*)", re.S)
+
+
 def _opens_predicate(text: str) -> bool:
     if any(text.startswith(word) for word in NOT_MARKERS):
         return False
+    if (pair := _VERB_PAIR.match(text)) and _opens_predicate(pair["second"]):
+        return True  # 协调、配合…的生产经营单位做好…: two verbs in a row open a predicate, not a subject
     return bool(
         any(text.startswith(t.word) for t in directive_triggers())
         or any(text.startswith(w) for w in ADVERBS)
@@ -283,6 +288,10 @@ def parse_bearers(
     return tuple(bearers)
 
 
+# A short name defined right after a subject: transparent for finding where the predicate starts.
+DEFINED_AS = re.compile(r"[（(]以下(?:简称|统称|称)[^（）()]{1,40}[）)]")
+
+
 def find_subject(
     text: str, *, limit: int, offset: int = 0, resolve_unit: Resolver = lambda _: None, bare: bool = False
 ) -> tuple[tuple[Bearer, ...], int]:
@@ -297,6 +306,9 @@ def find_subject(
     >>> b, end = find_subject("国务院负责特种设备安全监督管理的部门对全国特种设备安全实施监督管理", limit=34)
     >>> b[0].text, end
     ('国务院负责特种设备安全监督管理的部门', 18)
+    >>> b, end = find_subject("市安全生产监督管理部门（以下简称安全生产监管部门）对本市安全生产实施综合监督管理", limit=40)
+    >>> b[0].text, end
+    ('市安全生产监督管理部门', 25)
     """
     if _opens_predicate(text):
         return (), 0
@@ -304,11 +316,14 @@ def find_subject(
     for i in range(stop, 0, -1):
         if i == len(text) and not bare:
             continue
-        if i < len(text) and not starts_with_marker(text, i):
+        after = i
+        if defined := DEFINED_AS.match(text, i):  # 安全生产监督管理部门（以下简称安全生产监管部门）对…
+            after = defined.end()
+        if after < len(text) and not starts_with_marker(text, after):
             continue
         bearers = parse_bearers(text[:i], offset=offset, resolve_unit=resolve_unit)
         if bearers:
-            return bearers, i
+            return bearers, after
     return (), 0
 
 

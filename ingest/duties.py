@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ingest.bearers import parse_bearers
+from ingest.bearers import DEFINED_AS, parse_bearers
 from ingest.model import Article, Bearer, Document, Obligation, Span
+from ingest.places import gazetteer
 from ingest.sentences import split_clauses
 from ingest.unit_names import jurisdiction_from_title
 
@@ -37,11 +38,16 @@ _NOT_PUBLIC = re.compile(r"(检验|检测|服务|培训|评价|认证|医疗|鉴
 _SCOPE = re.compile(r"本行政区域内|全国|本辖区内?|按照职责分工|依照职责分工|按照各自职责|依据各自职责|在各自的?职责范围内")
 _GOVERNING = re.compile(
     r"负责[^，。；]*?(?:监督管理|管理|工作|综合工作)|实施(?:综合)?监督管理|主管|统一领导|对[^，。；]{1,40}负责$|负责$|由[^，。；]{2,30}?负责"
+    r"|^(?:[^，。；]{0,30}?)负责(?![人的])[^，。；]{2,}"
 )
 _OBJECT_CUT = re.compile(
     r"^(?:应当|依法|负责|具体|统一|对|在|按照|依照|依据)+|(?:实施(?:综合)?监督管理|的?监督管理工作|工作|负责)$"
 )
 _IS_COMPETENT = re.compile(r"^(?P<bearer>[^，。；是]{2,30})是(?P<object>[^，。；]{2,40}?)的(?P<role>主管机关|主管部门|责任主体)")
+_ASSIGNED = re.compile(
+    r"^(?P<object>[^，。；由]{2,30}?)由(?P<agent>[^，。；由]{2,40}?)(?:依法)?(?P<verb>组织|牵头|负责|实施|承担)"
+)
+_CONDITION_SUBJECT = re.compile(r"^(?P<clause>[^，。；]{3,40}的)，")
 _PASSIVE = re.compile(r"由(?P<agent>[^，。；由]{2,30}?)(?:共同)?(?:依法)?负责(?P<verb>[^，。；]*)")
 
 
@@ -80,7 +86,7 @@ def duty_object(text: str, bearers: tuple[Bearer, ...], start: int) -> str:
     rest = "".join(kept)
     for bearer in bearers:  # an inherited bearer printed again in the clause
         rest = rest.replace(bearer.text, "")
-    rest = _SCOPE.sub("", rest).strip("，。；：、 ")
+    rest = _SCOPE.sub("", DEFINED_AS.sub("", rest)).strip("，。；：、 ")
     previous = None
     while previous != rest:
         previous, rest = rest, _OBJECT_CUT.sub("", rest).strip("，。；：、的 ")
@@ -97,8 +103,49 @@ def _own_bearers(obligation: Obligation) -> tuple[Bearer, ...]:
     return found or obligation.bearers
 
 
-def _annotate(obligation: Obligation) -> Obligation:
+def _topic_bearers(obligation: Obligation, article: Article) -> tuple[Bearer, ...]:
+    """For a clause with no subject, a bearer standing alone before it (负责…维护管理的单位，应当保持…) or the
+    subject of the condition it opens with (生产经营单位承办大型群众性活动的，应当…).
+
+    The clause between the last sentence stop and the obligation must read wholly as bearers.
+    """
+    condition = _CONDITION_SUBJECT.match(obligation.text)
+    if condition:
+        return _leading_bearer(condition["clause"], obligation.span.start)
+    sentence = next((x for x in article.sentences if x.span.start <= obligation.span.start < x.span.end), None)
+    if sentence is None:
+        return ()
+    at = obligation.span.start - sentence.span.start
+    head = sentence.text[:at]
+    cut = max(head.rfind(stop) for stop in "。；：\n")
+    topic = head[cut + 1 :]
+    if not topic.rstrip().endswith(("，", ",")):  # a topic stands apart: 负责…的单位，应当…
+        return ()
+    text = topic.rstrip("，, ")
+    if not 2 <= len(text) <= 40 or "，" in text:
+        return ()
+    offset = sentence.span.start + cut + 1 + (len(topic) - len(topic.lstrip()))
+    found = parse_bearers(text.strip(), offset=offset)
+    return found if len(found) == 1 and found[0].text == text.strip() else ()
+
+
+def _leading_bearer(text: str, offset: int) -> tuple[Bearer, ...]:
+    """The longest start of ``text`` that reads wholly as one bearer (生产经营单位 of 生产经营单位承办…的): a
+    role of the roles table first, so that a verb after it (承办) is not read as the head noun of a body (办)."""
+    fallback: tuple[Bearer, ...] = ()
+    for end in range(min(len(text), 30), 1, -1):
+        found = parse_bearers(text[:end], offset=offset)
+        if len(found) == 1 and found[0].text == text[:end]:
+            if found[0].role:
+                return found
+            fallback = fallback or found
+    return fallback
+
+
+def _annotate(obligation: Obligation, article: Article | None = None) -> Obligation:
     bearers = _own_bearers(obligation)
+    if not bearers and article is not None:
+        bearers = _topic_bearers(obligation, article)
     kinds = {duty_kind(b.role or b.text) for b in bearers} or {"duty_holder"}
     kind = "regulator" if "regulator" in kinds else "duty_holder"
     return replace(
@@ -144,10 +191,49 @@ def _competent(article: Article, prefix: str, first: int) -> list[Obligation]:
     return found
 
 
+def _assigned(article: Article, prefix: str, first: int, taken: list[Obligation]) -> list[Obligation]:
+    """``X由Y组织/负责…`` clauses with no modal word (特别重大事故由国务院…组织事故调查组进行调查)."""
+    found: list[Obligation] = []
+    for sentence in article.sentences:
+        for clause in split_clauses(sentence.text, offset=sentence.span.start):
+            if any(ob.span.start < clause.span.end and clause.span.start < ob.span.end for ob in taken):
+                continue
+            match = _ASSIGNED.search(clause.text)
+            if not match:
+                continue
+            at = clause.span.start + match.start("agent")
+            bearers = parse_bearers(match["agent"], offset=at)
+            if not bearers:
+                continue
+            span = Span(start=clause.span.start, end=clause.span.end)
+            text = clause.text.rstrip("，。；：")
+            verb = match["verb"]
+            found.append(
+                Obligation(
+                    id=f"{prefix}-o{first + len(found)}",
+                    text=text,
+                    span=Span(start=span.start, end=span.start + len(text)),
+                    trigger="由…" + verb,
+                    modality="responsible",
+                    strength=1.0,
+                    action=text[match.start("verb") :],
+                    bearers=bearers,
+                    duty_kind=duty_kind(bearers[0].role or bearers[0].text),
+                    duty_object=f"{match['object']} {text[match.end('verb'):]}".strip(),
+                    scope=scope_of(text),
+                    governing=True,
+                )
+            )
+    return found
+
+
 def read_duties(article: Article, prefix: str) -> tuple[Obligation, ...]:
-    """The article's obligations typed as duties (kind, object, scope, governing), plus its 是…主管机关 clauses."""
-    typed = [_annotate(ob) for ob in article.obligations]
-    return (*typed, *_competent(article, prefix, len(typed) + 1))
+    """The article's obligations typed as duties (kind, object, scope, governing), plus its 是…主管机关 and
+    …由X组织/负责 clauses that carry no modal word."""
+    typed = [_annotate(ob, article) for ob in article.obligations]
+    competent = _competent(article, prefix, len(typed) + 1)
+    assigned = _assigned(article, prefix, len(typed) + len(competent) + 1, [*typed, *competent])
+    return (*typed, *competent, *assigned)
 
 
 def with_duties(document: Document) -> Document:
@@ -172,6 +258,8 @@ def document_jurisdiction(document: Document) -> tuple[str | None, tuple[str, ..
     """The document's jurisdiction and the places above it (nearest first, ending with 全国).
 
     A policy whose title names no place has no jurisdiction (None, ()); a law without a place is national.
+    The places above come from the title (铜川市王益区…), an approval line (…省人民代表大会常务委员会批准) and
+    the gazetteer of administrative divisions (王益区 lies in 铜川市, 陕西省).
     """
     own = jurisdiction_from_title(document.title)
     if own is None:
@@ -181,5 +269,6 @@ def document_jurisdiction(document: Document) -> tuple[str | None, tuple[str, ..
     above.extend(reversed([m.group() for m in _ADMIN.finditer(head)]))
     header = document.text[: document.sections[0].span.start] if document.sections else document.text[:800]
     above.extend(m["place"] for m in _APPROVED.finditer(header) if m["place"] != own)
+    above.extend(gazetteer().above(own, context=f"{document.title}\n{header}"))
     above.append(NATIONAL)
     return own, tuple(dict.fromkeys(above))

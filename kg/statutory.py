@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ingest.places import gazetteer
 from kg.queries import PREFIXES
 from kg.store import GraphStore, Row
+
+if TYPE_CHECKING:
+    from ontology.thesaurus import Thesaurus
 
 NATIONAL = "全国"
 # Question words and duty verbs: they say a duty is asked about, not which one.
@@ -32,6 +36,31 @@ _QUESTION_NOISE = re.compile(
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:特别行政区|自治区|自治州|省|市|区|县)")
 _REGULATOR_ASKED = re.compile(r"哪个部门|哪些部门|监督管理|监管|主管|机关")
 MIN_COVERAGE = 0.6
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_REGULATOR_ASKED_EN = re.compile(r"\b(?:department|agency|authority|regulat\w*|supervis\w*)\b", re.IGNORECASE)
+
+
+def _asks_regulator_en(question: str) -> bool:
+    return not _CJK.search(question) and bool(_REGULATOR_ASKED_EN.search(question))
+
+
+def _is_governing(row: Row) -> bool:
+    return str(row["governing"]).lower() == "true"
+
+
+def _first_level(
+    scored: list[tuple[float, Row]], chain: tuple[str, ...], *, regulator: bool
+) -> list[tuple[float, Row]]:
+    """The matches of the nearest place in ``chain`` that answers: for a regulator question the nearest place
+    whose clause governs the duty (a city regulation mentioning 特种设备 in passing does not make the city the
+    regulator's source), else — and for a duty holder's obligation — the nearest place with any match."""
+    tests = (_is_governing, lambda row: True) if regulator else (lambda row: True,)
+    for wanted in tests:
+        for level in chain:
+            at_level = [(s, r) for s, r in scored if str(r["jurisdiction"]) == level and wanted(r)]
+            if at_level:
+                return [(s, r) for s, r in scored if str(r["jurisdiction"]) == level]
+    return []
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,9 +80,10 @@ class StatutoryEntry:
     scope: str
     governing: bool
     score: float
+    obligation: str = ""  # the duty clause's IRI
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON of one ``statutory[]`` entry of ``ask --json``."""
+        """The JSON of one ``statutory_clauses[]`` entry of ``ask --json``."""
         return {
             "kind": self.kind,
             "name": self.body,
@@ -69,6 +99,35 @@ class StatutoryEntry:
             "score": round(self.score, 3),
         }
 
+    def as_responsible(self) -> dict[str, Any]:
+        """The entry in the shape of an answer unit (``ask --json`` ``statutory[]``): name, kind, jurisdiction,
+        and the clause as its evidence, with the path article → duty clause."""
+        from kg import iris
+
+        return {
+            "id": None,
+            "name": self.body,
+            "role": "statutory",
+            "kind": self.kind,
+            "jurisdiction": self.jurisdiction,
+            "score": round(self.score, 3),
+            "successor": None,
+            "confidence": "direct" if self.governing else "related",
+            "evidence": [
+                {
+                    "kind": "law_article",
+                    "doc": self.doc,
+                    "number": self.article,
+                    "text": self.text,
+                    "span": {"start": self.start, "end": self.end},
+                    "path": [str(iris.article_iri(self.doc, self.article)), *([self.obligation] if self.obligation else [])],
+                    "law": self.title,
+                }
+            ],
+            "local_units": [],
+            "clause": {"object": self.object, "scope": self.scope, "governing": self.governing},
+        }
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StatutoryAnswer:
@@ -80,24 +139,32 @@ class StatutoryAnswer:
     entries: tuple[StatutoryEntry, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """``{"jurisdiction", "searched", "statutory": [...], "abstained"}``."""
+        """``{"jurisdiction", "searched", "statutory": [...], "groups": [...], "abstained"}``."""
         return {
             "jurisdiction": self.jurisdiction,
             "searched": list(self.searched),
             "statutory": [entry.to_json() for entry in self.entries],
+            "groups": self.groups(),
             "abstained": not self.entries,
         }
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The entries by jurisdiction, in answer order: ``[{"jurisdiction", "statutory": [...]}]``."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for entry in self.entries:
+            out.setdefault(entry.jurisdiction, []).append(entry.to_json())
+        return [{"jurisdiction": place, "statutory": items} for place, items in out.items()]
 
 
 def duties_sparql() -> str:
     """Every typed duty clause of a law or regulation, with bearer, article, document and jurisdiction."""
     return f"""{PREFIXES}
 SELECT ?obligation ?kind ?object ?scope ?governing ?bearerText ?text ?start ?end ?number ?doc ?title
-       ?jurisdiction WHERE {{
+       ?jurisdiction ?articleText WHERE {{
   ?obligation pkg:dutyKind ?kind ; pkg:governing ?governing ; pkg:text ?text ; pkg:bearerText ?bearerText ;
               pkg:inArticle ?article ; prov:wasDerivedFrom ?span .
   ?span pkg:start ?start ; pkg:end ?end .
-  ?article pkg:number ?number ; pkg:inDocument ?d .
+  ?article pkg:number ?number ; pkg:inDocument ?d ; pkg:text ?articleText .
   ?d dcterms:identifier ?doc ; dcterms:title ?title ; pkg:jurisdiction ?jurisdiction .
   OPTIONAL {{ ?obligation pkg:dutyObject ?object }}
   OPTIONAL {{ ?obligation pkg:scope ?scope }}
@@ -140,6 +207,9 @@ def detect_place(question: str, known: dict[str, tuple[str, ...]] | None = None)
     for place in sorted(known or {}, key=len, reverse=True):
         if place != NATIONAL and (place in question or (len(_bare(place)) >= 2 and _bare(place) in question)):
             return place
+    named = gazetteer().find(question)
+    if named:
+        return named
     match = _PLACE.search(question)
     return match.group() if match else None
 
@@ -150,11 +220,11 @@ def jurisdiction_chain(place: str | None, known: dict[str, tuple[str, ...]]) -> 
     >>> jurisdiction_chain("枣庄市", {"枣庄市": ("山东省", "全国"), "山东省": ("全国",)})
     ('枣庄市', '山东省', '全国')
     >>> jurisdiction_chain("济南市", {"枣庄市": ("山东省", "全国")})
-    ('济南市', '全国')
+    ('济南市', '山东省', '全国')
     """
     if place is None:
         return ()
-    chain = [place, *known.get(place, ())]
+    chain = [place, *(known.get(place) or gazetteer().above(place))]
     return tuple(dict.fromkeys([*chain, NATIONAL]))
 
 
@@ -172,98 +242,261 @@ def _bigrams(text: str) -> set[str]:
     return grams
 
 
-# Bigrams every safety clause shares: they count a fifth of a topic bigram, so 网络安全 is not matched by 安全.
-_GENERIC = frozenset({"安全", "全生", "生产", "产工", "工作", "管理", "监督", "督管", "作安", "全工"})
+# Words every safety clause shares: they weigh a fifth of a topic word, so 网络安全 is not matched by 安全.
+_GENERIC_WORDS = frozenset({"安全", "生产", "安全生产", "工作", "管理", "监督", "安全管理", "单位"})
+GENERIC_WEIGHT = 0.2
+BROADER_CREDIT = 0.8  # a word matched only through a broader concept's label (起重机械 → 特种设备)
 
 
-def coverage(question_terms: str, duty_text: str) -> float:
-    """Weighted share of the question's topic bigrams found in the duty's object (generic bigrams count 0.2).
+@dataclass(frozen=True, slots=True)
+class TopicWord:
+    """One word of the question's topic, its weight, and the labels of broader concepts that stand for it."""
+
+    word: str
+    weight: float
+    broader: tuple[str, ...] = ()
+
+
+def topic_words(terms: str, thesaurus: Thesaurus | None = None) -> tuple[TopicWord, ...]:
+    """The question's topic as words (the shared segmenter), generic words weighed down, broader labels attached.
+
+    >>> [(w.word, w.weight) for w in topic_words(" 特种设备 使用安全 ")]
+    [('特种设备', 1.0), ('使用', 1.0), ('安全', 0.2)]
+    """
+    from ingest.segment import shared_segmenter
+
+    segmenter = shared_segmenter()
+    words: list[str] = []
+    for piece in terms.split():
+        for token in segmenter.tokens(piece):
+            word = token.word.strip()
+            if len(word) >= 2 and word not in words:
+                words.append(word)
+        if len(piece) == 1 and piece not in words and "\u4e00" <= piece <= "\u9fff":
+            words.append(piece)
+    specific = any(word not in _GENERIC_WORDS for word in words)  # a generic-only topic (安全生产) counts in full
+    out: list[TopicWord] = []
+    for word in words:
+        weight = GENERIC_WEIGHT if specific and word in _GENERIC_WORDS else 1.0
+        out.append(TopicWord(word, weight, _broader_labels(word, thesaurus)))
+    return tuple(out)
+
+
+def _broader_labels(word: str, thesaurus: Thesaurus | None) -> tuple[str, ...]:
+    if thesaurus is None:
+        return ()
+    concept = thesaurus.lookup(word)
+    if concept is None:
+        return ()
+    return tuple(label for above in thesaurus.ancestors(concept.id) for label in thesaurus.labels(above, lang="zh"))
+
+
+def coverage(question_terms: str | tuple[TopicWord, ...], duty_text: str) -> float:
+    """Weighted share of the question's topic words found in the duty's object.
+
+    A word counts in full when the object holds it, ``BROADER_CREDIT`` when it holds a broader concept's label
+    instead; generic words weigh ``GENERIC_WEIGHT``.
 
     >>> coverage(" 电梯使用安全 ", "电梯使用安全")
     1.0
     >>> round(coverage(" 网络安全 ", "特种设备安全"), 3)
-    0.091
+    0.0
     """
-    grams = _bigrams(question_terms)
-    if not grams:
+    words = topic_words(question_terms) if isinstance(question_terms, str) else question_terms
+    total = sum(word.weight for word in words)
+    if not total:
         return 0.0
-    specific = any(gram not in _GENERIC for gram in grams)  # a generic-only topic (安全生产) counts in full
-    weight = {gram: 0.2 if specific and gram in _GENERIC else 1.0 for gram in grams}
-    return sum(w for gram, w in weight.items() if gram in duty_text) / sum(weight.values())
+    return sum(word.weight * _word_found(word, duty_text) for word in words) / total
 
 
-def _score(row: Row, terms: str, regulator_asked: bool) -> float:
+def _word_found(word: TopicWord, text: str) -> float:
+    if word.word in text:
+        return 1.0
+    if any(label in text for label in word.broader):
+        return BROADER_CREDIT
+    return 0.0  # a compound (网络安全, 煤矿安全) is not matched by its parts: 网络 in 网络等媒体 is another topic
+
+
+# The duty verb a question asks about, most specific first; a clause that uses it is the duty itself.
+_DUTY_VERBS = (
+    ("全面负责", "第一责任人"),
+    ("综合监督管理",),
+    ("监督管理", "监管", "监督"),
+    ("主管",),
+    ("核发", "审批", "许可"),
+    ("维护",),
+)
+_DEPARTMENT_ASKED = re.compile(r"哪个部门|哪些部门|什么部门|哪个机关|哪一?级?部门")
+_DEPARTMENT_ASKED_EN = re.compile(r"\b(?:which|what) (?:department|agency|authority|body)", re.IGNORECASE)
+_DEPARTMENT = re.compile(r"(?:部门|机关|机构|局|委员会)$")
+_SUB_DUTY = re.compile(r"[，；,;]|并负责|并对")
+_OWN_UNIT = re.compile(r"^其|本单位")
+VERB_BONUS = 0.3
+GOVERNING_BONUS = 0.5
+KIND_BONUS = 0.2
+DEPARTMENT_BONUS = 0.2
+OWN_BEARER_BONUS = 0.1
+LENGTH_PENALTY = 0.002
+
+
+def asked_verb(question: str) -> tuple[str, ...]:
+    """The duty verb the question names (with its synonyms), empty when it names none.
+
+    >>> asked_verb("北京市安全生产工作由哪个部门综合监督管理？")
+    ('综合监督管理',)
+    >>> asked_verb("谁负责电梯安全？")
+    ()
+    """
+    for forms in _DUTY_VERBS:
+        if any(form in question for form in forms):
+            return forms
+    return ()
+
+
+def _owner(bearer: str) -> str:
+    """The organisation a role belongs to (生产经营单位 of 生产经营单位的主要负责人), which 本单位/其 refer to."""
+    return bearer.split("的", 1)[0] if "的" in bearer else ""
+
+
+def _best_part(obj: str, words: tuple[TopicWord, ...]) -> tuple[float, str]:
+    """The sub-duty of a clause's object that the question covers best (an object often lists several)."""
+    parts = [part for part in _SUB_DUTY.split(obj) if part.strip()] or [obj]
+    scored = [(coverage(words, part), part) for part in parts]
+    whole = coverage(words, obj)
+    best = max(scored, key=lambda pair: (pair[0], -len(pair[1])))
+    return (whole, obj) if whole > best[0] else best
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    words: tuple[TopicWord, ...]
+    regulator: bool
+    department: bool
+    verbs: tuple[str, ...]
+
+
+CONTEXT_FLOOR = 0.3
+CONTEXT_CREDIT = 0.9
+
+
+def _sentence_before(row: Row) -> str:
+    """The clause with what precedes it in its sentence (its condition or topic), from the article's text."""
+    text, clause = str(row["articleText"] or ""), str(row["text"])
+    start = text.find(clause)
+    if start < 0:
+        return clause
+    head = text[:start]
+    cut = max(head.rfind(stop) for stop in "。；\n")
+    return text[cut + 1 : start + len(clause)]
+
+
+def _score(row: Row, asked: _Asked) -> float:
     obj = str(row["object"] or "")
-    cover = coverage(terms, obj)
+    bearer = str(row["bearerText"])
+    if _OWN_UNIT.search(obj) and _owner(bearer):
+        obj = f"{_owner(bearer)} {obj}"
+    cover, part = _best_part(obj, asked.words)
+    if cover >= CONTEXT_FLOOR:  # the condition before the clause (举办大型群众性活动，承办人应当…) says whose duty
+        cover = max(cover, CONTEXT_CREDIT * coverage(asked.words, _sentence_before(row)))
     if cover < MIN_COVERAGE:
         return 0.0
-    score = cover + (0.5 if str(row["governing"]).lower() == "true" else 0.0)
-    if regulator_asked == (str(row["kind"]) == "regulator"):
-        score += 0.2
-    if str(row["bearerText"]) in str(row["text"]):
-        score += 0.1  # the clause names its bearer itself, not inherited from an earlier sentence
-    return score - 0.002 * len(obj)  # a short object that the question covers is the duty itself
+    text = str(row["text"])
+    score = cover + (GOVERNING_BONUS if _is_governing(row) else 0.0)
+    if asked.regulator == (str(row["kind"]) == "regulator"):
+        score += KIND_BONUS
+    if asked.verbs and any(verb in text for verb in asked.verbs):
+        score += VERB_BONUS
+    if asked.department and _DEPARTMENT.search(bearer):
+        score += DEPARTMENT_BONUS
+    if bearer in text:
+        score += OWN_BEARER_BONUS  # the clause names its bearer itself, not inherited from an earlier sentence
+    return score - LENGTH_PENALTY * len(part)  # a short duty that the question covers is the duty itself
 
 
-def statutory_answer(store: GraphStore, question: str, *, limit: int = 5) -> StatutoryAnswer:
+def statutory_answer(
+    store: GraphStore, question: str, *, limit: int = 5, thesaurus: Thesaurus | None = None
+) -> StatutoryAnswer:
     """The bodies laws and regulations make responsible for the asked duty, from the asked place upwards.
 
-    With a place: the first place of :func:`jurisdiction_chain` that has a matching clause answers (never a
-    sibling place). Without one: every jurisdiction may answer, national law first on equal scores.
+    With a place: the first place of :func:`jurisdiction_chain` that has a governing clause for the duty
+    answers (else the first with any matching clause; never a sibling place); 全国 named means national law.
+    Without one: every jurisdiction may answer, national law first on equal scores.
     No clause whose object covers the question's topic → no entries (abstain).
+    An English question is read through the thesaurus: the Chinese labels of the concepts it names.
     """
     known = known_places(store)
-    place = detect_place(question, known)
-    chain = jurisdiction_chain(place, known)
+    place = NATIONAL if NATIONAL in question else detect_place(question, known)
+    chain = (NATIONAL,) if place == NATIONAL else jurisdiction_chain(place, known)
     terms = _terms(question, place)
-    regulator_asked = bool(_REGULATOR_ASKED.search(question))
+    if thesaurus is not None and not _CJK.search(terms):
+        terms = " ".join(thesaurus[m.concept_id].pref_zh for m in thesaurus.find_english(question))
+    asked = _Asked(
+        words=topic_words(terms, thesaurus),
+        regulator=bool(_REGULATOR_ASKED.search(question)) or _asks_regulator_en(question),
+        department=bool(_DEPARTMENT_ASKED.search(question) or _DEPARTMENT_ASKED_EN.search(question)),
+        verbs=asked_verb(question),
+    )
     scored: list[tuple[float, Row]] = []
     for row in store.select(duties_sparql()):
         if chain and str(row["jurisdiction"]) not in chain:
             continue
-        score = _score(row, terms, regulator_asked)
+        score = _score(row, asked)
         if score > 0:
             scored.append((score, row))
     if chain:
-        for level in chain:
-            at_level = [(s, r) for s, r in scored if str(r["jurisdiction"]) == level]
-            if at_level:
-                scored = at_level
-                break
-    national_first = {NATIONAL: 0}
-    scored.sort(
-        key=lambda pair: (
-            -round(pair[0], 6),
-            national_first.get(str(pair[1]["jurisdiction"]), 1),
-            str(pair[1]["doc"]),
-            int(pair[1]["number"]),
-            int(pair[1]["start"]),
-        )
-    )
+        scored = _first_level(scored, chain, regulator=asked.regulator)
+    scored.sort(key=lambda pair: (-round(pair[0], 6), *_place_order(pair[1])))
+    if not chain:
+        scored = _grouped(scored)
     entries: list[StatutoryEntry] = []
     seen: set[tuple[str, str]] = set()
+    per_place: dict[str, int] = {}
     for score, row in scored:
         key = (str(row["bearerText"]), str(row["jurisdiction"]))
-        if key in seen:
+        place_of = key[1]
+        if key in seen or per_place.get(place_of, 0) >= limit:
             continue
         seen.add(key)
-        entries.append(
-            StatutoryEntry(
-                kind=str(row["kind"]),
-                body=str(row["bearerText"]),
-                doc=str(row["doc"]),
-                title=str(row["title"]),
-                article=int(row["number"]),
-                text=str(row["text"]),
-                start=int(row["start"]),
-                end=int(row["end"]),
-                jurisdiction=str(row["jurisdiction"]),
-                object=str(row["object"] or ""),
-                scope=str(row["scope"] or ""),
-                governing=str(row["governing"]).lower() == "true",
-                score=score,
-            )
-        )
-        if len(entries) >= limit:
+        per_place[place_of] = per_place.get(place_of, 0) + 1
+        entries.append(_entry(score, row))
+        if chain and len(entries) >= limit:
             break
     return StatutoryAnswer(question=question, jurisdiction=place, searched=chain, entries=tuple(entries))
+
+
+def _place_order(row: Row) -> tuple[int, str, int, int]:
+    return (0 if str(row["jurisdiction"]) == NATIONAL else 1, str(row["doc"]), int(row["number"]), int(row["start"]))
+
+
+def _grouped(scored: list[tuple[float, Row]]) -> list[tuple[float, Row]]:
+    """Without an asked place, every jurisdiction answers in its own group: places whose laws govern the duty
+    first (national law first among them), then the others, each group best first."""
+    groups: dict[str, list[tuple[float, Row]]] = {}
+    for pair in scored:
+        groups.setdefault(str(pair[1]["jurisdiction"]), []).append(pair)
+
+    def rank(place: str) -> tuple[int, int, float]:
+        pairs = groups[place]
+        governs = any(_is_governing(row) for _, row in pairs)
+        return (0 if governs else 1, 0 if place == NATIONAL else 1, -pairs[0][0])
+
+    return [pair for place in sorted(groups, key=rank) for pair in groups[place]]
+
+
+def _entry(score: float, row: Row) -> StatutoryEntry:
+    return StatutoryEntry(
+        kind=str(row["kind"]),
+        body=str(row["bearerText"]),
+        doc=str(row["doc"]),
+        title=str(row["title"]),
+        article=int(row["number"]),
+        text=str(row["text"]),
+        start=int(row["start"]),
+        end=int(row["end"]),
+        jurisdiction=str(row["jurisdiction"]),
+        object=str(row["object"] or ""),
+        scope=str(row["scope"] or ""),
+        governing=_is_governing(row),
+        score=score,
+        obligation=str(row["obligation"]),
+    )

@@ -337,10 +337,14 @@ class Build:
         if any(doc.kind != "policy" for doc in self.corpus.documents):  # laws or regulations in the build
             from kg.statutory import statutory_answer
 
-            clauses = statutory_answer(self.require("graph"), question)
+            clauses = statutory_answer(self.require("graph"), question, thesaurus=thesaurus)
             if clauses.jurisdiction:
                 combined = self._within(combined, places=set(clauses.searched), clauses=bool(clauses.entries))
-        return replace(combined, recognised=recognised, views=views, clauses=clauses)
+            elif not combined.units and clauses.entries:  # the laws answer what no policy does
+                confidence = "direct" if clauses.entries[0].governing else "related"
+                combined = replace(combined, confidence=confidence)
+        places = {doc.id: doc.jurisdiction for doc in self.corpus.documents if doc.jurisdiction}
+        return replace(combined, recognised=recognised, views=views, clauses=clauses, places=places)
 
     def _within(self, combined: CombinedAnswer, *, places: set[str], clauses: bool) -> CombinedAnswer:
         """Only units whose evidence comes from a document of the asked place or above it answer (never a

@@ -185,7 +185,8 @@ def test_cli_ask_unit_trace_due_json_shapes(data_dir, capsys):
     status, out, _ = _cli(data_dir, capsys, "ask", "谁负责电梯安全", "--json")
     data = json.loads(out)
     assert status == 0 and {"question", "topics", "units"} <= set(data)
-    assert set(data["units"][0]) == {"id", "name", "role", "score", "successor", "confidence", "evidence"}
+    assert set(data["units"][0]) == {"id", "name", "role", "score", "successor", "confidence", "evidence", "jurisdiction"}
+    assert data["units"][0]["jurisdiction"] == "王益区"
     assert data["intent"] == "responsible" and data["confidence"] == "direct"
     assert set(data["units"][0]["evidence"][0]) == {"kind", "doc", "number", "text", "span", "path"}
     status, out, _ = _cli(data_dir, capsys, "unit", "区财政局", "--json")

@@ -84,7 +84,7 @@ def test_a_named_place_is_answered_from_its_own_regulation(store) -> None:
 
 def test_an_unknown_place_is_answered_from_national_law_never_a_sibling(store) -> None:
     answer = statutory_answer(store, "济南市的特种设备安全由哪个部门监督管理？")
-    assert answer.searched == ("济南市", "全国")
+    assert answer.searched == ("济南市", "山东省", "全国")  # the gazetteer knows 济南市 lies in 山东省
     assert {e.jurisdiction for e in answer.entries} == {"全国"}
     assert answer.entries[0].article == 5
 
@@ -92,6 +92,32 @@ def test_an_unknown_place_is_answered_from_national_law_never_a_sibling(store) -
 def test_no_clause_assigns_the_duty_abstains(store) -> None:
     answer = statutory_answer(store, "谁负责网络安全的监督管理？")
     assert answer.entries == () and answer.to_json()["abstained"] is True
+
+
+def test_a_place_named_without_its_suffix_is_found_through_the_gazetteer(store) -> None:
+    answer = statutory_answer(store, "在枣庄，电梯安全由哪个部门监督管理？")
+    assert answer.jurisdiction == "枣庄市" and answer.entries[0].jurisdiction == "枣庄市"
+    assert statutory_answer(store, "全国的特种设备安全由哪个部门监督管理？").searched == ("全国",)
+
+
+def test_a_broader_concept_of_the_thesaurus_matches_the_duty(store) -> None:
+    from ontology.thesaurus import load_thesaurus
+
+    thesaurus = load_thesaurus()
+    top = statutory_answer(store, "起重机械安全由哪个部门监督管理？", thesaurus=thesaurus).entries[0]
+    assert (top.title, top.article) == ("中华人民共和国特种设备安全法", 5)
+    english = statutory_answer(store, "Which department supervises special equipment safety?", thesaurus=thesaurus)
+    assert english.entries and (english.entries[0].title, english.entries[0].article) == (top.title, 5)
+
+
+def test_without_a_place_each_jurisdiction_answers_in_its_own_group(store) -> None:
+    answer = statutory_answer(store, "谁负责电梯安全的监督管理？")
+    groups = answer.to_json()["groups"]
+    places = [group["jurisdiction"] for group in groups]
+    assert places[0] == "全国" and "枣庄市" in places and len(places) == len(set(places))
+    assert [e.jurisdiction for e in answer.entries] == [
+        place for place in places for _ in next(g for g in groups if g["jurisdiction"] == place)["statutory"]
+    ]
 
 
 def test_place_detection_and_chain() -> None:
@@ -127,3 +153,37 @@ def test_ask_answers_a_named_city_from_its_regulation_and_not_with_another_distr
     assert "特种设备安全监督管理部门" in first["name"] and "枣庄市" in first["title"]
     assert named["units"] == []  # 王益区's bureaus are not 枣庄市's
     assert plain["jurisdiction"] is None and len(plain["units"]) == 8  # no place named: the seed answers as before
+
+
+def test_the_seed_district_lies_in_its_city_and_province() -> None:
+    from ingest.duties import document_jurisdiction
+
+    seed = next(CORPUS.glob("*.txt"))
+    document = parse_document(seed.read_text(encoding="utf-8"), source=str(seed)).document
+    assert document_jurisdiction(document) == ("王益区", ("铜川市", "陕西省", "全国"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bearer"),
+    [
+        # a short name defined after the subject: 以下简称 does not hide it
+        ("第三条 市和区安全生产监督管理部门（以下简称安全生产监管部门）对本行政区域内的安全生产工作实施综合监督管理。",
+         "市和区安全生产监督管理部门"),
+        # a bearer standing alone before the clause
+        ("第三条 负责公共消防设施维护管理的单位，应当保持公共消防设施的完好有效。", "负责公共消防设施维护管理的单位"),
+        # the subject of the condition
+        ("第三条 生产经营单位承办大型群众性活动的，应当制定活动方案和突发事件应急预案。", "生产经营单位"),
+        # an assignment with no modal word
+        ("第三条 特别重大事故由国务院组织事故调查组进行调查。", "国务院"),
+    ],
+)
+def test_duty_bearers_in_the_forms_laws_print_them(sentence: str, bearer: str) -> None:
+    text = (
+        "# 某某安全条例\n\n## 第一章 总则\n\n第一条 为了加强安全管理，制定本条例。\n\n"
+        f"第二条 本条例适用于本行政区域内的安全管理工作。\n\n{sentence}\n"
+    )
+    parsed = parse_document(text, source="条例.md", kind="law")
+    document = assemble([parsed]).documents[0]
+    article = next(a for a in document.articles() if a.number > 2)
+    bearers = [b.text for ob in article.obligations for b in ob.bearers]
+    assert bearer in bearers, [(ob.text, [b.text for b in ob.bearers]) for ob in article.obligations]

