@@ -232,17 +232,21 @@ def _with_jurisdiction(document: Document) -> Document:
 
 
 def _resolve_citations(documents: Sequence[Document]) -> tuple[Document, ...]:
+    """Point each citation at the cited document of the corpus, and at the cited articles that document has."""
     by_key = {citation_key(document.title): document.id for document in documents}
     by_number = {number: document.id for document in documents for number in document.doc_numbers[:1]}
+    numbers = {document.id: {article.number for article in document.articles()} for document in documents}
     out = []
     for document in documents:
-        citations = tuple(
-            replace(c, target=by_key.get(citation_key(c.title)) or by_number.get(c.doc_number or ""))
-            if by_key.get(citation_key(c.title)) != document.id
-            else c
-            for c in document.citations
-        )
-        out.append(replace(document, citations=citations))
+        citations = []
+        for c in document.citations:
+            if by_key.get(citation_key(c.title)) == document.id:
+                citations.append(c)  # a document quoting its own title
+                continue
+            target = by_key.get(citation_key(c.title)) or by_number.get(c.doc_number or "")
+            found = tuple(n for n in c.articles if n in numbers.get(target or "", ()))
+            citations.append(replace(c, target=target, target_articles=found))
+        out.append(replace(document, citations=tuple(citations)))
     return tuple(out)
 
 
