@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from ingest.bearers import parse_bearers, role_of
+from ingest.bearers import parse_bearers, role_of, starts_with_marker
 from ingest.frequency import find_deadline, parse_frequency, parse_quantities
 from ingest.lines import Line
 from ingest.modality import modality_table
@@ -96,14 +96,20 @@ def is_post(text: str) -> bool:
 def reads_as_bearer(text: str, *, jurisdiction: str | None = None) -> bool:
     """Whether a heading's name reads as a body or a post: a unit name, a role, a head noun, a post.
 
+    A post is a noun phrase: no verb, adverb or preposition in it (严格落实党委政府领导 is a task, not a post).
+
     >>> reads_as_bearer("区公安分局", jurisdiction="某某区"), reads_as_bearer("乡长"), reads_as_bearer("工作原则")
     (True, True, False)
+    >>> reads_as_bearer("分管安全生产副乡长"), reads_as_bearer("严格落实党委政府领导")
+    (True, False)
     """
     text = text.strip()
     if not _BEARER_CHARS.match(text):
         return False
-    if is_post(text) or read_unit_name(text, jurisdiction=jurisdiction) is not None:
+    if read_unit_name(text, jurisdiction=jurisdiction) is not None:
         return True
+    if is_post(text):
+        return not any(starts_with_marker(text, at) for at in range(len(text)))
     return bool(parse_bearers(text))
 
 
@@ -131,6 +137,7 @@ class _Candidate:
 
 
 def _heading(entry: _Line, index: int, text: str, *, context: bool, jurisdiction: str | None) -> _Candidate | None:
+    """The line read as a duty heading (its bearer's name and where its duties start), or None."""
     line_end = entry.line.start + len(entry.line.text.rstrip(" \t\u3000\u00a0\r"))
     content = text[entry.content : line_end]
     colon = min((i for i in (content.find("："), content.find(":")) if i >= 0), default=-1)

@@ -16,7 +16,7 @@ from ingest.duty_lists import find_duty_headings, is_duty_list
 from ingest.lines import split_lines
 from ingest.model import Document
 from ingest.pipeline import ingest_paths
-from tests.conftest import DATA, LAWS, seed_path
+from tests.conftest import DATA, LAWS, REGULATIONS, seed_path
 from tests.test_inputs import run_cli
 
 DUTY_LISTS = DATA / "duty_lists"
@@ -111,10 +111,14 @@ def test_headings_are_read_from_the_layout_not_the_words() -> None:
     ]
     plain = "（一）区财政局\n1. 将安全生产经费列入预算。\n"  # a bare name heads duties only in a duty list
     assert find_duty_headings(plain, split_lines(plain), title="某某区实施意见", body_end=len(plain)) == ()
+    task = "（一）严格落实党委政府领导责任\n1. 党委和政府要定期研究安全生产。\n（二）加强组织领导：各部门要落实责任。\n"
+    assert find_duty_headings(task, split_lines(task), title="某某区安全生产职责规定", body_end=len(task)) == ()
     assert is_duty_list("某某县安全生产职责清单") and not is_duty_list("某某县安全生产工作要点")
 
 
-@pytest.mark.parametrize("path", [seed_path(), *sorted(LAWS.glob("*.md"))], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [seed_path(), *sorted(LAWS.glob("*.md")), *sorted(REGULATIONS.glob("*.md"))], ids=lambda p: p.stem
+)
 def test_documents_that_are_not_duty_lists_have_no_duty_headings(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert find_duty_headings(text, split_lines(text), title=path.stem, body_end=len(text)) == ()
