@@ -194,13 +194,20 @@ class Task:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Citation:
-    """A cited document: 《安全生产法》 or a document number such as 中发〔2016〕32号."""
+    """A cited document: 《安全生产法》 or a document number such as 中发〔2016〕32号, and the article cited in it
+    (《安全生产法》第二十一条第二款: article 21, paragraph 2) when one is printed right after the title."""
 
     text: str
     title: str
     span: Span
     doc_number: str | None = None
     target: str | None = None  # id of the cited document when it is in the corpus
+    article: int | None = None  # 第二十一条 (the first one of a list)
+    paragraph: int | None = None  # 第二款
+    item: int | None = None  # 第三项
+    articles: tuple[int, ...] = ()  # every article printed: 第二十一条、第二十二条 → (21, 22); 第五条至第七条 → (5, 6, 7)
+    locator: str = ""  # the article reference as printed after the title
+    target_articles: tuple[int, ...] = ()  # those of ``articles`` the cited document in the corpus has
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from ingest.citations import citation_key, find_citations
 from ingest.deadlines import parse_deadline
 from ingest.duties import document_jurisdiction, with_duties
+from ingest.duty_lists import DutyHeading, find_duty_headings, is_duty_list, is_post, with_duty_lists
 from ingest.errors import IngestError
 from ingest.lines import split_lines
 from ingest.linking import link_task
@@ -62,6 +63,7 @@ class ParsedDocument:
     document: Document
     raw_tasks: tuple[RawTask, ...]
     jurisdiction: str | None
+    duty_headings: tuple[DutyHeading, ...] = ()  # 区公安分局工作职责： and the duties under it (ingest/duty_lists.py)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,10 +110,11 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
         )
     preamble_start = metadata.title_end
     first = sections[0].span.start if sections else body_end
-    doc_kind = kind or (
-        "law" if law and LAW_TITLE.search(re.sub(r"[（(].*?[）)]", "", metadata.title)) else "policy"
-    )
     title = metadata.title
+    # A district's 安全生产工作职责规定 is numbered like a law but is a local duty list: its bodies answer questions.
+    legal_title = LAW_TITLE.search(re.sub(r"[（(].*?[）)]", "", title)) and not is_duty_list(title)
+    doc_kind = kind or ("law" if law and legal_title else "policy")
+    jurisdiction = jurisdiction_from_title(title)
     document = Document(
         id=document_id(title, text),
         source=source,
@@ -129,8 +132,9 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         notice=_notice(metadata.notice),
     )
+    headings = find_duty_headings(text, lines, title=title, body_end=body_end, jurisdiction=jurisdiction)
     return ParsedDocument(
-        document=document, raw_tasks=table.rows if table else (), jurisdiction=jurisdiction_from_title(title)
+        document=document, raw_tasks=table.rows if table else (), jurisdiction=jurisdiction, duty_headings=headings
     )
 
 
@@ -155,6 +159,7 @@ def _cell_surfaces(parsed: ParsedDocument) -> list[str]:
     document = parsed.document
     for article in document.articles():
         names.extend(name for name, _, _ in find_unit_names(article.text, jurisdiction=parsed.jurisdiction))
+    names.extend(heading.text for heading in parsed.duty_headings if not is_post(heading.text))
     return names
 
 
@@ -201,7 +206,9 @@ def _tasks(parsed: ParsedDocument, register: UnitRegister) -> tuple[Task, ...]:
     return tuple(tasks)
 
 
-def _with_obligations(document: Document, register: UnitRegister | None) -> Document:
+def _with_obligations(
+    document: Document, register: UnitRegister | None, headings: Sequence[DutyHeading] = ()
+) -> Document:
     resolve: Callable[[str], str | None] = register.resolve if register else (lambda _name: None)
     sections = []
     for section in document.sections:
@@ -210,6 +217,9 @@ def _with_obligations(document: Document, register: UnitRegister | None) -> Docu
             prefix = f"{document.id}-s{section.number}-a{article.number}"
             obligations = extract_article_obligations(
                 article.sentences, id_prefix=prefix, resolve_unit=resolve
+            )
+            obligations = with_duty_lists(
+                article, obligations, headings, id_prefix=prefix, resolve_unit=resolve, text=document.text
             )
             articles.append(replace(article, obligations=obligations))
         sections.append(replace(section, articles=tuple(articles)))
@@ -222,17 +232,21 @@ def _with_jurisdiction(document: Document) -> Document:
 
 
 def _resolve_citations(documents: Sequence[Document]) -> tuple[Document, ...]:
+    """Point each citation at the cited document of the corpus, and at the cited articles that document has."""
     by_key = {citation_key(document.title): document.id for document in documents}
     by_number = {number: document.id for document in documents for number in document.doc_numbers[:1]}
+    numbers = {document.id: {article.number for article in document.articles()} for document in documents}
     out = []
     for document in documents:
-        citations = tuple(
-            replace(c, target=by_key.get(citation_key(c.title)) or by_number.get(c.doc_number or ""))
-            if by_key.get(citation_key(c.title)) != document.id
-            else c
-            for c in document.citations
-        )
-        out.append(replace(document, citations=citations))
+        citations = []
+        for c in document.citations:
+            if by_key.get(citation_key(c.title)) == document.id:
+                citations.append(c)  # a document quoting its own title
+                continue
+            target = by_key.get(citation_key(c.title)) or by_number.get(c.doc_number or "")
+            found = tuple(n for n in c.articles if n in numbers.get(target or "", ()))
+            citations.append(replace(c, target=target, target_articles=found))
+        out.append(replace(document, citations=tuple(citations)))
     return tuple(out)
 
 
@@ -272,7 +286,7 @@ def _assembled(index: int) -> Document:
     document = item.document
     if register is not None:
         document = replace(document, tasks=_tasks(item, register))
-    return _with_jurisdiction(with_duties(_with_obligations(document, register)))
+    return _with_jurisdiction(with_duties(_with_obligations(document, register, item.duty_headings)))
 
 
 IGNORED_SUFFIXES = frozenset(

@@ -278,7 +278,14 @@ def _task(
     _topics(graph, node, task.text, thesaurus)
 
 
-def _citation(graph: Graph, doc: Document, index: int, citation: Citation) -> None:
+def _citing_article(articles: list[tuple[Span, URIRef]], span: Span) -> URIRef | None:
+    """The article whose span holds a citation (None for a citation in the preamble or a table)."""
+    return next((node for article, node in articles if article.start <= span.start < article.end), None)
+
+
+def _citation(
+    graph: Graph, doc: Document, index: int, citation: Citation, articles: list[tuple[Span, URIRef]]
+) -> None:
     node = iris.citation_iri(doc.id, index)
     doc_node = iris.document_iri(doc.id)
     graph.add((doc_node, PKG.citation, node))
@@ -287,11 +294,23 @@ def _citation(graph: Graph, doc: Document, index: int, citation: Citation) -> No
     graph.add((node, PKG.citedTitle, Literal(citation.title)))
     if citation.doc_number:
         graph.add((node, ELI.number, Literal(citation.doc_number)))
+    for number in citation.articles:
+        graph.add((node, PKG.citedArticleNumber, _int(number)))
+    if citation.paragraph is not None:
+        graph.add((node, PKG.citedParagraph, _int(citation.paragraph)))
+    if citation.item is not None:
+        graph.add((node, PKG.citedItem, _int(citation.item)))
     _span(graph, doc, citation.span, node)
     if citation.target:
         target = iris.document_iri(citation.target)
         graph.add((node, PKG.citesDocument, target))
         graph.add((doc_node, ELI.cites, target))
+        citing = _citing_article(articles, citation.span)
+        for number in citation.target_articles:  # the cited article itself, cited by the article quoting it
+            article = iris.article_iri(citation.target, number)
+            graph.add((node, PKG.citesArticle, article))
+            if citing is not None:
+                graph.add((citing, ELI.cites, article))
 
 
 def add_document(
@@ -321,6 +340,7 @@ def add_document(
         graph.add((node, PKG.withinJurisdiction, Literal(place)))
     seen: Counter[int] = Counter()
     articles: dict[int, URIRef] = {}
+    spans: list[tuple[Span, URIRef]] = []
     for section in doc.sections:
         section_node = _section(graph, doc, section)
         for article in section.articles:
@@ -328,10 +348,11 @@ def add_document(
             seen[article.number] += 1
             articles.setdefault(article.number, article_node)
             _article(graph, doc, section_node, article_node, article, units=units, thesaurus=thesaurus)
+            spans.append((article.span, article_node))
     for task in doc.tasks:
         _task(graph, doc, task, articles, units=units, thesaurus=thesaurus)
     for index, citation in enumerate(doc.citations, start=1):
-        _citation(graph, doc, index, citation)
+        _citation(graph, doc, index, citation, spans)
 
 
 def add_unit(graph: Graph, unit: Unit, known: set[str]) -> None:

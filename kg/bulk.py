@@ -90,7 +90,7 @@ def _document_part(index: int) -> Part:
 
 
 def _types(corpus: Corpus, glob: Graph) -> dict[URIRef, tuple[URIRef, ...]]:
-    """The ``rdf:type``s of the nodes parts may point at from outside: global nodes and documents."""
+    """The ``rdf:type``s of the nodes parts may point at from outside: global nodes, documents, cited articles."""
     types: dict[URIRef, list[URIRef]] = {}
     for subject, _, kind in glob.triples((None, RDF.type, None)):
         if isinstance(subject, URIRef) and isinstance(kind, URIRef):
@@ -98,6 +98,9 @@ def _types(corpus: Corpus, glob: Graph) -> dict[URIRef, tuple[URIRef, ...]]:
     for doc in corpus.documents:
         kinds = [PKG.Document, PKG.Law if doc.kind == "law" else PKG.PolicyDocument]
         types.setdefault(iris.document_iri(doc.id), []).extend(kinds)
+        for citation in doc.citations:  # pkg:citesArticle points into the cited document's part
+            for number in citation.target_articles if citation.target else ():
+                types.setdefault(iris.article_iri(citation.target, number), []).append(PKG.Article)
     return {node: tuple(kinds) for node, kinds in types.items()}
 
 

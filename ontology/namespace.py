@@ -54,7 +54,11 @@ class PKG(DefinedNamespace):
     bodyType: URIRef
     changeKind: URIRef
     citation: URIRef
+    citedArticleNumber: URIRef
+    citedItem: URIRef
+    citedParagraph: URIRef
     citedTitle: URIRef
+    citesArticle: URIRef
     citesDocument: URIRef
     cooperatingUnit: URIRef
     deadline: URIRef

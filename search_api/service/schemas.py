@@ -86,14 +86,32 @@ class SectionOut(BaseModel):
     articles: list[ArticleBrief]
 
 
+class CitationLink(BaseModel):
+    """A printed piece of a citation that links into the corpus: the title to the cited document, each 第X条 of
+    the locator to the cited article (``article``) when that document has it."""
+
+    start: int
+    end: int
+    text: str
+    doc: str
+    article: int | None = None
+
+
 class CitationOut(BaseModel):
-    """A cited document, resolved to a document of the corpus when possible."""
+    """A cited document, resolved to a document of the corpus when possible, and the article cited in it."""
 
     text: str
     title: str
     doc_number: str | None = None
     target: str | None = None
     span: SpanOut
+    article: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    articles: list[int] = []
+    locator: str = ""
+    target_articles: list[int] = []
+    links: list[CitationLink] = []
 
 
 class DocumentSummary(BaseModel):
@@ -171,6 +189,7 @@ class ArticleDetail(BaseModel):
     sentences: list[SentenceOut]
     obligations: list[ObligationOut]
     tasks: list[TaskBrief]
+    citations: list[CitationOut] = []
     previous: Neighbour | None = None
     next: Neighbour | None = None
 

@@ -147,6 +147,23 @@
     if (parts[0] === "doc" && parts[2] === "art") return articleHref(parts[1], parts[3].split("-")[0]);
     return `#/search?q=${enc(label || parts[parts.length - 1])}`;
   }
+  // Article text with its citations as links: 《title》 to the cited document, each 第X条 to the cited article.
+  // Offsets are code points into the document (the API's spans), so the text is sliced as code points too.
+  function citedText(text, offset, citations) {
+    const chars = Array.from(String(text ?? ""));
+    const links = (citations || []).flatMap((c) => c.links || [])
+      .filter((l) => l.start >= offset && l.end <= offset + chars.length).sort((a, b) => a.start - b.start);
+    let out = "", at = 0;
+    for (const l of links) {
+      const start = l.start - offset, end = l.end - offset;
+      if (start < at) continue;
+      const href = l.article != null ? articleHref(l.doc, l.article) : docHref(l.doc);
+      out += esc(chars.slice(at, start).join("")) + `<a class="cite" href="${href}">${esc(chars.slice(start, end).join(""))}</a>`;
+      at = end;
+    }
+    return out + esc(chars.slice(at).join(""));
+  }
+  const bodyStart = (a) => a.span.end - Array.from(String(a.text ?? "")).length;
   function evidenceHref(e) {
     if (!e.doc || e.number == null) return null;
     return e.kind === "task" ? taskHref(e.doc, e.number) : articleHref(e.doc, e.number);
@@ -345,10 +362,14 @@
     const outline = doc.outline.map((s) => `<section class="sec" aria-labelledby="sec-${s.number}">
       <h2 id="sec-${s.number}">${esc(s.label)}${esc(s.title)}</h2>
       ${s.articles.map((a) => `<div class="art-row ${a.tasks.length ? "" : "gap"}" id="art-${a.number}">
-        <div class="art-text"><h3><a href="${articleHref(doc.id, a.number)}">${esc(a.label)}${esc(a.title)}</a></h3><p>${esc(a.text)}</p></div>
+        <div class="art-text"><h3><a href="${articleHref(doc.id, a.number)}">${esc(a.label)}${esc(a.title)}</a></h3><p>${citedText(a.text, bodyStart(a), doc.citations)}</p></div>
         <div class="art-tasks" aria-label="${esc(t("tasksBeside"))}">${a.tasks.length ? a.tasks.map((n) => taskChip(tasks.get(n), doc.id)).join("") : `<span class="no-task">${esc(t("noTask"))}</span>`}</div>
       </div>`).join("")}</section>`).join("");
-    const citations = doc.citations.length ? `<h2>${esc(t("citations"))}</h2><ul>${doc.citations.map((c) => `<li>${c.target && c.target !== doc.id ? `<a href="${docHref(c.target)}">${esc(c.text)}</a>` : esc(c.text)} ${c.doc_number ? `<span class="muted small">${esc(c.doc_number)}</span>` : ""}</li>`).join("")}</ul>` : "";
+    const cited = (c) => {
+      const articles = (c.links || []).filter((l) => l.article != null);
+      return articles.length ? articles.map((l) => `<a class="cite" href="${articleHref(l.doc, l.article)}">${esc(l.text)}</a>`).join("、") : esc(c.locator || "");
+    };
+    const citations = doc.citations.length ? `<h2>${esc(t("citations"))}</h2><ul>${doc.citations.map((c) => `<li>${c.target && c.target !== doc.id ? `<a href="${docHref(c.target)}">${esc(c.text)}</a>` : esc(c.text)}${cited(c)} ${c.doc_number ? `<span class="muted small">${esc(c.doc_number)}</span>` : ""}</li>`).join("")}</ul>` : "";
     return `<p class="crumbs"><a href="#/docs">${esc(t("documents"))}</a></p><h1>${esc(doc.title)}</h1>
       <p class="small muted">${[doc.status, doc.issuer, doc.date, ...doc.doc_numbers].filter(Boolean).map(esc).join(" · ")}
       · ${doc.articles} ${esc(t("articleCount"))} · ${doc.tasks} ${esc(t("taskCount"))}</p>
@@ -368,7 +389,7 @@
     return `<p class="crumbs"><a href="${docHref(a.doc)}">${esc(a.doc_title)}</a> › ${esc(a.section.label)}${esc(a.section_title)}</p>
       <h1>${esc(a.label)}${esc(a.title)}</h1>
       <div class="toolbar"><a class="btn" href="${graphHref(`doc/${a.doc}/art/${a.number}`)}">${esc(t("openGraph"))}</a></div>
-      <p class="fulltext">${esc(a.text)}</p>
+      <p class="fulltext">${citedText(a.text, bodyStart(a), a.citations)}</p>
       <h2>${esc(t("tasksBeside"))}</h2>
       ${a.tasks.length ? `<div class="grid-2">${a.tasks.map((task) => taskChip(task, a.doc)).join("")}</div>` : `<p class="no-task">${esc(t("noTask"))}</p>`}
       ${obligations ? `<h2>${esc(t("obligations"))}</h2><ul>${obligations}</ul>` : ""}

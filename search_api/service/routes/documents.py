@@ -11,7 +11,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from ingest.model import Article, Deadline, Document, Section, Span, Task
+from ingest.citations import printed_articles
+from ingest.model import Article, Citation, Deadline, Document, Section, Span, Task
 from search_api.errors import NotFound
 from search_api.facade import Build
 from search_api.service.routes.deps import SnapshotDep
@@ -19,6 +20,7 @@ from search_api.service.schemas import (
     ArticleBrief,
     ArticleDetail,
     ArticleLinkOut,
+    CitationLink,
     CitationOut,
     DeadlineOut,
     DocumentDetail,
@@ -42,6 +44,33 @@ NumberPath = Annotated[int, Path(ge=0, le=1_000_000)]
 def span_out(span: Span) -> dict[str, int]:
     """A span as JSON."""
     return {"start": span.start, "end": span.end}
+
+
+def citation_out(doc: Document, citation: Citation) -> CitationOut:
+    """A citation as JSON, with the printed pieces that link into the corpus (title → document, 第X条 → article)."""
+    links = []
+    if citation.target and citation.target != doc.id:
+        span = citation.span
+        links.append(CitationLink(start=span.start, end=span.end, text=citation.text, doc=citation.target))
+        links.extend(
+            CitationLink(start=start, end=end, text=doc.text[start:end], doc=citation.target, article=number)
+            for start, end, number in printed_articles(doc.text, citation)
+            if number in citation.target_articles
+        )
+    return CitationOut(
+        text=citation.text,
+        title=citation.title,
+        doc_number=citation.doc_number,
+        target=citation.target,
+        span=span_out(citation.span),
+        article=citation.article,
+        paragraph=citation.paragraph,
+        item=citation.item,
+        articles=list(citation.articles),
+        locator=citation.locator,
+        target_articles=list(citation.target_articles),
+        links=links,
+    )
 
 
 def deadline_out(deadline: Deadline) -> DeadlineOut:
@@ -197,12 +226,7 @@ async def document(snapshot: SnapshotDep, doc: DocPath) -> DocumentDetail:
         preamble=found.preamble,
         outline=outline,
         task_list=[task_brief(snapshot, found, t) for t in found.tasks],
-        citations=[
-            CitationOut(
-                text=c.text, title=c.title, doc_number=c.doc_number, target=c.target, span=span_out(c.span)
-            )
-            for c in found.citations
-        ],
+        citations=[citation_out(found, c) for c in found.citations],
         articles_without_tasks=[a.number for a in found.articles() if a.number not in by_article],
     )
 
@@ -244,6 +268,7 @@ async def article(snapshot: SnapshotDep, doc: DocPath, n: NumberPath) -> Article
         section_title=section.title,
         sentences=[SentenceOut(text=s.text, span=span_out(s.span)) for s in art.sentences],
         obligations=obligations,
+        citations=[citation_out(found, c) for c in found.citations if art.span.start <= c.span.start < art.span.end],
         tasks=[
             task_brief(snapshot, found, t, score=score) for t, score in tasks_by_article(found).get(n, [])
         ],
