@@ -41,7 +41,7 @@ def _pair(value: str) -> tuple[str, str]:
     try:
         return parse_supersedes(value)
     except RevisionError as error:
-        raise argparse.ArgumentTypeError(error.describe()) from None
+        raise argparse.ArgumentTypeError(f"{value!r} is not OLD=NEW ({error.hint})") from None
 
 
 def _megabytes(value: str) -> float:
