@@ -300,6 +300,19 @@ class Duplicate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Revision:
+    """Document ``new`` revises document ``old`` (``prov:wasRevisionOf``): a final and its draft.
+
+    ``basis`` says how the build knew: ``title`` (one title stem, the old one marked 征求意见稿, 草案, 试行 …) or
+    ``supersedes`` (``policykg build --supersedes OLD=NEW``).
+    """
+
+    old: str
+    new: str
+    basis: Literal["title", "supersedes"] = "title"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Corpus:
     """Everything one build produced: documents, the unit register and what could not be resolved."""
 
@@ -308,6 +321,7 @@ class Corpus:
     unresolved: tuple[str, ...] = ()
     warnings: tuple[Warning, ...] = field(default=())
     duplicates: tuple[Duplicate, ...] = ()
+    revisions: tuple[Revision, ...] = ()
 
 
 # Identity: readable ASCII keys for Chinese text.

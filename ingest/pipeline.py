@@ -38,6 +38,7 @@ from ingest.model import (
 from ingest.obligations import extract_article_obligations
 from ingest.parallel import ordered_map, state
 from ingest.read import read_document, reader_notes
+from ingest.revisions import find_revisions, is_draft
 from ingest.sentences import split_sentences
 from ingest.structure import build_sections, uses_law_numbering
 from ingest.tables import RawTask, parse_task_table
@@ -233,7 +234,8 @@ def _with_jurisdiction(document: Document) -> Document:
 
 def _resolve_citations(documents: Sequence[Document]) -> tuple[Document, ...]:
     """Point each citation at the cited document of the corpus, and at the cited articles that document has."""
-    by_key = {citation_key(document.title): document.id for document in documents}
+    # a draft and its final share a title stem: a citation of that title means the final
+    by_key = {citation_key(d.title): d.id for d in sorted(documents, key=is_draft, reverse=True)}
     by_number = {number: document.id for document in documents for number in document.doc_numbers[:1]}
     numbers = {document.id: {article.number for article in document.articles()} for document in documents}
     out = []
@@ -251,7 +253,7 @@ def _resolve_citations(documents: Sequence[Document]) -> tuple[Document, ...]:
 
 
 def assemble(parsed: Sequence[ParsedDocument], *, workers: int = 1) -> Corpus:
-    """Second pass: resolve units per jurisdiction, build tasks and obligations, link citations.
+    """Second pass: resolve units per jurisdiction, build tasks and obligations, link citations and drafts.
 
     The registers are built here (they need every document of a jurisdiction); tasks and obligations are then
     per document, on ``workers`` processes (:mod:`ingest.parallel`), in the same order as serially.
@@ -277,6 +279,7 @@ def assemble(parsed: Sequence[ParsedDocument], *, workers: int = 1) -> Corpus:
         units=tuple(sorted(units.values(), key=lambda unit: unit.id)),
         unresolved=tuple(dict.fromkeys(unresolved)),
         warnings=warnings,
+        revisions=find_revisions(documents),
     )
 
 

@@ -314,9 +314,15 @@ def _citation(
 
 
 def add_document(
-    graph: Graph, doc: Document, *, units: set[str], thesaurus: Thesaurus | None = None
+    graph: Graph,
+    doc: Document,
+    *,
+    units: set[str],
+    thesaurus: Thesaurus | None = None,
+    revises: Iterable[str] = (),
 ) -> None:
-    """Add one document with its sections, articles, sentences, obligations, tasks and citations."""
+    """Add one document with its sections, articles, sentences, obligations, tasks and citations; ``revises``:
+    ids of the documents it is a revision of (its drafts: ``prov:wasRevisionOf``)."""
     node = iris.document_iri(doc.id)
     graph.add((node, RDF.type, PKG.Document))
     graph.add((node, RDF.type, PKG.Law if doc.kind == "law" else PKG.PolicyDocument))
@@ -338,6 +344,8 @@ def add_document(
         graph.add((node, PKG.jurisdiction, Literal(doc.jurisdiction)))
     for place in doc.jurisdiction_chain:
         graph.add((node, PKG.withinJurisdiction, Literal(place)))
+    for old in revises:
+        graph.add((node, PROV.wasRevisionOf, iris.document_iri(old)))
     seen: Counter[int] = Counter()
     articles: dict[int, URIRef] = {}
     spans: list[tuple[Span, URIRef]] = []
@@ -397,6 +405,11 @@ def add_thesaurus(graph: Graph, thesaurus: Thesaurus, used: Iterable[str] | None
             graph.add((node, SKOS.narrower, iris.topic_iri(narrower)))
 
 
+def revised(corpus: Corpus, doc_id: str) -> tuple[str, ...]:
+    """Ids of the documents ``doc_id`` is a revision of (:attr:`ingest.model.Corpus.revisions`)."""
+    return tuple(r.old for r in corpus.revisions if r.new == doc_id)
+
+
 def build_graph(corpus: Corpus, *, thesaurus: Thesaurus | None = None, changes: bool = True) -> Graph:
     """The whole corpus as one graph: documents, units, topics and (optionally) the succession events."""
     graph = new_graph()
@@ -404,7 +417,7 @@ def build_graph(corpus: Corpus, *, thesaurus: Thesaurus | None = None, changes: 
     for unit in corpus.units:
         add_unit(graph, unit, known)
     for doc in corpus.documents:
-        add_document(graph, doc, units=known, thesaurus=thesaurus)
+        add_document(graph, doc, units=known, thesaurus=thesaurus, revises=revised(corpus, doc.id))
     if thesaurus is not None:
         add_thesaurus(graph, thesaurus)
     if changes:

@@ -26,7 +26,7 @@ from rdflib import RDF, Graph, URIRef
 
 from ingest.parallel import ordered_map, state
 from kg import iris
-from kg.build import add_document, add_thesaurus, add_unit, new_graph
+from kg.build import add_document, add_thesaurus, add_unit, new_graph, revised
 from kg.changes import add_changes
 from kg.validate import Finding, graph_findings, load_shapes
 from ontology.namespace import PKG
@@ -84,7 +84,9 @@ def _document_part(index: int) -> Part:
     shared = state()
     doc = shared["corpus"].documents[index]
     graph = new_graph()
-    add_document(graph, doc, units=shared["known"], thesaurus=shared["thesaurus"])
+    add_document(
+        graph, doc, units=shared["known"], thesaurus=shared["thesaurus"], revises=revised(shared["corpus"], doc.id)
+    )
     lines = _ntriples(graph)
     return Part(lines=lines, findings=_validate(graph, shared["types"], shared["shapes"]))
 

@@ -31,7 +31,8 @@ from search_api.builds.make import MODEL_FILE
 from search_api.errors import BadParameter, NotFound, Unavailable
 
 if TYPE_CHECKING:
-    from ingest.model import Corpus, Document, Task, Unit
+    from ingest.model import Corpus, Document, Revision, Task, Unit
+    from kg.diff import DocumentDiff
     from kg.due import DueTask
     from kg.profile import Profile
     from kg.responsibility import Responsible
@@ -294,6 +295,34 @@ class Build:
             return found
         return next((d for d in self.corpus.documents if key in (d.title, d.source)), None)
 
+    @property
+    def revisions(self) -> tuple[Revision, ...]:
+        """Which document revises which (a final and its draft, by title or ``build --supersedes``)."""
+        return self.corpus.revisions
+
+    def named(self, parameter: str, key: str) -> Document:
+        """The one document ``key`` names (id, exact title, source path or file name), or an error naming
+        ``parameter``: :class:`NotFound` (``unknown_document``, 404) or :class:`BadParameter` when empty or
+        ambiguous."""
+        from ingest.revisions import documents_named
+
+        if not key.strip():
+            raise BadParameter(f"parameter {parameter!r} is empty", hint="give a document id, title or source path")
+        found = documents_named(self.corpus.documents, key)
+        if not found:
+            raise NotFound(
+                f"parameter {parameter!r}: no document {key.strip()!r} in this build",
+                code="unknown_document",
+                hint="give a document id, exact title or source path; GET /api/documents lists them",
+            )
+        if len(found) > 1:
+            raise BadParameter(
+                f"parameter {parameter!r}: {key.strip()!r} names {len(found)} documents",
+                code="ambiguous_document",
+                hint="use the id: " + ", ".join(doc.id for doc in found),
+            )
+        return found[0]
+
     def task(self, doc: Document, number: int) -> Task | None:
         """Task ``number`` of a document's task table."""
         return next((t for t in doc.tasks if t.number == number), None)
@@ -419,6 +448,19 @@ class Build:
                 f"no document with a task table matches {doc!r}", hint="`policykg trace` lists them all"
             )
         return TraceReport(documents=traces, single=bool(doc) and len(traces) == 1)
+
+    def diff(self, old: str, new: str) -> DocumentDiff:
+        """What changed from document ``old`` to ``new`` (each an id, exact title or source path): sections,
+        articles and tasks added, removed, changed, moved or renumbered, and units that appear or vanish."""
+        from dataclasses import replace
+
+        from kg.diff import diff_documents
+
+        before, after = self.named("old", old), self.named("new", new)
+        revision = next((r.basis for r in self.revisions if (r.old, r.new) == (before.id, after.id)), None)
+        if revision is None and any((r.old, r.new) == (after.id, before.id) for r in self.revisions):
+            revision = "reversed"
+        return replace(diff_documents(before, after, units=self.units), revision=revision)
 
     def sparql(
         self,

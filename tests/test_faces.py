@@ -20,6 +20,7 @@ from search_api.settings import Settings
 from tests.conftest import ROOT
 
 SPARQL = "SELECT ?t ?n WHERE { ?t a pkg:Task ; pkg:number ?n } ORDER BY ?n LIMIT 5"
+SEED_TITLE = "王益区关于推进安全生产领域改革发展的实施意见（征求意见稿）"  # as printed; the seed has no final here
 
 # (CLI arguments, API path): the same question asked of both faces
 SAME_QUESTIONS = [
@@ -33,6 +34,7 @@ SAME_QUESTIONS = [
     (["due", "--by", "2019", "--unit", " 区住建局 ", "--as-of", "2019-06-30", "--json"],
      "/api/due?by=2019&unit=%20" + quote("区住建局") + "%20&as_of=2019-06-30"),
     (["sparql", SPARQL, "--format", "json"], "/api/sparql?query=" + quote(SPARQL)),
+    (["diff", SEED_TITLE, SEED_TITLE, "--json"], f"/api/diff?old={quote(SEED_TITLE)}&new={quote(SEED_TITLE)}"),
     (["export", "--format", "json"], "/api/export/json"),
     (["export", "--format", "csv", "--unit", "区住建局"], "/api/export/csv?unit=" + quote("区住建局")),
 ]

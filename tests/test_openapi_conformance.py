@@ -65,7 +65,7 @@ def test_schemathesis_finds_every_operation(operations: dict) -> None:
     [
         "GET /healthz", "GET /api/search", "GET /api/ask", "GET /api/documents", "GET /api/documents/{doc}",
         "GET /api/documents/{doc}/articles/{n}", "GET /api/documents/{doc}/tasks/{n}", "GET /api/units",
-        "GET /api/units/{unit}", "GET /api/trace", "GET /api/due", "GET /api/export", "GET /api/export/{format}",
+        "GET /api/units/{unit}", "GET /api/trace", "GET /api/due", "GET /api/diff", "GET /api/export", "GET /api/export/{format}",
         "GET /api/graph", "GET /api/sparql", "POST /api/sparql",
     ],
 )  # fmt: skip

@@ -10,12 +10,12 @@ import hashlib
 import importlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.model import Corpus, Duplicate, Warning
+from ingest.model import Corpus, Duplicate, Revision, Warning
 from ingest.pipeline import Failure, ingest_paths
 from ingest.serialize import corpus_to_data
 from search_api.builds.datadir import discard, new_build_path, publish
@@ -44,6 +44,7 @@ class BuildResult:
     manifest: dict[str, Any]
     warning_kinds: tuple[WarningKind, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
+    revisions: tuple[Revision, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,14 +111,19 @@ def run_build(
     progress: Callable[[str], None] = lambda _message: None,
     max_file_mb: float | None = MAX_FILE_MB,
     workers: int | None = None,
+    supersedes: Sequence[tuple[str, str]] = (),
 ) -> BuildResult:
     """Ingest ``paths`` and publish a new build in ``data_dir``; the previous build stays if this one fails.
 
     ``max_file_mb``: files over this size are reported as ``too_large`` failures and not read (None: no limit).
     ``workers``: processes for the per-document work (default: :func:`ingest.parallel.build_workers`, the
     cores); the published artefacts are the same for any number.
+    ``supersedes``: (old, new) document pairs (id, exact title or source path) where new is a revision of old,
+    beside those the titles show (:mod:`ingest.revisions`); a side that is not a document of the build raises
+    :class:`ingest.revisions.RevisionError` and nothing is published.
     """
     from ingest.parallel import build_workers
+    from ingest.revisions import with_revisions
 
     started = time.time()
     workers = build_workers(workers)
@@ -132,6 +138,8 @@ def run_build(
         max_bytes=None if max_file_mb is None else int(max_file_mb * 2**20),
         workers=workers,
     )
+    if supersedes:
+        corpus = with_revisions(corpus, supersedes)
     counts = corpus_counts(corpus)
     warnings = tuple(f"{w.source}: {w.message}" for w in corpus.warnings)
     kinds = summarise_warnings(corpus.warnings)
@@ -145,6 +153,7 @@ def run_build(
             manifest={},
             warning_kinds=kinds,
             duplicates=corpus.duplicates,
+            revisions=corpus.revisions,
         )
     build_path = new_build_path(data_dir)
     steps: dict[str, Any] = {}
@@ -163,6 +172,7 @@ def run_build(
             ],
             "failures": [{"path": f.source, "code": f.code, "reason": f.reason} for f in failures],
             "duplicates": [{"path": d.path, "same_as": d.same_as} for d in corpus.duplicates],
+            "revisions": [{"old": r.old, "new": r.new, "basis": r.basis} for r in corpus.revisions],
             "counts": counts,
             "unresolved_units": list(corpus.unresolved),
             "steps": steps,
@@ -186,4 +196,5 @@ def run_build(
         manifest=manifest,
         warning_kinds=kinds,
         duplicates=corpus.duplicates,
+        revisions=corpus.revisions,
     )

@@ -13,7 +13,9 @@ import sys
 from collections.abc import Sequence
 
 EXIT_BUG = 3  # an unexpected exception: a bug, not something the user did
-COMMAND_MODULES = ("build", "export", "ask", "search", "unit", "trace", "due", "sparql", "validate", "serve")
+COMMAND_MODULES = (
+    "build", "export", "ask", "search", "unit", "trace", "due", "diff", "sparql", "validate", "serve"
+)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from search_api.exports.filters import Cut, cut_build, cut_store
 from search_api.exports.rows import LEAD, OVERDUE, TaskRow, as_of, marks, task_key, task_rows, unit_name
 
 if TYPE_CHECKING:
+    from ingest.model import Document
     from search_api.builds.datadir import BuildDir
     from search_api.exports.registry import ExportRequest
 
@@ -34,6 +35,7 @@ td.num { text-align: right; white-space: nowrap; } td.short { white-space: nowra
 .overdue { color: #C00000; font-weight: bold; }
 .counts td:first-child { width: 14em; }
 .empty { color: #777; font-style: italic; }
+del { color: #C00000; } ins { color: #006100; background: #E2EFDA; text-decoration: underline; }
 @page { size: A4; margin: 15mm; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } tr { break-inside: avoid; }
                thead { display: table-header-group; } }
@@ -164,6 +166,131 @@ def renamed_section(cut: Cut) -> str:
     return _table(("原单位名称", "现单位名称", "时间", "依据"), rows)
 
 
+def _diff_html(ops: Sequence[dict[str, str]], context: int = 24) -> str:
+    """A character diff as HTML: deleted text struck through, inserted text underlined, long unchanged runs cut."""
+    parts = []
+    for index, op in enumerate(ops):
+        if op["op"] == "equal":
+            text = op["text"]
+            head = 0 if index == 0 else context
+            tail = 0 if index == len(ops) - 1 else context
+            if len(text) > head + tail + 1:
+                text = text[:head] + "…" + (text[-tail:] if tail else "")
+            parts.append(html.escape(text))
+            continue
+        if op.get("old"):
+            parts.append(f"<del>{html.escape(op['old'])}</del>")
+        if op.get("new"):
+            parts.append(f"<ins>{html.escape(op['new'])}</ins>")
+    return "".join(parts)
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A table whose cells are HTML already (escaped where they hold text)."""
+    if not rows:
+        return '<p class="empty">无</p>'
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "\n".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
+def _item_name(item: dict[str, Any], kind: str) -> str:
+    label = str(item["label"])
+    return html.escape(f"任务{label}" if kind == "tasks" else f"{label}{item.get('title', '')}")
+
+
+_WHAT = {"added": "新增", "removed": "删除", "changed": "修改", "moved": "移动", "renumbered": "重新编号"}
+
+
+def _change_rows(data: dict[str, Any], kind: str) -> list[list[str]]:
+    """One row per added, removed, changed or moved item (renumbered ones in one row)."""
+    changes = data[kind]
+    rows: list[list[str]] = []
+    for item in changes["added"]:
+        rows.append([_WHAT["added"], "", _item_name(item, kind), html.escape(str(item.get("text", "")))])
+    for item in changes["removed"]:
+        rows.append([_WHAT["removed"], _item_name(item, kind), "", html.escape(str(item.get("text", "")))])
+    for change in changes["changed"]:
+        found = change.get("changes", {})
+        what = []
+        for name, label in (("title", "标题"), ("text", "文字")):
+            if name in found:
+                what.append(f"{label}：{_diff_html(found[name])}")
+        for name, label in (("units", "牵头单位"), ("co_units", "配合单位")):
+            if name in found:
+                units = found[name]
+                gone = "".join(f"<del>{html.escape(u)}</del> " for u in units["removed"])
+                came = "".join(f"<ins>{html.escape(u)}</ins> " for u in units["added"])
+                what.append(f"{label}：{gone}{came}".rstrip())
+        if "deadline" in found:
+            deadline = found["deadline"]
+            what.append(
+                f"完成时限：<del>{html.escape(deadline['old'])}</del> → <ins>{html.escape(deadline['new'])}</ins>"
+            )
+        if change["moved"]:
+            what.append("位置移动")
+        rows.append(
+            [_WHAT["changed"], _item_name(change["old"], kind), _item_name(change["new"], kind), "<br>".join(what)]
+        )
+    for change in changes["moved"]:
+        rows.append([_WHAT["moved"], _item_name(change["old"], kind), _item_name(change["new"], kind), "位置移动"])
+    if changes["renumbered"]:
+        pairs = "、".join(
+            f"{html.escape(str(c['old']['label']))}→{html.escape(str(c['new']['label']))}"
+            for c in changes["renumbered"]
+        )
+        rows.append([_WHAT["renumbered"], "", "", f"内容未变，序号顺延：{pairs}"])
+    return rows
+
+
+def revision_pairs(cut: Cut) -> list[tuple[Document, Document]]:
+    """(draft, final) pairs of the build with either one in the cut, both in the build."""
+    documents = {doc.id: doc for doc in cut.full.documents}
+    shown = {doc.id for doc in cut.corpus.documents}
+    return [
+        (documents[r.old], documents[r.new])
+        for r in cut.full.revisions
+        if r.old in documents and r.new in documents and {r.old, r.new} & shown
+    ]
+
+
+def changes_section(cut: Cut) -> str:
+    """What changed from each draft to its final (:func:`kg.diff.diff_documents`): counts, then the articles
+    and tasks added, removed, changed (deleted text struck through, inserted underlined), moved or renumbered,
+    and the units that appear or vanish."""
+    from kg.diff import diff_documents
+
+    parts = []
+    for old, new in revision_pairs(cut):
+        data = diff_documents(old, new, units=cut.units).to_json()
+        parts.append(
+            f"<h3>《{html.escape(new.title)}》与{html.escape(old.status or '原稿')}相比</h3>"
+        )
+        summary = data["summary"]
+        parts.append(
+            _table(
+                ("", "新增", "删除", "修改", "移动", "重新编号", "未变"),
+                (
+                    (label, *(summary[kind][key] for key in (*_WHAT, "unchanged")))
+                    for kind, label in (("sections", "章节"), ("articles", "条款"), ("tasks", "重点任务"))
+                ),
+                css="counts",
+            )
+        )
+        for kind, label in (("sections", "章节"), ("articles", "条款"), ("tasks", "重点任务")):
+            rows = _change_rows(data, kind)
+            if rows:
+                parts.append(f"<h3>{label}</h3>")
+                parts.append(_html_table(("变化", "原", "现", "内容"), rows))
+        units = data["units"]
+        appeared = "、".join(u["name"] for u in units["appeared"]) or "无"
+        vanished = "、".join(u["name"] for u in units["vanished"]) or "无"
+        parts.append(
+            f"<p>新出现的单位：{html.escape(appeared)}<br>不再出现的单位：{html.escape(vanished)}</p>"
+        )
+    return "\n".join(parts)
+
+
 def report(build: BuildDir, cut: Cut) -> str:
     """The report's HTML."""
     rows = task_rows(cut)
@@ -178,6 +305,10 @@ def report(build: BuildDir, cut: Cut) -> str:
         ("六、未能识别的单位名称", unresolved_section(cut)),
         ("七、已更名单位及其现名称", renamed_section(cut)),
     )
+    pairs = revision_pairs(cut)
+    if pairs:  # a draft and its final both built: what changed since the draft
+        drafts = "、".join(dict.fromkeys(old.status or "原稿" for old, _new in pairs))
+        sections += ((f"八、修改情况（与{drafts}相比）", changes_section(cut)),)
     body = "\n".join(f"<h2>{html.escape(title)}</h2>\n{content}" for title, content in sections)
     title = f"安全生产重点任务会议报告 · {cut.title}"
     return (

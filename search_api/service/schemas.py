@@ -128,6 +128,8 @@ class DocumentSummary(BaseModel):
     sections: int
     articles: int
     tasks: int
+    revision_of: list[str] = Field(default=[], description="ids of the documents this one revises (its drafts)")
+    revised_by: list[str] = Field(default=[], description="ids of the documents that revise this one")
 
 
 class DocumentList(BaseModel):
@@ -287,6 +289,19 @@ class DueAnswer(Open):
     """``GET /api/due``: the JSON of ``policykg due --json``."""
 
     tasks: list[dict[str, Any]]
+
+
+class DiffAnswer(Open):
+    """``GET /api/diff``: the JSON of ``policykg diff --json``."""
+
+    old: dict[str, Any]
+    new: dict[str, Any]
+    revision: str | None = None
+    summary: dict[str, Any]
+    sections: dict[str, Any]
+    articles: dict[str, Any]
+    tasks: dict[str, Any]
+    units: dict[str, Any]
 
 
 class GraphNode(Open):

@@ -1,7 +1,7 @@
 /* PolicyKG web page: one search box (keyword or question) and hash-routed views over the JSON API.
  * No framework and no network beyond this server: every asset is shipped in search_api/web.
  * Views: #/search?q=  #/docs  #/doc/<id>  #/doc/<id>/art/<n>  #/doc/<id>/task/<n>  #/units  #/unit/<id>
- *        #/trace[/<doc>]  #/due?by=&unit=  #/graph/<node>  (node = unit/<id> | doc/<d>/task/<n> | doc/<d>/art/<n> | topic/<id>)
+ *        #/trace[/<doc>]  #/due?by=&unit=  #/diff?old=&new=  #/graph/<node>  (node = unit/<id> | doc/<d>/task/<n> | doc/<d>/art/<n> | topic/<id>)
  */
 "use strict";
 (() => {
@@ -36,6 +36,12 @@
       center: "以此为中心", open: "打开", export: "导出", download: "下载", radius: "范围（步数）", exportPng: "图片 PNG", exportJson: "子图 JSON", neighbours: "相邻节点",
       fit: "适应窗口", builtAt: "构建于", docCount: "份文件", taskCount: "项任务", unitCount: "个单位", articleCount: "条条文",
       unknownError: "未知错误", more_tasks: "项任务",
+      navDiff: "版本比较", diff: "版本比较", diffIntro: "选择两份文件（如征求意见稿和正式稿），查看新增、删除、修改和移动的章节、条文与任务。",
+      diffOld: "原稿", diffNew: "现稿", compare: "比较", compareDraft: "与草稿比较", changesSince: "修改情况",
+      ch_added: "新增", ch_removed: "删除", ch_changed: "修改", ch_moved: "移动", ch_renumbered: "重新编号", ch_unchanged: "未变",
+      revision_title: "同一标题，已关联为修订稿", revision_supersedes: "按 --supersedes 关联为修订稿", revision_reversed: "构建中的关联方向相反",
+      revision_none: "构建中未关联", unitsAppeared: "新出现的单位", unitsVanished: "不再出现的单位", noDifference: "两份文件没有差别。",
+      diffSections: "章节", diffArticles: "条文", diffTasks: "任务", titleBlock: "文件信息", titleField: "标题", similarity: "相似度", issuer: "发文机关", date: "日期", docNumbers: "文号",
     },
     en: {
       skip: "Skip to content", home: "Home", searchLabel: "Keyword or question", placeholder: "A keyword or a question, e.g. who is responsible for elevator safety",
@@ -67,6 +73,12 @@
       center: "centre here", open: "open", export: "Export", download: "Download", radius: "Radius (steps)", exportPng: "PNG image", exportJson: "subgraph JSON", neighbours: "Neighbours",
       fit: "Fit", builtAt: "built", docCount: "documents", taskCount: "tasks", unitCount: "units", articleCount: "articles",
       unknownError: "unknown error", more_tasks: "tasks",
+      navDiff: "Versions", diff: "Compare versions", diffIntro: "Pick two documents (a draft and its final) to see the sections, articles and tasks added, removed, changed and moved.",
+      diffOld: "Earlier", diffNew: "Later", compare: "Compare", compareDraft: "Compare with the draft", changesSince: "Changes since the draft",
+      ch_added: "added", ch_removed: "removed", ch_changed: "changed", ch_moved: "moved", ch_renumbered: "renumbered", ch_unchanged: "unchanged",
+      revision_title: "one title: linked as a revision", revision_supersedes: "linked as a revision by --supersedes", revision_reversed: "the build links them the other way round",
+      revision_none: "not linked in this build", unitsAppeared: "Units that appear", unitsVanished: "Units that vanish", noDifference: "The two documents do not differ.",
+      diffSections: "Sections", diffArticles: "Articles", diffTasks: "Tasks", titleBlock: "Title block", titleField: "Title", similarity: "similarity", issuer: "Issuer", date: "Date", docNumbers: "Document numbers",
     },
   };
   const EXAMPLES = {
@@ -189,7 +201,8 @@
     return `<div class="grid-2">${documents.map((d) => `<div class="card"><h3><a href="${docHref(d.id)}">${esc(d.title)}</a></h3>
       <p class="small muted">${[d.status, d.issuer, d.date, ...(d.doc_numbers || [])].filter(Boolean).map(esc).join(" · ")}</p>
       <p class="small">${d.sections} ${esc(t("section"))} · ${d.articles} ${esc(t("articleCount"))} · ${d.tasks} ${esc(t("taskCount"))}
-      · <a href="#/trace/${enc(d.id)}">${esc(t("navTrace"))}</a></p></div>`).join("")}</div>`;
+      · <a href="#/trace/${enc(d.id)}">${esc(t("navTrace"))}</a>${(d.revision_of || []).length
+        ? ` · <a class="compare-draft" href="#/diff?old=${enc(d.revision_of[0])}&new=${enc(d.id)}">${esc(t("compareDraft"))}</a>` : ""}</p></div>`).join("")}</div>`;
   }
   async function docsView() {
     const docs = await api("/api/documents");
@@ -526,6 +539,86 @@
       ${data.tasks.length ? `<table class="data"><thead><tr><th>${esc(t("deadline"))}</th><th>${esc(t("task"))}</th><th>${esc(t("status"))}</th><th>${esc(t("text"))}</th><th>${esc(t("leadUnits"))}</th></tr></thead><tbody>${rows}</tbody></table>` : `<p class="muted">${esc(t("noDue"))}</p>`}`;
   }
 
+  /* ---------- versions: what changed from a draft to its final ---------- */
+  // A character diff: deleted text struck through, inserted text underlined, long unchanged runs cut to their ends.
+  function diffOps(ops, context = 60) {
+    return (ops || []).map((op, i) => {
+      if (op.op === "equal") {
+        const head = i === 0 ? 0 : context, tail = i === ops.length - 1 ? 0 : context;
+        if (op.text.length <= head + tail + 1) return esc(op.text);
+        return esc(op.text.slice(0, head)) + `<span class="muted">…</span>` + esc(tail ? op.text.slice(-tail) : "");
+      }
+      return (op.old ? `<del>${esc(op.old)}</del>` : "") + (op.new ? `<ins>${esc(op.new)}</ins>` : "");
+    }).join("");
+  }
+  const CHANGE_KINDS = ["added", "removed", "changed", "moved", "renumbered", "unchanged"];
+  function diffKind(data, kind, label) {
+    const changes = data[kind], counts = data.summary[kind];
+    const name = (item) => (kind === "tasks" ? `${t("task")} ${item.label}` : `${item.label}${item.title ? ` ${item.title}` : ""}`);
+    const href = (doc, item) => (kind === "sections" ? docHref(doc) : kind === "tasks" ? taskHref(doc, item.number) : articleHref(doc, item.number));
+    const link = (doc, item) => `<a href="${href(doc, item)}">${esc(name(item))}</a>`;
+    const mark = (what) => pill(t(`ch_${what}`), `ch-${what}`);
+    const units = (list, tag) => list.map((u) => `<${tag}>${esc(u)}</${tag}>`).join(" ");
+    const rows = [
+      ...changes.added.map((item) => `<li class="ch-added">${mark("added")} ${link(data.new.id, item)}${item.text ? `<p class="snippet diff"><ins>${esc(item.text)}</ins></p>` : ""}</li>`),
+      ...changes.removed.map((item) => `<li class="ch-removed">${mark("removed")} ${link(data.old.id, item)}${item.text ? `<p class="snippet diff"><del>${esc(item.text)}</del></p>` : ""}</li>`),
+      ...changes.changed.map((change) => {
+        const found = change.changes || {};
+        const lines = [];
+        if (found.title) lines.push(`<p class="snippet diff"><span class="muted small">${esc(t("titleField"))}</span> ${diffOps(found.title)}</p>`);
+        if (found.text) lines.push(`<p class="snippet diff">${diffOps(found.text)}</p>`);
+        for (const [key, labelKey] of [["units", "leadUnits"], ["co_units", "coUnits"]]) {
+          if (found[key]) lines.push(`<p class="small">${esc(t(labelKey))}: ${units(found[key].removed, "del")} ${units(found[key].added, "ins")}</p>`);
+        }
+        if (found.deadline) lines.push(`<p class="small">${esc(t("deadline"))}: <del>${esc(found.deadline.old)}</del> → <ins>${esc(found.deadline.new)}</ins></p>`);
+        const where = change.old.label !== change.new.label ? ` → ${link(data.new.id, change.new)}` : "";
+        return `<li class="ch-changed">${mark("changed")} ${link(data.old.id, change.old)}${where}${change.moved ? ` ${mark("moved")}` : ""}
+          <span class="muted small">${esc(t("similarity"))} ${Number(change.similarity).toFixed(2)}</span>${lines.join("")}</li>`;
+      }),
+      ...changes.moved.map((change) => `<li class="ch-moved">${mark("moved")} ${link(data.old.id, change.old)} → ${link(data.new.id, change.new)}</li>`),
+    ];
+    if (changes.renumbered.length) {
+      rows.push(`<li class="ch-renumbered">${mark("renumbered")} <span class="small">${changes.renumbered.map((c) => `${esc(c.old.label)}→${esc(c.new.label)}`).join(" ")}</span></li>`);
+    }
+    const summary = CHANGE_KINDS.filter((k) => counts[k]).map((k) => `${esc(t(`ch_${k}`))} ${counts[k]}`).join(" · ");
+    return `<h2>${esc(label)}</h2><p class="small muted">${summary}</p>${rows.length ? `<ul class="hits diff-list">${rows.join("")}</ul>` : ""}`;
+  }
+  async function diffView(_m, params) {
+    const docs = (await api("/api/documents")).documents;
+    setTitle(t("diff"));
+    let oldId = params.get("old") || "", newId = params.get("new") || "";
+    if (!oldId && !newId) {  // a final and its draft, when the build has one
+      const final = docs.find((d) => (d.revision_of || []).length);
+      if (final) { newId = final.id; oldId = final.revision_of[0]; }
+    }
+    const options = (selected) => docs.map((d) => `<option value="${esc(d.id)}"${d.id === selected ? " selected" : ""}>${esc(d.title)}${d.status ? `（${esc(d.status)}）` : ""}</option>`).join("");
+    const head = `<h1>${esc(t("diff"))}</h1><p class="muted">${esc(t("diffIntro"))}</p>
+      <form class="toolbar" id="diff-form"><label>${esc(t("diffOld"))} <select name="old">${options(oldId)}</select></label>
+        <label>${esc(t("diffNew"))} <select name="new">${options(newId)}</select></label>
+        <button class="btn" type="submit">${esc(t("compare"))}</button></form>`;
+    if (!oldId || !newId) return head;
+    let data;
+    try {
+      data = await api(`/api/diff?old=${enc(oldId)}&new=${enc(newId)}`);
+    } catch (error) {
+      return head + showError(error);
+    }
+    const side = (d) => `<a href="${docHref(d.id)}">${esc(d.title)}</a>${d.status ? `（${esc(d.status)}）` : ""}`;
+    const FIELDS = { title: "titleField", status: "status", issuer: "issuer", date: "date", doc_numbers: "docNumbers" };
+    const metadata = Object.entries(data.metadata || {}).map(([key, v]) => {
+      const show = (x, tag) => (x == null || (Array.isArray(x) && !x.length) ? "—" : `<${tag}>${esc(Array.isArray(x) ? x.join("、") : x)}</${tag}>`);
+      return `<li>${esc(FIELDS[key] ? t(FIELDS[key]) : key)}: ${show(v.old, "del")} → ${show(v.new, "ins")}</li>`;
+    }).join("");
+    const unitList = (list, tag) => (list.length ? list.map((u) => `<a class="unit-chip" href="${unitHref(u.id)}"><${tag}>${esc(u.name)}</${tag}></a>`).join("") : `<span class="muted">${esc(t("none"))}</span>`);
+    const body = data.summary.identical ? `<p class="muted">${esc(t("noDifference"))}</p>` : `
+      ${metadata || data.preamble.length ? `<h2>${esc(t("titleBlock"))}</h2><ul>${metadata}</ul>${data.preamble.length ? `<p class="snippet diff"><span class="muted small">${esc(t("preamble"))}</span> ${diffOps(data.preamble)}</p>` : ""}` : ""}
+      ${diffKind(data, "sections", t("diffSections"))}${diffKind(data, "articles", t("diffArticles"))}${diffKind(data, "tasks", t("diffTasks"))}
+      <h2>${esc(t("units"))}</h2><p>${esc(t("unitsAppeared"))}:</p><div class="units-list">${unitList(data.units.appeared, "ins")}</div>
+      <p>${esc(t("unitsVanished"))}:</p><div class="units-list">${unitList(data.units.vanished, "del")}</div>`;
+    return `${head}<section class="diff-view" aria-label="${esc(t("changesSince"))}"><p>${side(data.old)} → ${side(data.new)}
+      ${pill(t(`revision_${data.revision || "none"}`), data.revision ? "kind" : "")}</p>${body}</section>`;
+  }
+
   // One select + one link for the exporters registry (however many formats it holds), cut to the view's filters.
   function exportButtons(filters) {
     const formats = exportFormats || [];
@@ -633,6 +726,7 @@
     [/^\/?$/, homeView], [/^\/search$/, searchView], [/^\/docs$/, docsView],
     [/^\/doc\/([^/]+)$/, docView], [/^\/doc\/([^/]+)\/art\/(\d+)$/, articleView], [/^\/doc\/([^/]+)\/task\/(\d+)$/, taskView],
     [/^\/units$/, unitsView], [/^\/unit\/(.+)$/, unitView], [/^\/trace(?:\/([^/]+))?$/, traceView], [/^\/due$/, dueView],
+    [/^\/diff$/, diffView],
     [/^\/graph(?:\/(.+))?$/, graphView],
   ];
   let renderCount = 0;
@@ -715,6 +809,10 @@
       const data = new URLSearchParams();
       for (const [k, v] of new FormData(form)) if (v) data.set(k, v);
       location.hash = `#/due?${data}`;
+    } else if (form.id === "diff-form") {
+      event.preventDefault();
+      const data = new FormData(form);
+      location.hash = `#/diff?old=${enc(data.get("old"))}&new=${enc(data.get("new"))}`;
     } else if (form.id === "graph-form") {
       event.preventDefault();
       const node = new FormData(form).get("node").trim();

@@ -23,6 +23,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="skip (and report as too_large) files larger than N MB (default: 20)",
     )
+    parser.add_argument(
+        "--supersedes",
+        action="append",
+        type=_pair,
+        default=[],
+        metavar="OLD=NEW",
+        help="document NEW is a revision of OLD (id, exact title or source path; repeatable). A final and its "
+        "draft with one title, the draft marked 征求意见稿/草案/试行, are linked without it",
+    )
+
+
+def _pair(value: str) -> tuple[str, str]:
+    """``OLD=NEW`` (argparse reports anything else as a usage error, exit 2)."""
+    from ingest.revisions import RevisionError, parse_supersedes
+
+    try:
+        return parse_supersedes(value)
+    except RevisionError as error:
+        raise argparse.ArgumentTypeError(f"{value!r} is not OLD=NEW ({error.hint})") from None
 
 
 def _megabytes(value: str) -> float:
@@ -57,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr, flush=True)
 
     limit = MAX_FILE_MB if args.max_file_mb is None else args.max_file_mb
-    result = run_build(paths, data_dir=data_dir, progress=progress, max_file_mb=limit)
+    result = run_build(
+        paths, data_dir=data_dir, progress=progress, max_file_mb=limit, supersedes=args.supersedes
+    )
     counts = result.counts
     failures = [{"path": f.source, "code": f.code, "reason": f.reason} for f in result.failures]
     if args.json:
@@ -70,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
             "warnings": list(result.warnings),
             "warning_counts": {kind.code: kind.count for kind in result.warning_kinds},
             "duplicates": [{"path": d.path, "same_as": d.same_as} for d in result.duplicates],
+            "revisions": [{"old": r.old, "new": r.new, "basis": r.basis} for r in result.revisions],
         }
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -82,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"warning: {kind.count} × {kind.code}: {kind.message} ({shown})")
         for duplicate in result.duplicates:
             print(f"duplicate: {duplicate.path} has the same text as {duplicate.same_as} (read once)")
+        for revision in result.revisions:
+            how = "by title" if revision.basis == "title" else "--supersedes"
+            print(f"revision: {revision.new} revises {revision.old} ({how}; policykg diff OLD NEW)")
         if result.unresolved:
             print("unresolved unit names: " + "、".join(result.unresolved))
         order = ("documents", "sections", "articles", "tasks", "units", "obligations", "warnings")

@@ -7,12 +7,13 @@ article); the facts all come from the build's model, nothing is recomputed.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Path
 
 from ingest.citations import printed_articles
-from ingest.model import Article, Citation, Deadline, Document, Section, Span, Task
+from ingest.model import Article, Citation, Deadline, Document, Revision, Section, Span, Task
 from search_api.errors import NotFound
 from search_api.facade import Build
 from search_api.service.routes.deps import SnapshotDep
@@ -146,8 +147,8 @@ def tasks_by_article(doc: Document) -> dict[int, list[tuple[Task, float]]]:
     return {n: sorted(pairs, key=lambda p: (-p[1], p[0].number)) for n, pairs in found.items()}
 
 
-def summary(doc: Document) -> DocumentSummary:
-    """A document in the list."""
+def summary(doc: Document, revisions: Sequence[Revision] = ()) -> DocumentSummary:
+    """A document in the list, with the documents it revises and those that revise it."""
     return DocumentSummary(
         id=doc.id,
         title=doc.title,
@@ -160,6 +161,8 @@ def summary(doc: Document) -> DocumentSummary:
         sections=len(doc.sections),
         articles=len(doc.articles()),
         tasks=len(doc.tasks),
+        revision_of=[r.old for r in revisions if r.new == doc.id],
+        revised_by=[r.new for r in revisions if r.old == doc.id],
     )
 
 
@@ -193,7 +196,7 @@ def _neighbours(numbers: list[tuple[int, str]], number: int) -> tuple[Neighbour 
 @router.get("", response_model=DocumentList, summary="The documents of the build")
 async def documents(snapshot: SnapshotDep) -> DocumentList:
     """Every document with its counts."""
-    return DocumentList(documents=[summary(d) for d in snapshot.corpus.documents])
+    return DocumentList(documents=[summary(d, snapshot.revisions) for d in snapshot.corpus.documents])
 
 
 @router.get("/{doc}", response_model=DocumentDetail, summary="A document read as its structure")
@@ -222,7 +225,7 @@ async def document(snapshot: SnapshotDep, doc: DocPath) -> DocumentDetail:
         for s in found.sections
     ]
     return DocumentDetail(
-        **summary(found).model_dump(),
+        **summary(found, snapshot.revisions).model_dump(),
         preamble=found.preamble,
         outline=outline,
         task_list=[task_brief(snapshot, found, t) for t in found.tasks],
