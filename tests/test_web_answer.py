@@ -55,3 +55,24 @@ def test_elevator_answer_is_one_card_for_task_37(browser, laws_api: Server) -> N
     assert "公安消防" in fire.locator(".local-units").inner_text()
     page.screenshot(path=str(SHOT_DIR / "policykg-answer-fire.png"), full_page=True)
     assert not errors, errors
+
+
+def test_laws_answer_lists_regulators_first_each_with_its_clause_and_place(browser, laws_api: Server) -> None:
+    data = laws_api.client.get("/api/ask", params={"q": "谁对特种设备的使用安全负责"}).json()
+    kinds = {entry["kind"] for entry in data["statutory"]}
+    assert "duty_holder" in kinds and all(entry["jurisdiction"] for entry in data["statutory"])
+    page = browser.new_page(viewport={"width": 1366, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{laws_api.url}/")
+    page.evaluate("localStorage.setItem('policykg.lang', 'zh')")
+    page.goto(f"{laws_api.url}/#/search?q=谁对特种设备的使用安全负责")
+    page.locator(".statutory li").first.wait_for()
+    classes = page.locator(".statutory > li").evaluate_all("items => items.map((li) => li.className)")
+    ranks = [0 if c == "statutory-regulator" else 1 if c == "statutory-duty_holder" else 2 for c in classes]
+    assert ranks == sorted(ranks) and 1 in ranks  # regulators first, the duty holders the clause names shown
+    holder = page.locator(".statutory > li.statutory-duty_holder", has_text="使用单位").first
+    assert "责任主体" in holder.inner_text() and "全国" in holder.locator(".jurisdiction").inner_text()
+    assert "《特种设备安全法》第" in holder.locator(".where").first.inner_text()
+    page.screenshot(path=str(SHOT_DIR / "policykg-answer-duty-holder.png"), full_page=True)
+    assert not errors, errors

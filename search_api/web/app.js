@@ -12,6 +12,7 @@
       navGraph: "图谱", navApi: "API", langButton: "EN", langAria: "Switch to English",
       homeTitle: "安全生产政策知识图谱", homeIntro: "输入关键词或用一句话提问：问题会得到负责单位及其依据，关键词会找到相关条文和任务。",
       examples: "试试：", documents: "文件", loading: "正在加载…", error: "出错了", notFound: "没有找到",
+      askedPlace: "所问地区", kind_regulator: "监管部门", kind_duty_holder: "责任主体",
       answer: "回答", namedInLaws: "法律规定的职责", responsibleUnits: "负责单位", noAnswer: "没有找到负责单位。", results: "搜索结果", noResults: "没有匹配的结果。",
       related: "相关条文与任务", hits: "条结果", evidence: "依据", successorNow: "现为", score: "得分", more: "更多",
       askInstead: "按问题回答", searchInstead: "只看搜索结果", topics: "主题",
@@ -49,6 +50,7 @@
       navGraph: "Graph", navApi: "API", langButton: "中文", langAria: "切换到中文",
       homeTitle: "Work-safety policy knowledge graph", homeIntro: "Type keywords or ask a question: questions get the responsible units with evidence, keywords find articles and tasks.",
       examples: "Try:", documents: "Documents", loading: "Loading…", error: "Something went wrong", notFound: "Not found",
+      askedPlace: "Place asked about", kind_regulator: "regulator", kind_duty_holder: "duty holder",
       answer: "Answer", namedInLaws: "Named in laws", responsibleUnits: "Responsible units", noAnswer: "No responsible unit found.", results: "Search results", noResults: "Nothing matches.",
       related: "Related articles and tasks", hits: "hits", evidence: "Evidence", successorNow: "now", score: "score", more: "more",
       askInstead: "Answer as a question", searchInstead: "Search results only", topics: "Topics",
@@ -290,16 +292,23 @@
   }
   function statutoryList(answer, words) {
     // Roles a law names for the topic (负责特种设备安全监督管理的部门 …), with the local bodies holding them.
+    // Regulators first, then duty holders (使用单位, 生产经营单位 …), each with the clause that assigns the duty
+    // and the place whose law or regulation it is.
     if (!answer.statutory?.length) return "";
-    const items = answer.statutory.slice(0, 6).map((u) => {
+    const order = (u) => (u.kind === "regulator" ? 0 : u.kind === "duty_holder" ? 1 : 2);
+    const sorted = answer.statutory.map((u, i) => [u, i]).sort((a, b) => order(a[0]) - order(b[0]) || a[1] - b[1]).map(([u]) => u);
+    const place = answer.jurisdiction ? `<p class="small asked-place">${esc(t("askedPlace"))}: ${esc(answer.jurisdiction)}</p>` : "";
+    const items = sorted.slice(0, 8).map((u) => {
       const cites = (u.evidence || []).slice(0, 3).map((e) => {
         const href = evidenceHref(e);
         return `<li><span class="where">${href ? `<a href="${href}">${esc(lawCite(e))}</a>` : esc(lawCite(e))}</span>${highlight(e.text, words)}</li>`;
       }).join("");
       const local = (u.local_units || []).map((x) => `<a href="${unitHref(x.id)}">${esc(unitName(x))}</a>`).join("、");
-      return `<li><strong>${esc(u.name)}</strong> ${pill(roleLabel(u.role), roleKey(u.role))}${local ? ` <span class="local-units">${esc(t("localUnits"))}: ${local}</span>` : ""}<ul class="evidence">${cites}</ul></li>`;
+      const kind = u.kind ? pill(t(`kind_${u.kind}`), u.kind === "regulator" ? "regulator" : "holder") : "";
+      const where = u.jurisdiction ? ` <span class="jurisdiction">${esc(u.jurisdiction)}</span>` : "";
+      return `<li class="statutory-${esc(u.kind || "role")}"><strong>${esc(u.name)}</strong> ${kind}${where}${local ? ` <span class="local-units">${esc(t("localUnits"))}: ${local}</span>` : ""}<ul class="evidence">${cites}</ul></li>`;
     }).join("");
-    return `<h2>${esc(t("namedInLaws"))}</h2><ul class="hits statutory">${items}</ul>`;
+    return `<h2>${esc(t("namedInLaws"))}</h2>${place}<ul class="hits statutory">${items}</ul>`;
   }
   function intentView(answer) {
     // A due, unit or trace question gets the view `policykg due/unit/trace` prints, above the units.
