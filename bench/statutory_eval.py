@@ -91,7 +91,7 @@ def kg_top(store: Any, thesaurus: Any = None) -> Callable[[dict[str, Any]], Top]
 
 def ask_top(data_dir: Path, store: Any) -> Callable[[dict[str, Any]], Top]:
     """What ``policykg ask`` answers first: the first clause of ``statutory_clauses`` when the laws assign the
-    duty, else the first unit (or statutory role) with its first evidence item."""
+    duty, else, when its confidence is ``direct``, the first unit (or statutory role) with its first evidence."""
     from search_api.facade import Build
 
     build = Build.open(data_dir)
@@ -101,6 +101,8 @@ def ask_top(data_dir: Path, store: Any) -> Callable[[dict[str, Any]], Top]:
         data = build.ask(question["query"]).to_json()
         for clause in data.get("statutory_clauses", []):
             return clause["name"], clause["title"], int(clause["number"]), clause["jurisdiction"]
+        if data["confidence"] != "direct":
+            return None  # only related passages: ask says so (confidence related/none) instead of answering
         for unit in [*data["units"], *data.get("statutory", [])]:
             if unit["evidence"]:
                 ev = unit["evidence"][0]

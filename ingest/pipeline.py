@@ -332,7 +332,32 @@ class _Read:
 
 
 def _read_one(path: Path) -> _Read:
-    """Worker: read and parse one file (its duplicate check happens in order, in the parent)."""
+    """Worker: read and parse one file, or take what it gave from the parse cache (same bytes, same path, same
+    parser); its duplicate check happens in order, in the parent."""
+    folder = state().get("cache_dir")
+    limit = state().get("max_bytes")
+    try:
+        cacheable = folder is not None and (limit is None or path.stat().st_size <= limit)
+    except OSError:
+        cacheable = False
+    if not cacheable:
+        return _parse_one(path)
+    from ingest.parse_cache import ParseCache, entry_key
+
+    store = ParseCache(Path(folder))
+    try:
+        key = entry_key(path, path.read_bytes())
+    except OSError:
+        return _parse_one(path)
+    cached = store.get(key)
+    if isinstance(cached, _Read):
+        return cached
+    read = _parse_one(path)
+    store.put(key, read)
+    return read
+
+
+def _parse_one(path: Path) -> _Read:
     key = item = failure = None
     with reader_notes() as notes:
         try:
@@ -351,6 +376,7 @@ def ingest_paths(
     skip: Callable[[Path], bool] = lambda _path: False,
     max_bytes: int | None = None,
     workers: int = 1,
+    cache_dir: Path | None = None,
 ) -> tuple[Corpus, tuple[Failure, ...]]:
     """Read and parse every document under ``paths``; unreadable ones become :class:`Failure`s.
 
@@ -358,7 +384,9 @@ def ingest_paths(
     library noticed (pypdf's own warnings) becomes a ``reader`` warning of that file, in the build's warnings.
     A file whose text (whitespace aside) was already read under another path is not parsed again: it is
     listed in ``Corpus.duplicates``, so one document never shows twice with one id. ``workers``: processes
-    that read and parse (:mod:`ingest.parallel`); the corpus is the same for any number.
+    that read and parse (:mod:`ingest.parallel`); the corpus is the same for any number.  ``cache_dir``: the
+    parse cache (:mod:`ingest.parse_cache`): a file whose bytes, path and parser are unchanged is not parsed
+    again, and the corpus is the same as without it.
     """
     files = [path for path in discover(paths) if not skip(path)]
     parsed: list[ParsedDocument] = []
@@ -366,7 +394,8 @@ def ingest_paths(
     orphan_notes: list[Warning] = []
     duplicates: list[Duplicate] = []
     seen: dict[str, str] = {}  # hash of the normalised text → the first path that had it
-    results = ordered_map(_read_one, files, workers=workers, shared={"max_bytes": max_bytes}, chunksize=1)
+    shared = {"max_bytes": max_bytes, "cache_dir": None if cache_dir is None else str(cache_dir)}
+    results = ordered_map(_read_one, files, workers=workers, shared=shared, chunksize=1)
     for index, (path, read) in enumerate(zip(files, results, strict=True), start=1):
         if progress:
             progress(index, len(files), path)

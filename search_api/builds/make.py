@@ -104,6 +104,9 @@ def _step(reference: str) -> BuildStep:
     return getattr(importlib.import_module(module), name)
 
 
+PARSE_CACHE = Path("cache") / "parse"  # inside the data directory, beside builds/
+
+
 def run_build(
     paths: list[Path],
     *,
@@ -112,6 +115,7 @@ def run_build(
     max_file_mb: float | None = MAX_FILE_MB,
     workers: int | None = None,
     supersedes: Sequence[tuple[str, str]] = (),
+    cache: bool = True,
 ) -> BuildResult:
     """Ingest ``paths`` and publish a new build in ``data_dir``; the previous build stays if this one fails.
 
@@ -121,6 +125,8 @@ def run_build(
     ``supersedes``: (old, new) document pairs (id, exact title or source path) where new is a revision of old,
     beside those the titles show (:mod:`ingest.revisions`); a side that is not a document of the build raises
     :class:`ingest.revisions.RevisionError` and nothing is published.
+    ``cache``: keep and reuse the parse of every file in ``data_dir/cache/parse`` (:mod:`ingest.parse_cache`):
+    a rebuild parses only the files that changed, and publishes what a build without the cache would.
     """
     from ingest.parallel import build_workers
     from ingest.revisions import with_revisions
@@ -137,6 +143,7 @@ def run_build(
         skip=lambda p: data_dir.resolve() in p.resolve().parents,
         max_bytes=None if max_file_mb is None else int(max_file_mb * 2**20),
         workers=workers,
+        cache_dir=data_dir / PARSE_CACHE if cache else None,
     )
     if supersedes:
         corpus = with_revisions(corpus, supersedes)

@@ -24,6 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip (and report as too_large) files larger than N MB (default: 20)",
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every file again instead of reusing the parse of unchanged files (DATA/cache/parse)",
+    )
+    parser.add_argument(
         "--supersedes",
         action="append",
         type=_pair,
@@ -77,7 +82,12 @@ def run(args: argparse.Namespace) -> int:
 
     limit = MAX_FILE_MB if args.max_file_mb is None else args.max_file_mb
     result = run_build(
-        paths, data_dir=data_dir, progress=progress, max_file_mb=limit, supersedes=args.supersedes
+        paths,
+        data_dir=data_dir,
+        progress=progress,
+        max_file_mb=limit,
+        supersedes=args.supersedes,
+        cache=not args.no_cache,
     )
     counts = result.counts
     failures = [{"path": f.source, "code": f.code, "reason": f.reason} for f in result.failures]
