@@ -295,7 +295,8 @@ def _assembled(index: int) -> Document:
 IGNORED_SUFFIXES = frozenset(
     {".json", ".yml", ".yaml", ".toml", ".ttl", ".py", ".lock", ".zip", ".owl", ".xml"}
 )
-META_FILE = re.compile(r"^(?:README|SOURCES|LICENSE|LICENCE|CHANGELOG|NOTICE)(?:\.\w+)?$", re.IGNORECASE)
+# A folder's notes. NOTICE only as licences spell it: a user's notice.txt (通知) is a document.
+META_FILE = re.compile(r"^(?:(?i:README|SOURCES|LICENSE|LICENCE|CHANGELOG)|NOTICE)(?:\.\w+)?$")
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:

@@ -38,7 +38,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     parsed: list[Path] = []
     original = pipeline._parse_one
 
-    def parse_one(path: Path):  # noqa: ANN202 - the worker's own return type
+    def parse_one(path: Path) -> object:
         parsed.append(path)
         return original(path)
 

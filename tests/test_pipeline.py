@@ -168,3 +168,11 @@ def test_other_layouts_through_the_pipeline() -> None:
     assert district.tasks[1].units == district.tasks[0].units[:1]  # 区市场监督管理局 = 区市场监管局
     rules = by_source["city_rules_law_style.txt"]
     assert len(rules.articles()) == 5
+
+
+def test_a_users_notice_file_is_a_document_but_a_licence_notice_is_not(tmp_path: Path) -> None:
+    from ingest.pipeline import discover
+
+    for name in ("notice.txt", "NOTICE", "README.md", "readme.txt", "通知.txt"):
+        (tmp_path / name).write_text("关于加强安全生产工作的通知\n", encoding="utf-8")
+    assert [p.name for p in discover([tmp_path])] == ["notice.txt", "通知.txt"]
