@@ -152,6 +152,18 @@ class Section:
     title: str
     span: Span
     articles: tuple[Article, ...] = ()
+    part: int = 0  # the attachment (附件N) it belongs to; 0: the document's own body
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Part:
+    """An attachment (附件1 …) of a document: its number, the label and title as printed, and its span (from
+    its marker line to the next part, or the end of the text)."""
+
+    number: int
+    label: str
+    title: str
+    span: Span
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -260,6 +272,7 @@ class Document:
     # nearest first: a question naming a place is answered from that place's documents, then from these.
     jurisdiction: str | None = None
     jurisdiction_chain: tuple[str, ...] = ()
+    parts: tuple[Part, ...] = ()  # attachments, each with its own sections (Section.part)
 
     def articles(self) -> tuple[Article, ...]:
         """All articles in reading order, across sections."""

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ingest.attachments import find_parts, part_of
 from ingest.citations import citation_key, find_citations
 from ingest.deadlines import parse_deadline
 from ingest.duties import document_jurisdiction, with_duties
@@ -102,6 +103,9 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
     table = None if law else parse_task_table(text, lines)
     body_end = table.start if table else len(text)
     sections = _with_sentences(build_sections(text, lines, law=law, body_end=body_end), text)
+    parts = find_parts(lines, body_start=metadata.title_end)
+    if parts:
+        sections = tuple(replace(section, part=part_of(section.span.start, parts)) for section in sections)
     warnings = [
         Warning(code="table", message=message, source=source) for message in (table.warnings if table else ())
     ]
@@ -132,6 +136,7 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
         warnings=tuple(warnings),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         notice=_notice(metadata.notice),
+        parts=parts,
     )
     headings = find_duty_headings(text, lines, title=title, body_end=body_end, jurisdiction=jurisdiction)
     return ParsedDocument(

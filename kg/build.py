@@ -27,6 +27,7 @@ from ingest.model import (
     Document,
     Frequency,
     Obligation,
+    Part,
     Section,
     Span,
     Task,
@@ -212,8 +213,22 @@ def _article(
         )
 
 
+def _part(graph: Graph, doc: Document, part: Part) -> None:
+    """An attachment: its label and title as printed, part of the document; its sections point to it."""
+    node = iris.part_iri(doc.id, part.number)
+    graph.add((node, RDF.type, PKG.Attachment))
+    graph.add((node, ELI.is_part_of, iris.document_iri(doc.id)))
+    graph.add((iris.document_iri(doc.id), ELI.has_part, node))
+    graph.add((node, PKG.number, _int(part.number)))
+    graph.add((node, PKG.label, Literal(part.label)))
+    graph.add((node, DCTERMS.title, Literal(part.title)))
+    _span(graph, doc, part.span, node)
+
+
 def _section(graph: Graph, doc: Document, section: Section) -> URIRef:
-    node = iris.section_iri(doc.id, section.number)
+    node = iris.section_iri(doc.id, section.number, part=section.part)
+    if section.part:
+        graph.add((node, PKG.inAttachment, iris.part_iri(doc.id, section.part)))
     graph.add((node, RDF.type, PKG.Section))
     graph.add((node, ELI.is_part_of, iris.document_iri(doc.id)))
     graph.add((iris.document_iri(doc.id), ELI.has_part, node))
@@ -349,6 +364,8 @@ def add_document(
     seen: Counter[int] = Counter()
     articles: dict[int, URIRef] = {}
     spans: list[tuple[Span, URIRef]] = []
+    for part in doc.parts:
+        _part(graph, doc, part)
     for section in doc.sections:
         section_node = _section(graph, doc, section)
         for article in section.articles:

@@ -57,9 +57,20 @@ def document_iri(doc_id: str) -> URIRef:
     return _iri(f"doc/{slug(doc_id)}")
 
 
-def section_iri(doc_id: str, number: int) -> URIRef:
-    """A section (一、… or 第一章) of a document."""
+def section_iri(doc_id: str, number: int, *, part: int = 0) -> URIRef:
+    """A section (一、… or 第一章) of a document, or of its attachment ``part`` (附件N restarts at 一、).
+
+    >>> str(section_iri("d", 1, part=2)).split("/doc/", 1)[1]
+    'd/part/2/sec/1'
+    """
+    if part:
+        return _iri(f"doc/{slug(doc_id)}/part/{part}/sec/{number}")
     return _iri(f"doc/{slug(doc_id)}/sec/{number}")
+
+
+def part_iri(doc_id: str, number: int) -> URIRef:
+    """An attachment (附件N) of a document."""
+    return _iri(f"doc/{slug(doc_id)}/part/{number}")
 
 
 def article_iri(doc_id: str, number: int, *, occurrence: int = 0) -> URIRef:

@@ -27,6 +27,7 @@ class PKG(DefinedNamespace):
 
     # classes
     Article: URIRef
+    Attachment: URIRef
     ArticleLink: URIRef
     Citation: URIRef
     Deadline: URIRef
@@ -73,6 +74,7 @@ class PKG(DefinedNamespace):
     hasObligation: URIRef
     implementsArticle: URIRef
     inArticle: URIRef
+    inAttachment: URIRef
     inDocument: URIRef
     issuerName: URIRef
     jurisdiction: URIRef

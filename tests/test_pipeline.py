@@ -176,3 +176,24 @@ def test_a_users_notice_file_is_a_document_but_a_licence_notice_is_not(tmp_path:
     for name in ("notice.txt", "NOTICE", "README.md", "readme.txt", "通知.txt"):
         (tmp_path / name).write_text("关于加强安全生产工作的通知\n", encoding="utf-8")
     assert [p.name for p in discover([tmp_path])] == ["notice.txt", "通知.txt"]
+
+
+def test_attachments_are_parts_each_with_its_own_sections(tmp_path: Path) -> None:
+    from ingest.pipeline import assemble, parse_document
+    from kg import iris
+    from kg.build import build_graph
+    from ontology.namespace import PKG
+
+    source = Path(__file__).parent / "data" / "attachments" / "两个方案的通知.txt"
+    document = assemble([parse_document(source.read_text(encoding="utf-8"), source=str(source))]).documents[0]
+    # the listing 附件：1.… 2.… names the attachments, the 附件1 / 附件2 lines start them
+    assert [(p.number, p.label, p.title) for p in document.parts] == [
+        (1, "附件1", "某某县安全生产专项整治方案"), (2, "附件2", "某某县应急演练方案")
+    ]
+    assert [(s.part, s.label, s.title) for s in document.sections] == [
+        (1, "一、", "总体要求"), (1, "二、", "主要任务"), (2, "一、", "演练目的"), (2, "二、", "演练安排")
+    ]
+    graph = build_graph(assemble([parse_document(source.read_text(encoding="utf-8"), source=str(source))]))
+    sections = set(graph.subjects(PKG.inAttachment, iris.part_iri(document.id, 2)))
+    assert sections == {iris.section_iri(document.id, 1, part=2), iris.section_iri(document.id, 2, part=2)}
+    assert len(set(graph.subjects(predicate=None, object=PKG.Section))) == 4  # 一、 of each plan stays apart

@@ -102,7 +102,7 @@ def _describe(graph: nx.DiGraph, cut: Cut) -> None:
             if node in graph:
                 graph.nodes[node].update(label=f"{article.label}{article.title}", text=article.text)
         for section in doc.sections:
-            node = str(iris.section_iri(doc.id, section.number))
+            node = str(iris.section_iri(doc.id, section.number, part=section.part))
             if node in graph:
                 graph.nodes[node].update(label=f"{section.label}{section.title}")
     for unit in cut.full.units:
