@@ -197,3 +197,18 @@ def test_attachments_are_parts_each_with_its_own_sections(tmp_path: Path) -> Non
     sections = set(graph.subjects(PKG.inAttachment, iris.part_iri(document.id, 2)))
     assert sections == {iris.section_iri(document.id, 1, part=2), iris.section_iri(document.id, 2, part=2)}
     assert len(set(graph.subjects(predicate=None, object=PKG.Section))) == 4  # 一、 of each plan stays apart
+
+
+def test_the_document_api_lists_attachments_and_their_sections(tmp_path: Path) -> None:
+    from search_api.builds.make import run_build
+    from tests.conftest import serve
+
+    data_dir = tmp_path / "data"
+    assert run_build([Path(__file__).parent / "data" / "attachments"], data_dir=data_dir, workers=1).path
+    with serve(data_dir) as running:
+        doc_id = running.client.get("/api/documents").json()["documents"][0]["id"]
+        detail = running.client.get(f"/api/documents/{doc_id}").json()
+    assert [(p["label"], p["title"]) for p in detail["parts"]] == [
+        ("附件1", "某某县安全生产专项整治方案"), ("附件2", "某某县应急演练方案")
+    ]
+    assert [s["part"] for s in detail["outline"]] == [1, 1, 2, 2]

@@ -84,6 +84,16 @@ class SectionOut(BaseModel):
     title: str
     span: SpanOut
     articles: list[ArticleBrief]
+    part: int = 0  # the attachment (附件N) it belongs to; 0: the document's own body
+
+
+class PartOut(BaseModel):
+    """An attachment (附件1 …) of a document, with its own sections."""
+
+    number: int
+    label: str
+    title: str
+    span: SpanOut
 
 
 class CitationLink(BaseModel):
@@ -143,6 +153,7 @@ class DocumentDetail(DocumentSummary):
 
     preamble: str
     outline: list[SectionOut]
+    parts: list[PartOut] = []
     task_list: list[TaskBrief]
     citations: list[CitationOut]
     articles_without_tasks: list[int]

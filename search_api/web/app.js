@@ -381,8 +381,12 @@
     const doc = await api(`/api/documents/${enc(m[1])}`);
     setTitle(doc.title);
     const tasks = new Map(doc.task_list.map((task) => [task.number, task]));
-    const outline = doc.outline.map((s) => `<section class="sec" aria-labelledby="sec-${s.number}">
-      <h2 id="sec-${s.number}">${esc(s.label)}${esc(s.title)}</h2>
+    // An attachment (附件N) restarts at 一、: its heading goes before its first section, ids carry the part.
+    const parts = new Map((doc.parts || []).map((p) => [p.number, p]));
+    const secId = (s) => (s.part ? `part-${s.part}-sec-${s.number}` : `sec-${s.number}`);
+    const outline = doc.outline.map((s, i) => `${s.part && (i === 0 || doc.outline[i - 1].part !== s.part) && parts.has(s.part)
+      ? `<h2 class="attachment" id="part-${s.part}">${esc(parts.get(s.part).label)} ${esc(parts.get(s.part).title)}</h2>` : ""}<section class="sec" aria-labelledby="${secId(s)}">
+      <h2 id="${secId(s)}">${esc(s.label)}${esc(s.title)}</h2>
       ${s.articles.map((a) => `<div class="art-row ${a.tasks.length ? "" : "gap"}" id="art-${a.number}">
         <div class="art-text"><h3><a href="${articleHref(doc.id, a.number)}">${esc(a.label)}${esc(a.title)}</a></h3><p>${citedText(a.text, bodyStart(a), doc.citations)}</p></div>
         <div class="art-tasks" aria-label="${esc(t("tasksBeside"))}">${a.tasks.length ? a.tasks.map((n) => taskChip(tasks.get(n), doc.id)).join("") : `<span class="no-task">${esc(t("noTask"))}</span>`}</div>

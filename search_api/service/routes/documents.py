@@ -29,6 +29,7 @@ from search_api.service.schemas import (
     DocumentSummary,
     Neighbour,
     ObligationOut,
+    PartOut,
     SectionOut,
     SentenceOut,
     TaskBrief,
@@ -210,6 +211,7 @@ async def document(snapshot: SnapshotDep, doc: DocPath) -> DocumentDetail:
             label=s.label,
             title=s.title,
             span=span_out(s.span),
+            part=s.part,
             articles=[
                 ArticleBrief(
                     number=a.number,
@@ -228,6 +230,9 @@ async def document(snapshot: SnapshotDep, doc: DocPath) -> DocumentDetail:
         **summary(found, snapshot.revisions).model_dump(),
         preamble=found.preamble,
         outline=outline,
+        parts=[
+            PartOut(number=p.number, label=p.label, title=p.title, span=span_out(p.span)) for p in found.parts
+        ],
         task_list=[task_brief(snapshot, found, t) for t in found.tasks],
         citations=[citation_out(found, c) for c in found.citations],
         articles_without_tasks=[a.number for a in found.articles() if a.number not in by_article],
