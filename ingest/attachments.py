@@ -45,8 +45,9 @@ def find_parts(lines: Sequence[Line], *, body_start: int = 0) -> tuple[Part, ...
         number = _number(match["number"], len(parts) + 1)
         label = stripped[: match.start("rest")].rstrip("：: ") if rest else stripped
         parts.append(Part(number=number, label=label, title=title, span=Span(start=line.start, end=line.start)))
-    text_end = lines[-1].end if lines else 0
-    ends = [part.span.start for part in parts[1:]] + [text_end]
+    if not parts:
+        return ()
+    ends = [part.span.start for part in parts[1:]] + [lines[-1].end]
     return tuple(
         Part(number=part.number, label=part.label, title=part.title, span=Span(start=part.span.start, end=end))
         for part, end in zip(parts, ends, strict=True)

@@ -24,9 +24,9 @@ from dataclasses import replace
 
 from ingest.bearers import DEFINED_AS, parse_bearers
 from ingest.model import Article, Bearer, Document, Obligation, Span
+from ingest.places import gazetteer
 from ingest.sentences import split_clauses
 from ingest.unit_names import jurisdiction_from_title
-from ontology.places import gazetteer
 
 NATIONAL = "全国"
 # A bearer that is a public body named by its public function (or the government itself) supervises.

@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ingest.places import gazetteer
 from kg.queries import PREFIXES
 from kg.store import GraphStore, Row
-from ontology.places import gazetteer
 
 if TYPE_CHECKING:
     from ontology.thesaurus import Thesaurus
