@@ -296,9 +296,12 @@
     // and the place whose law or regulation it is.
     if (!answer.statutory?.length) return "";
     const order = (u) => (u.kind === "regulator" ? 0 : u.kind === "duty_holder" ? 1 : 2);
-    const sorted = answer.statutory.map((u, i) => [u, i]).sort((a, b) => order(a[0]) - order(b[0]) || a[1] - b[1]).map(([u]) => u);
+    const byKind = (list) => list.map((u, i) => [u, i]).sort((a, b) => order(a[0]) - order(b[0]) || a[1] - b[1]).map(([u]) => u);
+    // bodies a clause assigns the asked duty come first, then the roles the laws merely name for the topic
+    const assigned = byKind(answer.statutory.filter((u) => u.clause));
+    const named = byKind(answer.statutory.filter((u) => !u.clause)).slice(0, Math.max(0, 8 - assigned.length));
     const place = answer.jurisdiction ? `<p class="small asked-place">${esc(t("askedPlace"))}: ${esc(answer.jurisdiction)}</p>` : "";
-    const items = sorted.slice(0, 8).map((u) => {
+    const items = [...assigned, ...named].map((u) => {
       const cites = (u.evidence || []).slice(0, 3).map((e) => {
         const href = evidenceHref(e);
         return `<li><span class="where">${href ? `<a href="${href}">${esc(lawCite(e))}</a>` : esc(lawCite(e))}</span>${highlight(e.text, words)}</li>`;
@@ -306,7 +309,7 @@
       const local = (u.local_units || []).map((x) => `<a href="${unitHref(x.id)}">${esc(unitName(x))}</a>`).join("、");
       const kind = u.kind ? pill(t(`kind_${u.kind}`), u.kind === "regulator" ? "regulator" : "holder") : "";
       const where = u.jurisdiction ? ` <span class="jurisdiction">${esc(u.jurisdiction)}</span>` : "";
-      return `<li class="statutory-${esc(u.kind || "role")}"><strong>${esc(u.name)}</strong> ${kind}${where}${local ? ` <span class="local-units">${esc(t("localUnits"))}: ${local}</span>` : ""}<ul class="evidence">${cites}</ul></li>`;
+      return `<li class="statutory-${esc(u.kind || "role")}${u.clause ? " has-clause" : ""}"><strong>${esc(u.name)}</strong> ${kind}${where}${local ? ` <span class="local-units">${esc(t("localUnits"))}: ${local}</span>` : ""}<ul class="evidence">${cites}</ul></li>`;
     }).join("");
     return `<h2>${esc(t("namedInLaws"))}</h2>${place}<ul class="hits statutory">${items}</ul>`;
   }
