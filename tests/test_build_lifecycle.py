@@ -121,7 +121,10 @@ def test_rebuilds_never_break_requests_on_the_old_snapshot(tmp_path: Path) -> No
         assert sum(statuses.values()) >= 4 and set(statuses) == {200}
         # The last request on the old snapshot is done: it is closed, its folder pruned, its space freed.
         deadline = time.monotonic() + 20
-        while old.build.path.exists() or deleted_files_open_under(data):
+        def pruning() -> bool:  # a pruned build is renamed to .trash-… first, then deleted: wait for both
+            return any(name.startswith(".trash") for name in os.listdir(data / BUILDS))
+
+        while old.build.path.exists() or pruning() or deleted_files_open_under(data):
             assert time.monotonic() < deadline, (old.build.path, deleted_files_open_under(data))
             time.sleep(0.1)
         assert old.usage.closed and old.resource("index") is None
