@@ -153,3 +153,18 @@ def write_summary(figures: dict[str, Any], out: TextIO) -> None:
                 f"body+article {f['body_article']:.3f}  place-ok {f['place_ok']:.3f}  "
                 f"abstention {f['abstention']:.3f} (n={f['unanswerable']})\n"
             )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.statutory_eval``: build the laws, regulations and seed in a temporary folder, print."""
+    import sys
+    import tempfile
+
+    del argv
+    with tempfile.TemporaryDirectory() as tmp:
+        write_summary(evaluate(build(Path(tmp))), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
