@@ -48,7 +48,9 @@ _ASSIGNED = re.compile(
     r"^(?P<object>[^，。；由]{2,30}?)由(?P<agent>[^，。；由]{2,40}?)(?:依法)?(?P<verb>组织|牵头|负责|实施|承担)"
 )
 _CONDITION_SUBJECT = re.compile(r"^(?P<clause>[^，。；]{3,40}的)，")
-_PASSIVE = re.compile(r"由(?P<agent>[^，。；由]{2,30}?)(?:共同)?(?:依法)?负责(?P<verb>[^，。；]*)")
+_PASSIVE = re.compile(
+    r"由(?P<agent>[^，。；由]{2,40}?)(?:共同)?(?:依法)?(?:负责|进行|实施|承担)(?P<verb>[^，。；]*)"
+)
 
 
 def duty_kind(bearer: str) -> str:
