@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ingest.lines import Line
-from ingest.model import Part, Span
+from ingest.model import Article, Part, Section, Span
 from ingest.numerals import parse_cn_int
 
 _MARKER = re.compile(r"^附\s*件\s*(?P<number>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?\s*(?P<rest>.*)$")
@@ -76,3 +77,27 @@ def part_of(start: int, parts: Sequence[Part]) -> int:
         if part.span.start <= start:
             found = part.number
     return found
+
+
+def clip_to_parts(sections: Sequence[Section], parts: Sequence[Part], text: str) -> tuple[Section, ...]:
+    """Each section marked with its part, and the last article before an attachment ended where it starts (so
+    its text does not run on into the 附件N line and the attachment's title)."""
+    starts = sorted(part.span.start for part in parts)
+    out: list[Section] = []
+    for section in sections:
+        limit = next((start for start in starts if start > section.span.start), None)
+        articles = tuple(_clip(article, limit, text) for article in section.articles) if limit else section.articles
+        span = section.span
+        if limit is not None and span.end > limit:
+            span = Span(start=span.start, end=limit)
+        out.append(replace(section, part=part_of(section.span.start, parts), span=span, articles=articles))
+    return tuple(out)
+
+
+def _clip(article: Article, limit: int, text: str) -> Article:
+    if article.span.end <= limit or article.span.start >= limit:
+        return article
+    cut = article.span.end - limit
+    if text[article.span.end - len(article.text) : article.span.end] != article.text or cut >= len(article.text):
+        return article  # the text is not the span's tail: leave it as the structure read it
+    return replace(article, text=article.text[:-cut].rstrip(), span=Span(start=article.span.start, end=limit))

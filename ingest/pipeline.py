@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.attachments import find_parts, part_of
+from ingest.attachments import clip_to_parts, find_parts
 from ingest.citations import citation_key, find_citations
 from ingest.deadlines import parse_deadline
 from ingest.duties import document_jurisdiction, with_duties
@@ -102,10 +102,11 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
     law = uses_law_numbering(lines)
     table = None if law else parse_task_table(text, lines)
     body_end = table.start if table else len(text)
-    sections = _with_sentences(build_sections(text, lines, law=law, body_end=body_end), text)
     parts = find_parts(lines, body_start=metadata.title_end)
+    sections = build_sections(text, lines, law=law, body_end=body_end)
     if parts:
-        sections = tuple(replace(section, part=part_of(section.span.start, parts)) for section in sections)
+        sections = clip_to_parts(sections, parts, text)
+    sections = _with_sentences(sections, text)
     warnings = [
         Warning(code="table", message=message, source=source) for message in (table.warnings if table else ())
     ]
@@ -114,7 +115,7 @@ def parse_document(text: str, *, source: str, kind: str | None = None) -> Parsed
             Warning(code="no_structure", message="no numbered sections or articles found", source=source)
         )
     preamble_start = metadata.title_end
-    first = sections[0].span.start if sections else body_end
+    first = min(sections[0].span.start if sections else body_end, parts[0].span.start if parts else body_end)
     title = metadata.title
     # A district's 安全生产工作职责规定 is numbered like a law but is a local duty list: its bodies answer questions.
     legal_title = LAW_TITLE.search(re.sub(r"[（(].*?[）)]", "", title)) and not is_duty_list(title)

@@ -193,6 +193,9 @@ def test_attachments_are_parts_each_with_its_own_sections(tmp_path: Path) -> Non
     assert [(s.part, s.label, s.title) for s in document.sections] == [
         (1, "一、", "总体要求"), (1, "二、", "主要任务"), (2, "一、", "演练目的"), (2, "二、", "演练安排")
     ]
+    # the last article before an attachment ends where it starts; the notice's preamble ends before 附件1
+    assert document.sections[1].articles[-1].text == "县住建局负责建筑施工领域排查。"
+    assert "附件1\n" not in document.preamble and document.preamble.endswith("2020年3月1日")
     graph = build_graph(assemble([parse_document(source.read_text(encoding="utf-8"), source=str(source))]))
     sections = set(graph.subjects(PKG.inAttachment, iris.part_iri(document.id, 2)))
     assert sections == {iris.section_iri(document.id, 1, part=2), iris.section_iri(document.id, 2, part=2)}
