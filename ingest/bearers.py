@@ -87,6 +87,7 @@ VERB_STARTS = (
     "用好",
     "发生",
     "使用",
+    "协助",  # 协助上级人民政府有关部门依法履行…: a verb, not the name of a body
 )
 _SINGLE_START = ("对", "在", "把", "将", "向", "为", "按", "从", "由", "于")
 _MAX_BEARER = 40
