@@ -20,10 +20,11 @@ Jurisdiction (:func:`document_jurisdiction`): the place a document's title start
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from ingest.bearers import DEFINED_AS, parse_bearers
-from ingest.model import Article, Bearer, Document, Obligation, Span
+from ingest.model import Article, Bearer, Document, Obligation, Sentence, Span
 from ingest.places import gazetteer
 from ingest.sentences import split_clauses
 from ingest.unit_names import jurisdiction_from_title
@@ -160,72 +161,69 @@ def _annotate(obligation: Obligation, article: Article | None = None) -> Obligat
     )
 
 
+def _unmodal_clauses(
+    article: Article, pattern: re.Pattern[str], group: str, taken: Sequence[Obligation] = ()
+) -> Iterator[tuple[Sentence, re.Match[str], tuple[Bearer, ...]]]:
+    """The article's clauses that ``pattern`` matches, outside the spans of ``taken``, with the bearers read
+    from its ``group`` (clauses whose group reads as no bearer are passed over)."""
+    for sentence in article.sentences:
+        for clause in split_clauses(sentence.text, offset=sentence.span.start):
+            if any(ob.span.start < clause.span.end and clause.span.start < ob.span.end for ob in taken):
+                continue
+            match = pattern.search(clause.text)
+            if not match:
+                continue
+            bearers = parse_bearers(match[group], offset=clause.span.start + match.start(group))
+            if bearers:
+                yield clause, match, bearers
+
+
 def _competent(article: Article, prefix: str, first: int) -> list[Obligation]:
     """``X是Y的主管机关/责任主体`` clauses: a duty stated without a modal word."""
     found: list[Obligation] = []
-    for sentence in article.sentences:
-        for clause in split_clauses(sentence.text, offset=sentence.span.start):
-            match = _IS_COMPETENT.search(clause.text)
-            if not match:
-                continue
-            at = clause.span.start + match.start("bearer")
-            bearers = parse_bearers(match["bearer"], offset=at)
-            if not bearers:
-                continue
-            span = Span(start=clause.span.start, end=clause.span.start + match.end())
-            text = clause.text[: match.end()]
-            found.append(
-                Obligation(
-                    id=f"{prefix}-o{first + len(found)}",
-                    text=text,
-                    span=span,
-                    trigger="是…" + match["role"],
-                    modality="responsible",
-                    strength=1.0,
-                    action=match["object"] + "的" + match["role"],
-                    bearers=bearers,
-                    duty_kind="regulator" if match["role"] != "责任主体" else duty_kind(bearers[0].text),
-                    duty_object=match["object"],
-                    scope=scope_of(text),
-                    governing=True,
-                )
+    for clause, match, bearers in _unmodal_clauses(article, _IS_COMPETENT, "bearer"):
+        span = Span(start=clause.span.start, end=clause.span.start + match.end())
+        text = clause.text[: match.end()]
+        found.append(
+            Obligation(
+                id=f"{prefix}-o{first + len(found)}",
+                text=text,
+                span=span,
+                trigger="是…" + match["role"],
+                modality="responsible",
+                strength=1.0,
+                action=match["object"] + "的" + match["role"],
+                bearers=bearers,
+                duty_kind="regulator" if match["role"] != "责任主体" else duty_kind(bearers[0].text),
+                duty_object=match["object"],
+                scope=scope_of(text),
+                governing=True,
             )
+        )
     return found
 
 
 def _assigned(article: Article, prefix: str, first: int, taken: list[Obligation]) -> list[Obligation]:
     """``X由Y组织/负责…`` clauses with no modal word (特别重大事故由国务院…组织事故调查组进行调查)."""
     found: list[Obligation] = []
-    for sentence in article.sentences:
-        for clause in split_clauses(sentence.text, offset=sentence.span.start):
-            if any(ob.span.start < clause.span.end and clause.span.start < ob.span.end for ob in taken):
-                continue
-            match = _ASSIGNED.search(clause.text)
-            if not match:
-                continue
-            at = clause.span.start + match.start("agent")
-            bearers = parse_bearers(match["agent"], offset=at)
-            if not bearers:
-                continue
-            span = Span(start=clause.span.start, end=clause.span.end)
-            text = clause.text.rstrip("，。；：")
-            verb = match["verb"]
-            found.append(
-                Obligation(
-                    id=f"{prefix}-o{first + len(found)}",
-                    text=text,
-                    span=Span(start=span.start, end=span.start + len(text)),
-                    trigger="由…" + verb,
-                    modality="responsible",
-                    strength=1.0,
-                    action=text[match.start("verb") :],
-                    bearers=bearers,
-                    duty_kind=duty_kind(bearers[0].role or bearers[0].text),
-                    duty_object=f"{match['object']} {text[match.end('verb'):]}".strip(),
-                    scope=scope_of(text),
-                    governing=True,
-                )
+    for clause, match, bearers in _unmodal_clauses(article, _ASSIGNED, "agent", taken):
+        text = clause.text.rstrip("，。；：")
+        found.append(
+            Obligation(
+                id=f"{prefix}-o{first + len(found)}",
+                text=text,
+                span=Span(start=clause.span.start, end=clause.span.start + len(text)),
+                trigger="由…" + match["verb"],
+                modality="responsible",
+                strength=1.0,
+                action=text[match.start("verb") :],
+                bearers=bearers,
+                duty_kind=duty_kind(bearers[0].role or bearers[0].text),
+                duty_object=f"{match['object']} {text[match.end('verb'):]}".strip(),
+                scope=scope_of(text),
+                governing=True,
             )
+        )
     return found
 
 
