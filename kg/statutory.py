@@ -235,13 +235,6 @@ def _terms(question: str, place: str | None) -> str:
     return _QUESTION_NOISE.sub(" ", text)
 
 
-def _bigrams(text: str) -> set[str]:
-    grams: set[str] = set()
-    for piece in text.split():
-        grams |= {piece[i : i + 2] for i in range(len(piece) - 1)} if len(piece) > 1 else {piece}
-    return grams
-
-
 # Words every safety clause shares: they weigh a fifth of a topic word, so 网络安全 is not matched by 安全.
 _GENERIC_WORDS = frozenset({"安全", "生产", "安全生产", "工作", "管理", "监督", "安全管理", "单位"})
 GENERIC_WEIGHT = 0.2
