@@ -258,6 +258,11 @@ class Build:
         return MappingProxyType({d.id: d for d in self.corpus.documents})
 
     @functools.cached_property
+    def jurisdictions(self) -> dict[str, str]:
+        """Document id → its jurisdiction (documents that name a place), for ``units[].jurisdiction``."""
+        return {doc.id: doc.jurisdiction for doc in self.corpus.documents if doc.jurisdiction}
+
+    @functools.cached_property
     def units(self) -> Mapping[str, Unit]:
         """Units by id."""
         return MappingProxyType({u.id: u for u in self.corpus.units})
@@ -372,8 +377,7 @@ class Build:
             elif not combined.units and clauses.entries:  # the laws answer what no policy does
                 confidence = "direct" if clauses.entries[0].governing else "related"
                 combined = replace(combined, confidence=confidence)
-        places = {doc.id: doc.jurisdiction for doc in self.corpus.documents if doc.jurisdiction}
-        return replace(combined, recognised=recognised, views=views, clauses=clauses, places=places)
+        return replace(combined, recognised=recognised, views=views, clauses=clauses, places=self.jurisdictions)
 
     def _within(self, combined: CombinedAnswer, *, places: set[str], clauses: bool) -> CombinedAnswer:
         """Only units whose evidence comes from a document of the asked place or above it answer (never a
