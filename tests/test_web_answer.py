@@ -22,12 +22,18 @@ def laws_api(seed_laws_data_dir: Path) -> Iterator[Server]:
         yield running
 
 
-def test_elevator_answer_is_one_card_for_task_37(browser, laws_api: Server) -> None:
+def _chinese_page(browser, server: Server) -> tuple[object, list[str]]:
+    """A new page on the Chinese interface, and the list its script errors are collected into."""
     page = browser.new_page(viewport={"width": 1366, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{laws_api.url}/")
+    page.goto(f"{server.url}/")
     page.evaluate("localStorage.setItem('policykg.lang', 'zh')")
+    return page, errors
+
+
+def test_elevator_answer_is_one_card_for_task_37(browser, laws_api: Server) -> None:
+    page, errors = _chinese_page(browser, laws_api)
     page.goto(f"{laws_api.url}/#/search?q=谁负责电梯安全")
     card = page.locator(".group-card", has_text="区市场监管局").first
     card.wait_for()
@@ -61,11 +67,7 @@ def test_laws_answer_lists_regulators_first_each_with_its_clause_and_place(brows
     data = laws_api.client.get("/api/ask", params={"q": "谁对特种设备的使用安全负责"}).json()
     kinds = {entry["kind"] for entry in data["statutory"]}
     assert "duty_holder" in kinds and all(entry["jurisdiction"] for entry in data["statutory"])
-    page = browser.new_page(viewport={"width": 1366, "height": 1000})
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{laws_api.url}/")
-    page.evaluate("localStorage.setItem('policykg.lang', 'zh')")
+    page, errors = _chinese_page(browser, laws_api)
     page.goto(f"{laws_api.url}/#/search?q=谁对特种设备的使用安全负责")
     page.locator(".statutory li").first.wait_for()
     assigned = page.locator(".statutory > li.has-clause").evaluate_all("items => items.map((li) => li.className)")
