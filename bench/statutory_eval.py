@@ -75,12 +75,12 @@ def _allowed(question: dict[str, Any]) -> set[str]:
     return {question["place"], exp.get("jurisdiction") or "", "全国", *question.get("above", [])} - {""}
 
 
-def kg_top(store: Any, thesaurus: Any = None) -> Callable[[dict[str, Any]], Top]:
+def kg_top(store: Any, thesaurus: Any = None, translate: Any = None) -> Callable[[dict[str, Any]], Top]:
     """The first entry of :func:`kg.statutory.statutory_answer`."""
     from kg.statutory import statutory_answer
 
     def run(question: dict[str, Any]) -> Top:
-        entries = statutory_answer(store, question["query"], thesaurus=thesaurus).entries
+        entries = statutory_answer(store, question["query"], thesaurus=thesaurus, translate=translate).entries
         if not entries:
             return None
         e = entries[0]
@@ -140,8 +140,16 @@ def evaluate(data_dir: Path) -> dict[str, Any]:
     questions = load()
     return {
         "ask": score(questions, ask_top(data_dir, store)),
-        "kg_statutory": score(questions, kg_top(store, load_build_thesaurus(path))),
+        "kg_statutory": score(questions, kg_top(store, load_build_thesaurus(path), _translate(path))),
     }
+
+
+def _translate(build_path: Path) -> Any:
+    """The build's English → Chinese word map (CC-CEDICT), as ``ask`` reads English questions with it."""
+    from search_api.search.english import Translator
+    from search_api.search.index import INDEX_DIR
+
+    return Translator.load(build_path / INDEX_DIR).translate
 
 
 def write_summary(figures: dict[str, Any], out: TextIO) -> None:

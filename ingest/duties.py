@@ -44,7 +44,15 @@ _GOVERNING = re.compile(
 _OBJECT_CUT = re.compile(
     r"^(?:应当|依法|负责|具体|统一|对|在|按照|依照|依据)+|(?:实施(?:综合)?监督管理|的?监督管理工作|工作|负责)$"
 )
-_IS_COMPETENT = re.compile(r"^(?P<bearer>[^，。；是]{2,30})是(?P<object>[^，。；]{2,40}?)的(?P<role>主管机关|主管部门|责任主体)")
+_IS_COMPETENT = re.compile(
+    r"^(?P<bearer>[^，。；是]{2,30})是(?P<object>[^，。；]{2,40}?)的?(?P<role>主管机关|主管部门|责任主体|第一责任人|责任人)"
+)
+# 应当取得X的(运输)许可 / 经X批准: X grants the permit, so it is the regulator of what the clause permits.
+_PERMIT = re.compile(
+    r"(?:取得|经)(?P<agent>[^，。；的]{2,30}?)(?:的|依法)?(?P<grant>[^，。；的]{0,8}?(?:许可|批准|核准|审批))"
+)
+# Bodies named by a bare class word (机关、团体、企业、事业单位应当…): organisations bound as duty holders.
+_BARE_CLASS = frozenset({"机关", "国家机关", "团体", "社会团体", "企业", "事业单位", "单位"})
 _ASSIGNED = re.compile(
     r"^(?P<object>[^，。；由]{2,30}?)由(?P<agent>[^，。；由]{2,40}?)(?:依法)?(?P<verb>组织|牵头|负责|实施|承担)"
 )
@@ -61,7 +69,7 @@ def duty_kind(bearer: str) -> str:
     ('regulator', 'duty_holder', 'duty_holder')
     """
     text = bearer.strip()
-    if _NOT_PUBLIC.search(text):
+    if _NOT_PUBLIC.search(text) or text in _BARE_CLASS:
         return "duty_holder"
     return "regulator" if _PUBLIC_BODY.search(text) else "duty_holder"
 
@@ -179,7 +187,7 @@ def _unmodal_clauses(
 
 
 def _competent(article: Article, prefix: str, first: int) -> list[Obligation]:
-    """``X是Y的主管机关/责任主体`` clauses: a duty stated without a modal word."""
+    """``X是Y的主管机关/责任主体/(第一)责任人`` clauses: a duty stated without a modal word."""
     found: list[Obligation] = []
     for clause, match, bearers in _unmodal_clauses(article, _IS_COMPETENT, "bearer"):
         span = Span(start=clause.span.start, end=clause.span.start + match.end())
@@ -194,10 +202,10 @@ def _competent(article: Article, prefix: str, first: int) -> list[Obligation]:
                 strength=1.0,
                 action=match["object"] + "的" + match["role"],
                 bearers=bearers,
-                duty_kind="regulator" if match["role"] != "责任主体" else duty_kind(bearers[0].text),
+                duty_kind="regulator" if match["role"].startswith("主管") else duty_kind(bearers[0].text),
                 duty_object=match["object"],
                 scope=scope_of(text),
-                governing=True,
+                governing=not match["role"].endswith("责任人"),  # a person's accountability, not the body's duty
             )
         )
     return found
@@ -227,13 +235,40 @@ def _assigned(article: Article, prefix: str, first: int, taken: list[Obligation]
     return found
 
 
+def _permits(article: Article, prefix: str, first: int) -> list[Obligation]:
+    """``应当取得X的许可`` / ``经X批准`` clauses: X grants the permit (a regulator's duty), whoever must obtain it."""
+    found: list[Obligation] = []
+    for clause, match, bearers in _unmodal_clauses(article, _PERMIT, "agent"):
+        if any(duty_kind(b.role or b.text) != "regulator" for b in bearers):
+            continue  # 经本单位主要负责人批准: an internal approval, not a public body's permit
+        text = clause.text.rstrip("，。；：")
+        found.append(
+            Obligation(
+                id=f"{prefix}-o{first + len(found)}",
+                text=text,
+                span=Span(start=clause.span.start, end=clause.span.start + len(text)),
+                trigger="取得…" + match["grant"],
+                modality="responsible",
+                strength=1.0,
+                action="核发" + match["grant"],
+                bearers=bearers,
+                duty_kind="regulator",
+                duty_object=duty_object(text, bearers, clause.span.start),
+                scope=scope_of(text),
+                governing=False,
+            )
+        )
+    return found
+
+
 def read_duties(article: Article, prefix: str) -> tuple[Obligation, ...]:
-    """The article's obligations typed as duties (kind, object, scope, governing), plus its 是…主管机关 and
-    …由X组织/负责 clauses that carry no modal word."""
+    """The article's obligations typed as duties (kind, object, scope, governing), plus its 是…主管机关,
+    …由X组织/负责 and 取得X的许可 clauses that carry no modal word for the body they name."""
     typed = [_annotate(ob, article) for ob in article.obligations]
     competent = _competent(article, prefix, len(typed) + 1)
     assigned = _assigned(article, prefix, len(typed) + len(competent) + 1, [*typed, *competent])
-    return (*typed, *competent, *assigned)
+    permits = _permits(article, prefix, len(typed) + len(competent) + len(assigned) + 1)
+    return (*typed, *competent, *assigned, *permits)
 
 
 def with_duties(document: Document) -> Document:

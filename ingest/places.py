@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, distribution
+from itertools import pairwise
 from pathlib import Path
 
 NATIONAL = "全国"
@@ -107,6 +108,53 @@ class Gazetteer:
                 if best is None or key > best:
                     best = key
         return best[2] if best else None
+
+    def find_english(self, text: str) -> str | None:
+        """The province or city an English text names by its romanised name (Shandong, Zaozhuang, Shaanxi).
+
+        Pinyin of every province's and city's name without 省/市, one word or two (Hong Kong); a spelling two
+        places share (Shanxi is 山西省 and, unofficially, 陕西省) is official for one only or left out.
+
+        >>> gazetteer().find_english("In Shanghai, who supervises fire safety?")
+        '上海市'
+        >>> gazetteer().find_english("Who regulates elevators in Zaozhuang city?"), gazetteer().find_english("in Shaanxi")
+        ('枣庄市', '陕西省')
+        >>> gazetteer().find_english("Who supervises fire safety?") is None
+        True
+        """
+        words = [w.lower() for w in re.findall(r"[A-Za-z']+", text)]
+        romanised = _romanised() if self is gazetteer() else _romanised_table(self)
+        grams = [*(a + b for a, b in pairwise(words)), *words]
+        found = [romanised[g.replace("'", "")] for g in grams if g.replace("'", "") in romanised]
+        return found[0] if found else None
+
+
+# Official romanisations that are not plain pinyin of the bare name.
+_OFFICIAL_ROMAN = {"陕西省": "shaanxi", "内蒙古自治区": "innermongolia", "西藏自治区": "tibet",
+                   "香港特别行政区": "hongkong", "澳门特别行政区": "macao"}  # fmt: skip
+
+
+@cache
+def _romanised() -> dict[str, str]:
+    """The shared gazetteer's romanised names, computed once."""
+    return _romanised_table(gazetteer())
+
+
+def _romanised_table(gazetteer: Gazetteer) -> dict[str, str]:
+    """Toneless pinyin (lower case, no spaces) of provinces' and cities' bare names → the name."""
+    from pypinyin import Style, lazy_pinyin
+
+    seen: dict[str, set[str]] = {}
+    for name, places in gazetteer.by_name.items():
+        if all(p.level == "county" for p in places):
+            continue
+        bare = _BARE_SUFFIX.sub("", name)
+        seen.setdefault("".join(lazy_pinyin(bare, style=Style.NORMAL)).lower(), set()).add(name)
+    table = {roman: next(iter(names)) for roman, names in seen.items() if len(names) == 1}
+    for name, roman in _OFFICIAL_ROMAN.items():
+        if name in gazetteer.by_name:
+            table[roman] = name
+    return table
 
 
 def _forms(by_name: dict[str, tuple[Place, ...]]) -> dict[str, str]:

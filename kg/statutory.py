@@ -16,7 +16,8 @@ Entry points for ``ask``: :func:`detect_place`, :func:`jurisdiction_chain` and :
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ingest.places import gazetteer
@@ -34,6 +35,9 @@ _QUESTION_NOISE = re.compile(
     r"建立|制定|核发|维护|保证|考核|评价|设立|承担|组织|综合"
 )
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:特别行政区|自治区|自治州|省|市|区|县)")
+# What the fallback pattern catches that is no place: 本行政区(域), a question word run into a name.
+_NOT_PLACE = re.compile(r"行政区|本|谁|哪|由|负责|的|是|在")
+_NATIONAL_EN = re.compile(r"\b(?:nationwide|nationally|national level|across the country|whole country)\b", re.I)
 _REGULATOR_ASKED = re.compile(r"哪个部门|哪些部门|监督管理|监管|主管|机关")
 MIN_COVERAGE = 0.6
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -201,17 +205,19 @@ def detect_place(question: str, known: dict[str, tuple[str, ...]] | None = None)
     '枣庄市'
     >>> detect_place("济南市的特种设备由谁监管？", {})
     '济南市'
-    >>> detect_place("谁负责特种设备安全？", {}) is None
-    True
+    >>> detect_place("谁负责特种设备安全？", {}) is None, detect_place("谁负责本行政区域内的消防工作？", {}) is None
+    (True, True)
+    >>> detect_place("In Zaozhuang, who maintains elevators?", {})
+    '枣庄市'
     """
     for place in sorted(known or {}, key=len, reverse=True):
         if place != NATIONAL and (place in question or (len(_bare(place)) >= 2 and _bare(place) in question)):
             return place
-    named = gazetteer().find(question)
+    named = gazetteer().find(question) if _CJK.search(question) else gazetteer().find_english(question)
     if named:
         return named
     match = _PLACE.search(question)
-    return match.group() if match else None
+    return match.group() if match and not _NOT_PLACE.search(match.group()) else None
 
 
 def jurisdiction_chain(place: str | None, known: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -248,6 +254,7 @@ class TopicWord:
     word: str
     weight: float
     broader: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()  # other Chinese words for the same English word (a dictionary's senses)
 
 
 def topic_words(terms: str, thesaurus: Thesaurus | None = None) -> tuple[TopicWord, ...]:
@@ -273,6 +280,56 @@ def topic_words(terms: str, thesaurus: Thesaurus | None = None) -> tuple[TopicWo
         weight = GENERIC_WEIGHT if specific and word in _GENERIC_WORDS else 1.0
         out.append(TopicWord(word, weight, _broader_labels(word, thesaurus)))
     return tuple(out)
+
+
+def question_topic(question: str) -> tuple[str, ...]:
+    """The specific words of a Chinese question's topic (place, question words, duty verbs and generic words
+    left out); () for a question in another language.
+
+    >>> question_topic("谁负责网络安全的监督管理？"), question_topic("Who supervises elevators?")
+    (('网络安全',), ())
+    """
+    if not _CJK.search(question):
+        return ()
+    words = topic_words(_terms(question, detect_place(question)))
+    return tuple(word.word for word in words if word.weight >= 1.0 and word.word not in _GENERIC_WORDS)
+
+
+Translate = Callable[..., list[tuple[str, list[str]]]]
+
+
+def english_topic_words(
+    question: str, thesaurus: Thesaurus | None = None, translate: Translate | None = None
+) -> tuple[TopicWord, ...]:
+    """An English question's topic as Chinese words: the concepts the thesaurus finds by their English labels,
+    then, for the other English words, the dictionary's Chinese words (``translate``: English n-gram → Chinese
+    words, best first; the search index's CC-CEDICT map).  An n-gram whose best Chinese word is a question word
+    or duty verb (lead → 领导, draw up → 制定) says what is asked, not about what; a place's name is the place.
+
+    >>> [w.word for w in english_topic_words("Who must draw up safety rules?", None,
+    ...     lambda text, skip=(): [("draw up", ["制定"]), ("safety", ["安全"]), ("rule", ["规章", "规程"])])]
+    ['安全', '规章']
+    """
+    matches = thesaurus.find_english(question) if thesaurus is not None else []
+    words = [TopicWord(thesaurus[m.concept_id].pref_zh, 1.0, _broader_labels(thesaurus[m.concept_id].pref_zh, thesaurus))
+             for m in matches] if thesaurus is not None else []  # fmt: skip
+    if translate is None:
+        return tuple(words)
+    skip = {word.lower() for m in matches for word in re.findall(r"[A-Za-z]+", m.surface)}
+    place = gazetteer().find_english(question)
+    if place:
+        skip.update(w.lower() for w in re.findall(r"[A-Za-z]+", question) if gazetteer().find_english(w) == place)
+    known = {word.word for word in words}
+    for _gram, chinese in translate(question, skip=skip):
+        if not chinese or _QUESTION_NOISE.fullmatch(chinese[0]) or chinese[0] in known:
+            continue
+        alternatives = tuple(zh for zh in chinese[1:] if not _QUESTION_NOISE.fullmatch(zh))
+        weight = GENERIC_WEIGHT if chinese[0] in _GENERIC_WORDS else 1.0
+        words.append(TopicWord(chinese[0], weight, (), alternatives))
+        known.add(chinese[0])
+    if any(word.weight >= 1.0 for word in words):
+        return tuple(words)
+    return tuple(replace(word, weight=1.0) for word in words)  # a generic-only topic counts in full
 
 
 def _broader_labels(word: str, thesaurus: Thesaurus | None) -> tuple[str, ...]:
@@ -303,7 +360,7 @@ def coverage(question_terms: str | tuple[TopicWord, ...], duty_text: str) -> flo
 
 
 def _word_found(word: TopicWord, text: str) -> float:
-    if word.word in text:
+    if word.word in text or any(alternative in text for alternative in word.alternatives):
         return 1.0
     if any(label in text for label in word.broader):
         return BROADER_CREDIT
@@ -312,7 +369,7 @@ def _word_found(word: TopicWord, text: str) -> float:
 
 # The duty verb a question asks about, most specific first; a clause that uses it is the duty itself.
 _DUTY_VERBS = (
-    ("全面负责", "第一责任人"),
+    ("全面负责", "第一责任人", "责任人"),
     ("综合监督管理",),
     ("监督管理", "监管", "监督"),
     ("主管",),
@@ -407,7 +464,12 @@ def _score(row: Row, asked: _Asked) -> float:
 
 
 def statutory_answer(
-    store: GraphStore, question: str, *, limit: int = 5, thesaurus: Thesaurus | None = None
+    store: GraphStore,
+    question: str,
+    *,
+    limit: int = 5,
+    thesaurus: Thesaurus | None = None,
+    translate: Translate | None = None,
 ) -> StatutoryAnswer:
     """The bodies laws and regulations make responsible for the asked duty, from the asked place upwards.
 
@@ -415,16 +477,16 @@ def statutory_answer(
     answers (else the first with any matching clause; never a sibling place); 全国 named means national law.
     Without one: every jurisdiction may answer, national law first on equal scores.
     No clause whose object covers the question's topic → no entries (abstain).
-    An English question is read through the thesaurus: the Chinese labels of the concepts it names.
+    An English question is read through the thesaurus and the dictionary (:func:`english_topic_words`).
     """
     known = known_places(store)
-    place = NATIONAL if NATIONAL in question else detect_place(question, known)
+    national = NATIONAL in question or bool(_NATIONAL_EN.search(question))
+    place = NATIONAL if national else detect_place(question, known)
     chain = (NATIONAL,) if place == NATIONAL else jurisdiction_chain(place, known)
     terms = _terms(question, place)
-    if thesaurus is not None and not _CJK.search(terms):
-        terms = " ".join(thesaurus[m.concept_id].pref_zh for m in thesaurus.find_english(question))
+    english = not _CJK.search(terms)
     asked = _Asked(
-        words=topic_words(terms, thesaurus),
+        words=english_topic_words(question, thesaurus, translate) if english else topic_words(terms, thesaurus),
         regulator=bool(_REGULATOR_ASKED.search(question)) or _asks_regulator_en(question),
         department=bool(_DEPARTMENT_ASKED.search(question) or _DEPARTMENT_ASKED_EN.search(question)),
         verbs=asked_verb(question),

@@ -371,7 +371,9 @@ class Build:
         if any(doc.kind != "policy" for doc in self.corpus.documents):  # laws or regulations in the build
             from kg.statutory import statutory_answer
 
-            clauses = statutory_answer(self.require("graph"), question, thesaurus=thesaurus)
+            index = self.resource("index")
+            translate = index.translator.translate if index is not None else None
+            clauses = statutory_answer(self.require("graph"), question, thesaurus=thesaurus, translate=translate)
             if clauses.jurisdiction:
                 combined = self._within(combined, places=set(clauses.searched), clauses=bool(clauses.entries))
             elif not combined.units and clauses.entries:  # the laws answer what no policy does

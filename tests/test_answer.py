@@ -69,3 +69,16 @@ def test_question_without_a_known_topic_still_searches(ask) -> None:
 def test_nonsense_question_answers_nothing(ask) -> None:
     data = ask("🙂🙂🙂")
     assert data["units"] == [] and data["topics"] == []
+
+
+@pytest.mark.parametrize("question", ["谁负责网络安全的监督管理？", "核设施安全由谁监督管理？"])
+def test_a_duty_verb_alone_does_not_make_an_unnamed_topic_a_direct_answer(ask, question: str) -> None:
+    """监督管理 finds the concept 监管执法 that every supervision task carries; the asked topic is in no passage."""
+    data = ask(question)
+    assert data["confidence"] != "direct"
+    assert all(u["confidence"] != "direct" for u in data["units"])
+
+
+def test_a_supervision_question_on_a_named_topic_stays_direct(ask) -> None:
+    data = ask("谁负责危险化学品的监督管理？")
+    assert data["confidence"] == "direct" and data["units"][0]["name"] == "区安监局"

@@ -163,6 +163,18 @@ def test_the_seed_district_lies_in_its_city_and_province() -> None:
     assert document_jurisdiction(document) == ("王益区", ("铜川市", "陕西省", "全国"))
 
 
+def test_a_bare_class_of_organisations_is_a_duty_holder_and_an_internal_approval_grants_no_permit() -> None:
+    text = (
+        "# 某某安全条例\n\n第一条 为了加强安全管理，制定本条例。\n\n"
+        "第二条 机关、团体、企业、事业等单位应当落实消防安全责任制。\n\n"
+        "第三条 动火作业应当经本单位主要负责人批准。\n"
+    )
+    document = assemble([parse_document(text, source="条例.md", kind="law")]).documents[0]
+    second, third = (a for a in document.articles() if a.number > 1)
+    assert {ob.duty_kind for ob in second.obligations} == {"duty_holder"}
+    assert not [ob for ob in third.obligations if ob.trigger.startswith("取得")]
+
+
 @pytest.mark.parametrize(
     ("sentence", "bearer"),
     [
@@ -175,6 +187,11 @@ def test_the_seed_district_lies_in_its_city_and_province() -> None:
         ("第三条 生产经营单位承办大型群众性活动的，应当制定活动方案和突发事件应急预案。", "生产经营单位"),
         # an assignment with no modal word
         ("第三条 特别重大事故由国务院组织事故调查组进行调查。", "国务院"),
+        # a role defined as the unit's responsible person, with no modal word
+        ("第三条 单位的主要负责人是本单位的消防安全责任人。", "单位的主要负责人"),
+        ("第三条 生产经营单位的主要负责人是本单位安全生产第一责任人，对安全生产工作全面负责。", "生产经营单位的主要负责人"),
+        # the body that grants a permit the clause requires
+        ("第三条 在本市行政区域内运输危险物品，应当取得公安机关的运输许可。", "公安机关"),
     ],
 )
 def test_duty_bearers_in_the_forms_laws_print_them(sentence: str, bearer: str) -> None:

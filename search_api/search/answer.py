@@ -253,19 +253,44 @@ def _with_law(unit: Responsible, titles: dict[str, str]) -> tuple[Evidence, ...]
     )
 
 
-def _graph_direct(unit: Responsible, exact: set[str], labels: Sequence[str]) -> bool:
+def _graph_direct(unit: Responsible, exact: set[str], labels: Sequence[str], unnamed: Sequence[str] = ()) -> bool:
     """A task the unit leads or co-operates on, or an obligation it bears, is about the asked topic itself."""
     return any(
         item.kind in ("task", "obligation")
         and ((bool(item.path) and item.path[0] in exact) or names_topic(item.text, labels))
+        and not _off_topic(item.text, unnamed)
         for item in unit.evidence
     )
 
 
-def _hit_confidence(hit: Hit, question: str, asked: set[str], expanded: set[str], labels: Sequence[str]) -> str:
-    """How a task hit supports its units: it names the asked topic (direct), a concept near it (related), or not."""
+def unnamed_topic(question: str, labels: Sequence[str]) -> tuple[str, ...]:
+    """The question's own topic words when the concepts found in it name none of them, else ().
+
+    Why: 监督管理 in 谁负责网络安全的监督管理 finds the concept 监管执法, which every supervision task carries;
+    without this check those tasks would answer a question about a topic (网络安全) that no passage names.
+
+    >>> unnamed_topic("谁负责网络安全的监督管理？", ["监管执法", "监督管理"]), unnamed_topic("谁负责电梯安全？", ["电梯"])
+    (('网络安全',), ())
+    """
+    from kg.statutory import question_topic
+
+    words = question_topic(question)
+    if any(word in label or label in word for word in words for label in labels):
+        return ()
+    return words
+
+
+def _off_topic(text: str, unnamed: Sequence[str]) -> bool:
+    return bool(unnamed) and not any(word in text for word in unnamed)
+
+
+def _hit_confidence(
+    hit: Hit, question: str, asked: set[str], expanded: set[str], labels: Sequence[str], unnamed: Sequence[str] = ()
+) -> str:
+    """How a task hit supports its units: it names the asked topic (direct), a concept near it (related), or not;
+    a hit that misses the words of a topic no concept named is related at best."""
     if asked & set(hit.topics) or names_topic(hit.text, labels):
-        return DIRECT
+        return RELATED if _off_topic(hit.text, unnamed) else DIRECT
     if not asked and covers_question(question, hit.text):
         return DIRECT
     return RELATED if expanded & set(hit.topics) else NONE
@@ -330,18 +355,19 @@ def answer(
     expanded = expand_topics(thesaurus, asked_ids)
     exact = {iri for iri, (relation, _cid) in expanded.items() if relation == "exact"}
     expanded_ids = {iri.removeprefix(iris.TOPIC_BASE) for iri in expanded}
+    unnamed = unnamed_topic(question, labels)
     sure: dict[str, str] = {}
     for hit in hits:
         if hit.kind != "task":
             continue
-        level = _hit_confidence(hit, question, set(asked_ids), expanded_ids, labels)
+        level = _hit_confidence(hit, question, set(asked_ids), expanded_ids, labels, unnamed)
         for unit_id in (*hit.lead_units, *hit.co_units):
             if level == DIRECT or (level == RELATED and sure.get(unit_id) != DIRECT):
                 sure[unit_id] = level
     for unit in graph.units:
         if unit.role.is_statutory or sure.get(unit.id) == DIRECT:
             continue
-        sure[unit.id] = DIRECT if _graph_direct(unit, exact, labels) else RELATED
+        sure[unit.id] = DIRECT if _graph_direct(unit, exact, labels, unnamed) else RELATED
     out = []
     for unit_id in chosen:
         if sure.get(unit_id, NONE) == NONE:
