@@ -56,6 +56,8 @@ _BARE_CLASS = frozenset({"机关", "国家机关", "团体", "社会团体", "�
 _ASSIGNED = re.compile(
     r"^(?P<object>[^，。；由]{2,30}?)由(?P<agent>[^，。；由]{2,40}?)(?:依法)?(?P<verb>组织|牵头|负责|实施|承担)"
 )
+# 国务院领导全国的消防工作 / 县级以上人民政府统一领导本行政区域的…工作: a governing duty with no modal word.
+_LEADS = re.compile(r"^(?P<bearer>[^，。；]{2,30}?)(?:统一)?领导(?P<object>[^，。；]{2,40}?工作)[，。；]?$")
 _CONDITION_SUBJECT = re.compile(r"^(?P<clause>[^，。；]{3,40}的)，")
 _PASSIVE = re.compile(
     r"由(?P<agent>[^，。；由]{2,40}?)(?:共同)?(?:依法)?(?:负责|进行|实施|承担)(?P<verb>[^，。；]*)"
@@ -212,8 +214,28 @@ def _competent(article: Article, prefix: str, first: int) -> list[Obligation]:
 
 
 def _assigned(article: Article, prefix: str, first: int, taken: list[Obligation]) -> list[Obligation]:
-    """``X由Y组织/负责…`` clauses with no modal word (特别重大事故由国务院…组织事故调查组进行调查)."""
+    """``X由Y组织/负责…`` clauses with no modal word (特别重大事故由国务院…组织事故调查组进行调查), and
+    ``Y领导…工作`` (国务院领导全国的消防工作)."""
     found: list[Obligation] = []
+    for clause, match, bearers in _unmodal_clauses(article, _LEADS, "bearer", taken):
+        text = clause.text.rstrip("，。；：")
+        found.append(
+            Obligation(
+                id=f"{prefix}-o{first + len(found)}",
+                text=text,
+                span=Span(start=clause.span.start, end=clause.span.start + len(text)),
+                trigger="领导",
+                modality="responsible",
+                strength=1.0,
+                action=text[match.start("object") - 2 :],
+                bearers=bearers,
+                duty_kind=duty_kind(bearers[0].role or bearers[0].text),
+                duty_object=match["object"],
+                scope=scope_of(text),
+                governing=True,
+            )
+        )
+    taken = [*taken, *found]
     for clause, match, bearers in _unmodal_clauses(article, _ASSIGNED, "agent", taken):
         text = clause.text.rstrip("，。；：")
         found.append(

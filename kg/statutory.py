@@ -332,6 +332,14 @@ def english_topic_words(
     return tuple(replace(word, weight=1.0) for word in words)  # a generic-only topic counts in full
 
 
+def english_verbs(question: str, translate: Translate | None) -> str:
+    """The Chinese duty verbs an English question's words translate to (leads → 领导, supervises → 监督), as
+    text for :func:`asked_verb`."""
+    if translate is None:
+        return ""
+    return " ".join(zh for _gram, chinese in translate(question) for zh in chinese[:2])
+
+
 def _broader_labels(word: str, thesaurus: Thesaurus | None) -> tuple[str, ...]:
     if thesaurus is None:
         return ()
@@ -375,7 +383,9 @@ _DUTY_VERBS = (
     ("主管",),
     ("核发", "审批", "许可"),
     ("维护",),
+    ("统一领导", "领导"),
 )
+_BY_WHOM = re.compile(r"由谁(?:来|负责)?(?P<verb>[\u4e00-\u9fff]{2})")
 _DEPARTMENT_ASKED = re.compile(r"哪个部门|哪些部门|什么部门|哪个机关|哪一?级?部门")
 _DEPARTMENT_ASKED_EN = re.compile(r"\b(?:which|what) (?:department|agency|authority|body)", re.IGNORECASE)
 _DEPARTMENT = re.compile(r"(?:部门|机关|机构|局|委员会)$")
@@ -394,13 +404,14 @@ def asked_verb(question: str) -> tuple[str, ...]:
 
     >>> asked_verb("北京市安全生产工作由哪个部门综合监督管理？")
     ('综合监督管理',)
-    >>> asked_verb("谁负责电梯安全？")
-    ()
+    >>> asked_verb("谁负责电梯安全？"), asked_verb("电梯的维护保养由谁进行？")
+    ((), ('进行', '维护'))
     """
-    for forms in _DUTY_VERBS:
-        if any(form in question for form in forms):
-            return forms
-    return ()
+    by_whom = _BY_WHOM.search(question)  # 电梯的维护保养由谁进行: the clause that says 由X进行 is the duty
+    named = next((forms for forms in _DUTY_VERBS if any(form in question for form in forms)), ())
+    if by_whom and by_whom["verb"] not in named:
+        return (by_whom["verb"], *named)
+    return named
 
 
 def _owner(bearer: str) -> str:
@@ -489,7 +500,7 @@ def statutory_answer(
         words=english_topic_words(question, thesaurus, translate) if english else topic_words(terms, thesaurus),
         regulator=bool(_REGULATOR_ASKED.search(question)) or _asks_regulator_en(question),
         department=bool(_DEPARTMENT_ASKED.search(question) or _DEPARTMENT_ASKED_EN.search(question)),
-        verbs=asked_verb(question),
+        verbs=asked_verb(question if not english else english_verbs(question, translate)),
     )
     scored: list[tuple[float, Row]] = []
     for row in store.select(duties_sparql()):

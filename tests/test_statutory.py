@@ -187,6 +187,7 @@ def test_a_bare_class_of_organisations_is_a_duty_holder_and_an_internal_approval
         ("第三条 生产经营单位承办大型群众性活动的，应当制定活动方案和突发事件应急预案。", "生产经营单位"),
         # an assignment with no modal word
         ("第三条 特别重大事故由国务院组织事故调查组进行调查。", "国务院"),
+        ("第三条 国务院领导全国的危险物品安全工作。", "国务院"),
         # a role defined as the unit's responsible person, with no modal word
         ("第三条 单位的主要负责人是本单位的消防安全责任人。", "单位的主要负责人"),
         ("第三条 生产经营单位的主要负责人是本单位安全生产第一责任人，对安全生产工作全面负责。", "生产经营单位的主要负责人"),
