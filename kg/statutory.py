@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 NATIONAL = "全国"
 # Question words and duty verbs: they say a duty is asked about, not which one.
 _QUESTION_NOISE = re.compile(
-    r"谁|哪个|哪些|哪一?级|什么|如何|是否|怎么|部门|单位|机关|机构|由|负责|主管|监督管理|监管|管理|工作|的|是|对|"
+    r"谁|哪个|哪些|哪一?级|什么|如何|是否|怎么|部门|单位|机关|机构|由|负责|牵头|主管|监督管理|监管|管理|工作|的|是|对|"
     r"在|应当|本市|本省|全国|呢|吗|？|\?|，|。|、|以及|和|与|及|全面|统一|领导|实施|履行|"
     r"建立|制定|核发|维护|保证|考核|评价|设立|承担|组织|综合"
 )
@@ -292,7 +292,9 @@ def question_topic(question: str) -> tuple[str, ...]:
     if not _CJK.search(question):
         return ()
     words = topic_words(_terms(question, detect_place(question)))
-    return tuple(word.word for word in words if word.weight >= 1.0 and word.word not in _GENERIC_WORDS)
+    return tuple(
+        word.word for word in words if word.weight >= 1.0 and word.word not in _GENERIC_WORDS and _CJK.match(word.word)
+    )
 
 
 Translate = Callable[..., list[tuple[str, list[str]]]]

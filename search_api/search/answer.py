@@ -264,20 +264,27 @@ def _graph_direct(unit: Responsible, exact: set[str], labels: Sequence[str], unn
 
 
 def unnamed_topic(question: str, labels: Sequence[str]) -> tuple[str, ...]:
-    """The question's own topic words when the concepts found in it name none of them, else ().
+    """The question's own topic words that no concept found in it names (游泳 of 游泳场所, when only 场所 is a
+    label).
 
     Why: 监督管理 in 谁负责网络安全的监督管理 finds the concept 监管执法, which every supervision task carries;
     without this check those tasks would answer a question about a topic (网络安全) that no passage names.
 
     >>> unnamed_topic("谁负责网络安全的监督管理？", ["监管执法", "监督管理"]), unnamed_topic("谁负责电梯安全？", ["电梯"])
     (('网络安全',), ())
+    >>> unnamed_topic("游泳场所安全由哪个部门监管？", ["生产经营场所", "场所", "行业监管"])
+    ('游泳',)
     """
     from kg.statutory import question_topic
 
-    words = question_topic(question)
-    if any(word in label or label in word for word in words for label in labels):
-        return ()
-    return words
+    return tuple(word for word in question_topic(question) if not any(word in lb or lb in word for lb in labels))
+
+
+def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the spans (unit names) blanked out."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 def _off_topic(text: str, unnamed: Sequence[str]) -> bool:
@@ -355,7 +362,8 @@ def answer(
     expanded = expand_topics(thesaurus, asked_ids)
     exact = {iri for iri, (relation, _cid) in expanded.items() if relation == "exact"}
     expanded_ids = {iri.removeprefix(iris.TOPIC_BASE) for iri in expanded}
-    unnamed = unnamed_topic(question, labels)
+    asked_units = index.find_units(question) if index is not None else []
+    unnamed = unnamed_topic(_without_spans(question, [(a, b) for _unit, a, b in asked_units]), labels)
     sure: dict[str, str] = {}
     for hit in hits:
         if hit.kind != "task":
