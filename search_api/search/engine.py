@@ -38,6 +38,7 @@ from search_api.search.english import Translator
 from search_api.search.english import content_words as english_content
 from search_api.search.index import DICTIONARY_FILE, INDEX_DIR, KINDS, META_FILE
 from search_api.search.query import Filters, QueryPlan, parse_query, plan_query
+from search_api.search.semantic import SemanticError, SemanticIndex
 from search_api.search.tokenizer import analyze, domain_analyzer
 
 SEARCH_FIELDS = ("text", "title", "lead_names", "co_names", "context")
@@ -60,6 +61,12 @@ English word became next, thesaurus expansions last, so that expansions, however
 share of the best literal match's score (measured on dev-tune; docs/search-evaluation.md)."""
 GRAMS_WEIGHT = 0.6
 """Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words."""
+SEMANTIC_WEIGHT = 0.5
+"""The semantic leg's weight in the fused sum (:mod:`search_api.search.semantic`; tuned on dev-tune and
+regs-tune only, docs/search-evaluation.md)."""
+SEMANTIC_DEPTH = 20
+"""How many passages the semantic leg finds: the records whose best vector is among the most similar, valued
+by how far their cosine stands above the next one's (the leg's own scale, as BM25's is for the others)."""
 SUGGESTIONS = 5
 SCORE_DEPTH = 96
 """How many of each part's best passages (a facet's, a topic's, a bigram's) are scored first; the heads deepen
@@ -98,7 +105,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()  # offsets into the document text (or the unit's text)
     topics: tuple[str, ...] = ()
     article: int | None = None  # the article a task implements or an obligation belongs to
-    matched: tuple[str, ...] = ()  # the legs that found it: literal, expanded, translated
+    matched: tuple[str, ...] = ()  # the legs that found it: literal, expanded, translated, semantic
 
 
     def to_json(self) -> dict[str, Any]:
@@ -249,6 +256,10 @@ class SearchIndex:
         self._filter_cache: dict[str, frozenset[int]] = {}
         self._analyzed: dict[str, list[str]] = {}
         self.translator = Translator.load(folder)
+        self._semantic: SemanticIndex | None = None
+        self._semantic_note: str | None = None
+        self._semantic_opened = False
+        self._semantic_parts: dict[str, _Part] = {}
 
     def close(self) -> None:
         """Close the whoosh searcher and its files (the server calls this when a swapped-out build is done)."""
@@ -260,6 +271,7 @@ class SearchIndex:
             self._facet_cache.clear()
             self._plans.clear()
             self._filter_cache.clear()
+            self._semantic_parts.clear()
 
     # -- helpers the query planner needs --------------------------------------------------------------------
     def _analyze(self, text: str) -> list[str]:
@@ -395,8 +407,12 @@ class SearchIndex:
             return SearchResult(
                 query=query, expanded=tuple(plan.expanded()), hits=(), notes=tuple(notes), plan=plan
             )
+        similar = self._similar(plan.parsed.text)  # the model runs outside the lock
+        if self._semantic_note:
+            notes.append(self._semantic_note)
         with self._lock:
-            candidates = self._candidates(plan, filter_query, max(CANDIDATES, limit * 3))
+            semantic = self._semantic_part(plan.parsed.text, similar)
+            candidates = self._candidates(plan, filter_query, max(CANDIDATES, limit * 3), semantic)
             hits = self._rank(plan, candidates, limit)
         suggestions: tuple[str, ...] = ()
         if not hits and (plan.terms or plan.grams):
@@ -548,7 +564,7 @@ class SearchIndex:
         return out
 
     def _top(
-        self, plan: QueryPlan, allowed: frozenset[int] | None, count: int
+        self, plan: QueryPlan, allowed: frozenset[int] | None, count: int, semantic: _Part | None = None
     ) -> tuple[list[tuple[int, float]], dict[int, set[str]]]:
         """The ``count`` best passages by fused score (best first, ties by docnum) and the legs that found them.
 
@@ -565,6 +581,8 @@ class SearchIndex:
         every passage would give; otherwise the heads deepen.  A common bigram such as 安全 no longer costs a
         pass over most of the corpus."""
         parts = self._addends(plan)
+        if semantic is not None and len(semantic):
+            parts.append(("semantic", SEMANTIC_WEIGHT, [(semantic, 1.0)]))
         if allowed is not None and not plan.terms and not plan.units and not plan.grams:
             ranked = [(docnum, 0.0) for docnum in sorted(allowed)[:count]]
             return ranked, _legs_of(parts, [d for d, _ in ranked], allowed)
@@ -595,6 +613,48 @@ class SearchIndex:
                     return ranked, legs  # at the latest when the heads hold every passage: no bound is left
             depth *= 4
 
+    def semantic_index(self) -> SemanticIndex | None:
+        """The build's vectors, opened on first use; None without them (``--no-embed``, an older build) or when
+        they cannot be read (then :attr:`_semantic_note` names the file and search runs without the leg)."""
+        if not self._semantic_opened:
+            self._semantic_opened = True
+            try:
+                self._semantic = SemanticIndex.open(self.folder.parent)
+            except SemanticError as error:
+                self._semantic_note = f"semantic leg off: {error}"
+        return self._semantic
+
+    def _similar(self, text: str) -> list[tuple[str, float]] | None:
+        """The records most similar to ``text`` (:data:`SEMANTIC_DEPTH` + 1, best first), None without the leg
+        or when its part is cached."""
+        text = text.strip()
+        index = self.semantic_index() if text else None
+        if index is None or text in self._semantic_parts:
+            return None
+        try:
+            scores = index.scores(text)
+        except SemanticError as error:
+            self._semantic_note = f"semantic leg off: {error}"
+            return None
+        return heapq.nlargest(SEMANTIC_DEPTH + 1, scores.items(), key=lambda item: (item[1], item[0]))
+
+    def _semantic_part(self, text: str, ranked: list[tuple[str, float]] | None) -> _Part | None:
+        """The semantic leg: the :data:`SEMANTIC_DEPTH` most similar records (``ranked``), each valued by its
+        cosine minus the next record's (cached per text: a query's vector and ranking never change)."""
+        text = text.strip()
+        part = self._semantic_parts.get(text)
+        if part is None and ranked is not None:
+            floor = ranked[-1][1] if len(ranked) > SEMANTIC_DEPTH else 0.0
+            best: dict[int, float] = {}
+            for record, sim in ranked[:SEMANTIC_DEPTH]:
+                docnum = self._docnum(record)
+                if docnum is not None and sim > floor:
+                    best[docnum] = sim - floor
+            if len(self._semantic_parts) >= PLAN_CACHE:
+                self._semantic_parts.clear()
+            part = self._semantic_parts[text] = _Part(best)
+        return part
+
     def _allowed(self, filter_query: Any) -> frozenset[int] | None:
         if filter_query is None:
             return None
@@ -604,8 +664,10 @@ class SearchIndex:
             cached = self._filter_cache[key] = frozenset(self._searcher.docs_for_query(filter_query))
         return cached
 
-    def _candidates(self, plan: QueryPlan, filter_query: Any, count: int) -> list[_Candidate]:
-        top, legs = self._top(plan, self._allowed(filter_query), count)
+    def _candidates(
+        self, plan: QueryPlan, filter_query: Any, count: int, semantic: _Part | None = None
+    ) -> list[_Candidate]:
+        top, legs = self._top(plan, self._allowed(filter_query), count, semantic)
         out = []
         for docnum, score in top:
             fields = self._stored(docnum)
@@ -708,7 +770,7 @@ class SearchIndex:
             highlights=tuple((s + offset, e + offset) for s, e in spans),
             topics=_split(f.get("topics")),
             article=f.get("article"),
-            matched=tuple(leg for leg in ("literal", "expanded", "translated") if leg in cand.legs),
+            matched=tuple(leg for leg in ("literal", "expanded", "translated", "semantic") if leg in cand.legs),
         )
 
 
