@@ -61,7 +61,7 @@ English word became next, thesaurus expansions last, so that expansions, however
 share of the best literal match's score (measured on dev-tune; docs/search-evaluation.md)."""
 GRAMS_WEIGHT = 0.6
 """Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words."""
-SEMANTIC_WEIGHT = 0.5
+SEMANTIC_WEIGHT = 1.5
 """The semantic leg's weight in the fused sum (:mod:`search_api.search.semantic`; tuned on dev-tune and
 regs-tune only, docs/search-evaluation.md)."""
 SEMANTIC_DEPTH = 20

@@ -29,6 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="parse every file again instead of reusing the parse of unchanged files (DATA/cache/parse)",
     )
     parser.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="no semantic leg: skip embedding articles, sentences and tasks (search then matches words only)",
+    )
+    parser.add_argument(
         "--supersedes",
         action="append",
         type=_pair,
@@ -88,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         max_file_mb=limit,
         supersedes=args.supersedes,
         cache=not args.no_cache,
+        embed=not args.no_embed,
     )
     counts = result.counts
     failures = [{"path": f.source, "code": f.code, "reason": f.reason} for f in result.failures]
