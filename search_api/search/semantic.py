@@ -275,7 +275,7 @@ class SemanticIndex:
             self.model_name = str(meta["model"])
             vectors = np.load(vectors_file, allow_pickle=False)
         except (OSError, ValueError, KeyError, TypeError, EOFError) as error:
-            raise SemanticError(f"{vectors_file.parent}: the embeddings cannot be read ({error})") from error
+            raise SemanticError(f"{vectors_file}: the embeddings cannot be read ({error})") from error
         if vectors.ndim != 2 or vectors.shape[0] != len(records) or not np.isfinite(vectors).all():
             raise SemanticError(
                 f"{vectors_file}: {vectors.shape} vectors for {len(records)} passages; the file is damaged"
