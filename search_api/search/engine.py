@@ -624,6 +624,15 @@ class SearchIndex:
                 self._semantic_note = f"semantic leg off: {error}"
         return self._semantic
 
+    def preload_semantic(self) -> None:
+        """Open the build's vectors and load the model now (a server, before it swaps this build in)."""
+        index = self.semantic_index()
+        if index is not None:
+            try:
+                index.query_vector("安全")
+            except SemanticError as error:
+                self._semantic_note = f"semantic leg off: {error}"
+
     def _similar(self, text: str) -> list[tuple[str, float]] | None:
         """The records most similar to ``text`` (:data:`SEMANTIC_DEPTH` + 1, best first), None without the leg
         or when its part is cached."""
