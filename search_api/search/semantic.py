@@ -282,6 +282,9 @@ class SemanticIndex:
             )
         self.vectors = vectors.astype(np.float32)
         self.records = records
+        # rows of one record are adjacent (:func:`passages`); a record's score is the max over its run of rows
+        self._starts = np.array([i for i, r in enumerate(records) if i == 0 or records[i - 1] != r], dtype=np.intp)
+        self._names = [records[i] for i in self._starts.tolist()]
         self._model = model
         self._queries: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
@@ -315,9 +318,13 @@ class SemanticIndex:
 
     def scores(self, text: str) -> dict[str, float]:
         """Each record's cosine similarity to ``text``: its best vector's."""
+        import numpy as np
+
+        if not self.records:
+            return {}
         sims = self.vectors @ self.query_vector(text)
         best: dict[str, float] = {}
-        for record, sim in zip(self.records, sims.tolist(), strict=True):
-            if sim > best.get(record, -2.0):
+        for record, sim in zip(self._names, np.maximum.reduceat(sims, self._starts).tolist(), strict=True):
+            if sim > best.get(record, -2.0):  # a record whose rows are not adjacent keeps its best run
                 best[record] = sim
         return best
