@@ -25,7 +25,7 @@ import itertools
 import json
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,16 @@ GRAMS_WEIGHT = 0.6
 SEMANTIC_WEIGHT = 1.5
 """The semantic leg's weight in the fused sum (:mod:`search_api.search.semantic`; tuned on dev-tune and
 regs-tune only, docs/search-evaluation.md)."""
+SEMANTIC_FUSION = "fill"
+"""How the semantic leg joins the words: ``"fill"`` keeps the lexical ranking's strong hits (score at least
+:data:`FILL_FRACTION` of its best) on top, in lexical order, and the weighted sum (the leg one more addend,
+:data:`SEMANTIC_WEIGHT`) ranks the slots below them; ``"rrf"`` is reciprocal-rank fusion of the lexical and
+the semantic rankings (the semantic one weighed :data:`RRF_WEIGHT`); ``"sum"`` the weighted sum alone.
+Measured on the tuning sets (docs/search-evaluation.md)."""
+FILL_FRACTION = 0.5
+"""``"fill"``: a lexical hit is strong, and keeps its rank, when it scores at least this share of the best."""
+RRF_K = 60
+RRF_WEIGHT = 0.5
 SEMANTIC_DEPTH = 20
 """How many passages the semantic leg finds: the records whose best vector is among the most similar, valued
 by how far their cosine stands above the next one's (the leg's own scale, as BM25's is for the others)."""
@@ -412,8 +422,11 @@ class SearchIndex:
             notes.append(self._semantic_note)
         with self._lock:
             semantic = self._semantic_part(plan.parsed.text, similar)
-            candidates = self._candidates(plan, filter_query, max(CANDIDATES, limit * 3), semantic)
-            hits = self._rank(plan, candidates, limit)
+            count = max(CANDIDATES, limit * 3)
+            if semantic is None or not len(semantic) or SEMANTIC_FUSION == "sum":
+                hits = self._rank(plan, self._candidates(plan, filter_query, count, semantic), limit)
+            else:
+                hits = self._fuse(plan, filter_query, count, semantic, limit)
         suggestions: tuple[str, ...] = ()
         if not hits and (plan.terms or plan.grams):
             notes.append("no passage matches; try fewer words or another wording")
@@ -612,6 +625,46 @@ class SearchIndex:
                     legs = {d: {leg for leg, total in found if d in total} for d, _ in ranked}
                     return ranked, legs  # at the latest when the heads hold every passage: no bound is left
             depth *= 4
+
+    def _fuse(self, plan: QueryPlan, filter_query: Any, count: int, semantic: _Part, limit: int) -> list[Hit]:
+        """The lexical ranking and the semantic leg joined by :data:`SEMANTIC_FUSION` (``"fill"`` or ``"rrf"``)."""
+        lexical = self._rank(plan, self._candidates(plan, filter_query, count, None), count)
+        if SEMANTIC_FUSION == "fill":
+            fused = self._rank(plan, self._candidates(plan, filter_query, count, semantic), count)
+            best = lexical[0].score if lexical else 0.0
+            by_id = {h.id: h for h in fused}
+            head = [by_id.get(h.id, h) for h in lexical if best > 0 and h.score >= FILL_FRACTION * best]
+            ids = {h.id for h in head}
+            out = head + [h for h in fused if h.id not in ids]
+        else:
+            alone = self._semantic_hits(plan, semantic, self._allowed(filter_query))
+            scores: dict[str, float] = {}
+            hit_of: dict[str, Hit] = {}
+            for weight, ranking in ((1.0, lexical), (RRF_WEIGHT, alone)):
+                for rank, hit in enumerate(ranking, 1):
+                    scores[hit.id] = scores.get(hit.id, 0.0) + weight / (RRF_K + rank)
+                    seen = hit_of.get(hit.id)
+                    if seen is None:
+                        hit_of[hit.id] = hit
+                    elif "semantic" in hit.matched and "semantic" not in seen.matched:
+                        hit_of[hit.id] = replace(seen, matched=(*seen.matched, "semantic"))
+            order = sorted(scores, key=lambda i: -scores[i])
+            out = [replace(hit_of[i], score=scores[i]) for i in order]
+        return out[:limit]
+
+    def _semantic_hits(self, plan: QueryPlan, semantic: _Part, allowed: frozenset[int] | None) -> list[Hit]:
+        """The semantic leg's own ranking as hits (most similar first; obligations folded into articles)."""
+        docs = sorted(semantic.best.items(), key=lambda item: (-item[1], item[0]))
+        candidates = []
+        for docnum, value in docs:
+            if allowed is not None and docnum not in allowed:
+                continue
+            fields = self._stored(docnum)
+            candidates.append(_Candidate(fields=fields, score=value, matched=fields["_vocab"], legs={"semantic"}))
+        if "obligation" not in plan.parsed.filters.kinds:
+            candidates = self._fold_obligations(candidates)
+        candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
+        return [self._hit(c, set(), plan.grams) for c in candidates]
 
     def semantic_index(self) -> SemanticIndex | None:
         """The build's vectors, opened on first use; None without them (``--no-embed``, an older build) or when
