@@ -14,7 +14,7 @@ What lives where:
 - :class:`SemanticIndex` opens those two files for the query side; the model itself is loaded lazily, the
   first time a build embeds or a query needs the leg (:func:`embedder`).
 
-A build without the folder (``policykg build --no-embed``, or a build older than the leg) searches exactly as
+A build without the folder (``policykg build``, the default, or ``--no-embed``; a build older than the leg) searches exactly as
 before.  A folder that cannot be read (a truncated or foreign ``vectors.npy``) is a :class:`SemanticError`
 naming the file, raised when the index is opened; the engine then searches without the leg and says so in
 its notes.
@@ -48,11 +48,11 @@ QUERY_CACHE = 512
 
 
 class SemanticError(PolicyKGError):
-    """The build's vectors cannot be used (a truncated or foreign file): rebuild, or build with ``--no-embed``."""
+    """The build's vectors cannot be used (a truncated or foreign file): rebuild with ``--embed``, or without it."""
 
     code = "bad_embeddings"
     status = 503
-    default_hint = "run `policykg build` again (or `policykg build --no-embed` for a build without the semantic leg)"
+    default_hint = "run `policykg build --embed` again (or `policykg build` for a build without the semantic leg)"
 
 
 class Embedder(Protocol):
