@@ -19,6 +19,9 @@ Question sets, each reported by language and style:
 
 - ``dev-tune`` and ``dev-report``: ``dev.jsonl`` split in two halves by a hash of the question id (decided
   before any tuning; see :func:`question_set`).  Constants may be tuned on ``dev-tune`` only.
+- ``regs-tune``: ``regs-tune.jsonl``, 36 questions written from the six local regulations in
+  ``../shared/corpus/regulations`` (searched in a build of corpus/ plus those), before any ranking was seen on
+  them; a tuning set for the semantic leg (issue 11, item 4), like ``dev-tune``.
 - ``laws``: ``laws.jsonl``, written from the nine laws in ``../shared/corpus/laws`` (not the seed), before the
   ranking changed; near-verbatim topic words, English, and everyday-word paraphrases.
 
@@ -47,6 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = Path(__file__).resolve().parent / "questions"
 LAWS = ROOT.parent / "shared" / "corpus" / "laws"
 """The nine laws and regulations the ``laws`` set was written from (outside the repository; never copied in)."""
+REGULATIONS = ROOT.parent / "shared" / "corpus" / "regulations"
+"""The six local regulations the ``regs-tune`` set was written from (a tuning set, like ``dev-tune``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--laws-data", type=Path, help="an existing build of corpus/ plus the shared laws (default: build it)"
     )
+    parser.add_argument(
+        "--regs-data", type=Path, help="an existing build of corpus/ plus the shared regulations (default: build it)"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
@@ -336,6 +344,10 @@ def main(argv: list[str] | None = None) -> int:
             data_dirs["laws"] = _build(Path(tmp), "laws", [ROOT / "corpus", LAWS])
         else:
             print(f"bench.evaluate: {LAWS} not found; the laws set is skipped", file=sys.stderr)
+        if args.regs_data:
+            data_dirs["regs"] = args.regs_data
+        elif REGULATIONS.is_dir():
+            data_dirs["regs"] = _build(Path(tmp), "regs", [ROOT / "corpus", REGULATIONS])
         figures, scored = evaluate(data_dirs)
     from bench.metadata_eval import all_figures, write_summary
 

@@ -224,6 +224,9 @@ class Build:
             _ = self.corpus
             for name in self._openers:
                 self.resource(name)
+            index = self._resources.get("index")
+            if hasattr(index, "preload_semantic"):
+                index.preload_semantic()  # the embedding model, when the build has vectors: no slow first query
         except BaseException:
             self.close()
             raise

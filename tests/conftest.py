@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import threading
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     import httpx
     import uvicorn
 
+# Builds in tests skip the semantic leg's embedding (minutes of CPU per corpus) unless a test asks for it
+# (tests/test_semantic.py passes embed=True); CLI builds in subprocesses inherit this too.
+os.environ.setdefault("POLICYKG_EMBED", "0")
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 DATA = Path(__file__).resolve().parent / "data"

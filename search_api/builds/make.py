@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from ingest.model import Corpus, Duplicate, Revision, Warning
 from ingest.pipeline import Failure, ingest_paths
 from ingest.serialize import corpus_to_data
 from search_api.builds.datadir import discard, new_build_path, publish
+from search_api.search.semantic import EMBED_CACHE
 
 BuildStep = Callable[[Corpus, Path], dict[str, Any] | None]
 MODEL_FILE = "model.json"
@@ -105,6 +107,11 @@ def _step(reference: str) -> BuildStep:
 
 
 PARSE_CACHE = Path("cache") / "parse"  # inside the data directory, beside builds/
+EMBED_ENV = "POLICYKG_EMBED"
+EMBED_STEP = ("embed", "search_api.search.semantic:write_embeddings")
+"""Run after the others only when the build is told ``embed=True`` (``policykg build --embed``, or
+``$POLICYKG_EMBED=1``): off by default, since on the held-out sets the leg lowered some figures
+(docs/search-evaluation.md)."""
 
 
 def run_build(
@@ -116,6 +123,7 @@ def run_build(
     workers: int | None = None,
     supersedes: Sequence[tuple[str, str]] = (),
     cache: bool = True,
+    embed: bool | None = None,
 ) -> BuildResult:
     """Ingest ``paths`` and publish a new build in ``data_dir``; the previous build stays if this one fails.
 
@@ -127,11 +135,16 @@ def run_build(
     :class:`ingest.revisions.RevisionError` and nothing is published.
     ``cache``: keep and reuse the parse of every file in ``data_dir/cache/parse`` (:mod:`ingest.parse_cache`):
     a rebuild parses only the files that changed, and publishes what a build without the cache would.
+    ``embed``: (default: no, unless ``$POLICYKG_EMBED`` is ``1``; the held-out sets fell with the leg, see
+    docs/search-evaluation.md) add the semantic leg's vectors (:mod:`search_api.search.semantic`), each passage's kept in
+    ``data_dir/cache/embed`` (kept even with ``cache=False``: a vector depends only on its text and the model).
     """
     from ingest.parallel import build_workers
     from ingest.revisions import with_revisions
 
     started = time.time()
+    if embed is None:
+        embed = os.environ.get(EMBED_ENV, "0").strip() == "1"
     workers = build_workers(workers)
 
     def on_file(index: int, total: int, path: Path) -> None:
@@ -165,12 +178,17 @@ def run_build(
     build_path = new_build_path(data_dir)
     steps: dict[str, Any] = {}
     try:
-        for name, reference in STEPS:
+        for name, reference in (*STEPS, EMBED_STEP) if embed else STEPS:
             progress(f"step {name}")
             step_started = time.perf_counter()
             step = _step(reference)
-            info = (step(corpus, build_path, workers=workers) if name == "graph" else step(corpus, build_path)) or {}
-            steps[name] = {**info, "seconds": round(time.perf_counter() - step_started, 3)}
+            if name == "graph":
+                info = step(corpus, build_path, workers=workers)
+            elif name == "embed":
+                info = step(corpus, build_path, cache_dir=data_dir / EMBED_CACHE, progress=progress)
+            else:
+                info = step(corpus, build_path)
+            steps[name] = {**(info or {}), "seconds": round(time.perf_counter() - step_started, 3)}
         manifest = {
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
             "seconds": round(time.time() - started, 3),

@@ -25,7 +25,7 @@ import itertools
 import json
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from search_api.search.english import Translator
 from search_api.search.english import content_words as english_content
 from search_api.search.index import DICTIONARY_FILE, INDEX_DIR, KINDS, META_FILE
 from search_api.search.query import Filters, QueryPlan, parse_query, plan_query
+from search_api.search.semantic import SemanticError, SemanticIndex
 from search_api.search.tokenizer import analyze, domain_analyzer
 
 SEARCH_FIELDS = ("text", "title", "lead_names", "co_names", "context")
@@ -60,6 +61,24 @@ English word became next, thesaurus expansions last, so that expansions, however
 share of the best literal match's score (measured on dev-tune; docs/search-evaluation.md)."""
 GRAMS_WEIGHT = 0.6
 """Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words."""
+SEMANTIC_WEIGHT = 1.5
+"""The semantic leg's weight in the fused sum (:mod:`search_api.search.semantic`; tuned on dev-tune and
+regs-tune only, docs/search-evaluation.md)."""
+SEMANTIC_FUSION = "fill"
+"""How the semantic leg joins the words: ``"fill"`` keeps the lexical ranking's strong hits (score at least
+:data:`FILL_FRACTION` of its best) on top, in lexical order, and the weighted sum (the leg one more addend,
+:data:`SEMANTIC_WEIGHT`) ranks the slots below them; ``"rrf"`` is reciprocal-rank fusion of the lexical and
+the semantic rankings (the semantic one weighed :data:`RRF_WEIGHT`); ``"sum"`` the weighted sum alone.
+Measured on the tuning sets (docs/search-evaluation.md)."""
+FILL_FRACTION = 1.0
+"""``"fill"``: a lexical hit is strong, and keeps its rank, when it scores at least this share of the best (1.0:
+lexical's first hit only; 0.5–0.95 kept more of lexical and gained less on the tuning sets)."""
+RRF_K = 60
+RRF_WEIGHT = 0.5
+"""``"rrf"``: the semantic ranking's weight (lexical 1.0), ``RRF_K`` the usual 60."""
+SEMANTIC_DEPTH = 20
+"""How many passages the semantic leg finds: the records whose best vector is among the most similar, valued
+by how far their cosine stands above the next one's (the leg's own scale, as BM25's is for the others)."""
 SUGGESTIONS = 5
 SCORE_DEPTH = 96
 """How many of each part's best passages (a facet's, a topic's, a bigram's) are scored first; the heads deepen
@@ -98,7 +117,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()  # offsets into the document text (or the unit's text)
     topics: tuple[str, ...] = ()
     article: int | None = None  # the article a task implements or an obligation belongs to
-    matched: tuple[str, ...] = ()  # the legs that found it: literal, expanded, translated
+    matched: tuple[str, ...] = ()  # the legs that found it: literal, expanded, translated, semantic
 
 
     def to_json(self) -> dict[str, Any]:
@@ -249,6 +268,10 @@ class SearchIndex:
         self._filter_cache: dict[str, frozenset[int]] = {}
         self._analyzed: dict[str, list[str]] = {}
         self.translator = Translator.load(folder)
+        self._semantic: SemanticIndex | None = None
+        self._semantic_note: str | None = None
+        self._semantic_opened = False
+        self._semantic_parts: dict[str, _Part] = {}
 
     def close(self) -> None:
         """Close the whoosh searcher and its files (the server calls this when a swapped-out build is done)."""
@@ -260,6 +283,7 @@ class SearchIndex:
             self._facet_cache.clear()
             self._plans.clear()
             self._filter_cache.clear()
+            self._semantic_parts.clear()
 
     # -- helpers the query planner needs --------------------------------------------------------------------
     def _analyze(self, text: str) -> list[str]:
@@ -395,9 +419,16 @@ class SearchIndex:
             return SearchResult(
                 query=query, expanded=tuple(plan.expanded()), hits=(), notes=tuple(notes), plan=plan
             )
+        similar = self._similar(plan.parsed.text)  # the model runs outside the lock
+        if self._semantic_note:
+            notes.append(self._semantic_note)
         with self._lock:
-            candidates = self._candidates(plan, filter_query, max(CANDIDATES, limit * 3))
-            hits = self._rank(plan, candidates, limit)
+            semantic = self._semantic_part(plan.parsed.text, similar)
+            count = max(CANDIDATES, limit * 3)
+            if semantic is None or not len(semantic) or SEMANTIC_FUSION == "sum":
+                hits = self._rank(plan, self._candidates(plan, filter_query, count, semantic), limit)
+            else:
+                hits = self._fuse(plan, filter_query, count, semantic, limit)
         suggestions: tuple[str, ...] = ()
         if not hits and (plan.terms or plan.grams):
             notes.append("no passage matches; try fewer words or another wording")
@@ -548,7 +579,7 @@ class SearchIndex:
         return out
 
     def _top(
-        self, plan: QueryPlan, allowed: frozenset[int] | None, count: int
+        self, plan: QueryPlan, allowed: frozenset[int] | None, count: int, semantic: _Part | None = None
     ) -> tuple[list[tuple[int, float]], dict[int, set[str]]]:
         """The ``count`` best passages by fused score (best first, ties by docnum) and the legs that found them.
 
@@ -565,6 +596,8 @@ class SearchIndex:
         every passage would give; otherwise the heads deepen.  A common bigram such as 安全 no longer costs a
         pass over most of the corpus."""
         parts = self._addends(plan)
+        if semantic is not None and len(semantic):
+            parts.append(("semantic", SEMANTIC_WEIGHT, [(semantic, 1.0)]))
         if allowed is not None and not plan.terms and not plan.units and not plan.grams:
             ranked = [(docnum, 0.0) for docnum in sorted(allowed)[:count]]
             return ranked, _legs_of(parts, [d for d, _ in ranked], allowed)
@@ -595,6 +628,97 @@ class SearchIndex:
                     return ranked, legs  # at the latest when the heads hold every passage: no bound is left
             depth *= 4
 
+    def _fuse(self, plan: QueryPlan, filter_query: Any, count: int, semantic: _Part, limit: int) -> list[Hit]:
+        """The lexical ranking and the semantic leg joined by :data:`SEMANTIC_FUSION` (``"fill"`` or ``"rrf"``)."""
+        lexical = self._rank(plan, self._candidates(plan, filter_query, count, None), count)
+        if SEMANTIC_FUSION == "fill":
+            fused = self._rank(plan, self._candidates(plan, filter_query, count, semantic), count)
+            best = lexical[0].score if lexical else 0.0
+            by_id = {h.id: h for h in fused}
+            head = [by_id.get(h.id, h) for h in lexical if best > 0 and h.score >= FILL_FRACTION * best]
+            ids = {h.id for h in head}
+            out = head + [h for h in fused if h.id not in ids]
+        else:
+            alone = self._semantic_hits(plan, semantic, self._allowed(filter_query))
+            scores: dict[str, float] = {}
+            hit_of: dict[str, Hit] = {}
+            for weight, ranking in ((1.0, lexical), (RRF_WEIGHT, alone)):
+                for rank, hit in enumerate(ranking, 1):
+                    scores[hit.id] = scores.get(hit.id, 0.0) + weight / (RRF_K + rank)
+                    seen = hit_of.get(hit.id)
+                    if seen is None:
+                        hit_of[hit.id] = hit
+                    elif "semantic" in hit.matched and "semantic" not in seen.matched:
+                        hit_of[hit.id] = replace(seen, matched=(*seen.matched, "semantic"))
+            order = sorted(scores, key=lambda i: -scores[i])
+            out = [replace(hit_of[i], score=scores[i]) for i in order]
+        return out[:limit]
+
+    def _semantic_hits(self, plan: QueryPlan, semantic: _Part, allowed: frozenset[int] | None) -> list[Hit]:
+        """The semantic leg's own ranking as hits (most similar first; obligations folded into articles)."""
+        docs = sorted(semantic.best.items(), key=lambda item: (-item[1], item[0]))
+        candidates = []
+        for docnum, value in docs:
+            if allowed is not None and docnum not in allowed:
+                continue
+            fields = self._stored(docnum)
+            candidates.append(_Candidate(fields=fields, score=value, matched=fields["_vocab"], legs={"semantic"}))
+        if "obligation" not in plan.parsed.filters.kinds:
+            candidates = self._fold_obligations(candidates)
+        candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
+        return [self._hit(c, set(), plan.grams) for c in candidates]
+
+    def semantic_index(self) -> SemanticIndex | None:
+        """The build's vectors, opened on first use; None without them (``--no-embed``, an older build) or when
+        they cannot be read (then :attr:`_semantic_note` names the file and search runs without the leg)."""
+        if not self._semantic_opened:
+            self._semantic_opened = True
+            try:
+                self._semantic = SemanticIndex.open(self.folder.parent)
+            except SemanticError as error:
+                self._semantic_note = f"semantic leg off: {error}"
+        return self._semantic
+
+    def preload_semantic(self) -> None:
+        """Open the build's vectors and load the model now (a server, before it swaps this build in)."""
+        index = self.semantic_index()
+        if index is not None:
+            try:
+                index.query_vector("安全")
+            except SemanticError as error:
+                self._semantic_note = f"semantic leg off: {error}"
+
+    def _similar(self, text: str) -> list[tuple[str, float]] | None:
+        """The records most similar to ``text`` (:data:`SEMANTIC_DEPTH` + 1, best first), None without the leg
+        or when its part is cached."""
+        text = text.strip()
+        index = self.semantic_index() if text else None
+        if index is None or text in self._semantic_parts:
+            return None
+        try:
+            scores = index.scores(text)
+        except SemanticError as error:
+            self._semantic_note = f"semantic leg off: {error}"
+            return None
+        return heapq.nlargest(SEMANTIC_DEPTH + 1, scores.items(), key=lambda item: (item[1], item[0]))
+
+    def _semantic_part(self, text: str, ranked: list[tuple[str, float]] | None) -> _Part | None:
+        """The semantic leg: the :data:`SEMANTIC_DEPTH` most similar records (``ranked``), each valued by its
+        cosine minus the next record's (cached per text: a query's vector and ranking never change)."""
+        text = text.strip()
+        part = self._semantic_parts.get(text)
+        if part is None and ranked is not None:
+            floor = ranked[-1][1] if len(ranked) > SEMANTIC_DEPTH else 0.0
+            best: dict[int, float] = {}
+            for record, sim in ranked[:SEMANTIC_DEPTH]:
+                docnum = self._docnum(record)
+                if docnum is not None and sim > floor:
+                    best[docnum] = sim - floor
+            if len(self._semantic_parts) >= PLAN_CACHE:
+                self._semantic_parts.clear()
+            part = self._semantic_parts[text] = _Part(best)
+        return part
+
     def _allowed(self, filter_query: Any) -> frozenset[int] | None:
         if filter_query is None:
             return None
@@ -604,8 +728,10 @@ class SearchIndex:
             cached = self._filter_cache[key] = frozenset(self._searcher.docs_for_query(filter_query))
         return cached
 
-    def _candidates(self, plan: QueryPlan, filter_query: Any, count: int) -> list[_Candidate]:
-        top, legs = self._top(plan, self._allowed(filter_query), count)
+    def _candidates(
+        self, plan: QueryPlan, filter_query: Any, count: int, semantic: _Part | None = None
+    ) -> list[_Candidate]:
+        top, legs = self._top(plan, self._allowed(filter_query), count, semantic)
         out = []
         for docnum, score in top:
             fields = self._stored(docnum)
@@ -708,7 +834,7 @@ class SearchIndex:
             highlights=tuple((s + offset, e + offset) for s, e in spans),
             topics=_split(f.get("topics")),
             article=f.get("article"),
-            matched=tuple(leg for leg in ("literal", "expanded", "translated") if leg in cand.legs),
+            matched=tuple(leg for leg in ("literal", "expanded", "translated", "semantic") if leg in cand.legs),
         )
 
 

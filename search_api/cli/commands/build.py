@@ -28,6 +28,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="parse every file again instead of reusing the parse of unchanged files (DATA/cache/parse)",
     )
+    embedding = parser.add_mutually_exclusive_group()
+    embedding.add_argument(
+        "--embed",
+        dest="embed",
+        action="store_const",
+        const=True,
+        default=None,
+        help="add the semantic leg: embed articles, sentences and tasks (opt-in; default: $POLICYKG_EMBED=1, else off)",
+    )
+    embedding.add_argument(
+        "--no-embed",
+        dest="embed",
+        action="store_const",
+        const=False,
+        help="no semantic leg (the default): search matches words only",
+    )
     parser.add_argument(
         "--supersedes",
         action="append",
@@ -88,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         max_file_mb=limit,
         supersedes=args.supersedes,
         cache=not args.no_cache,
+        embed=args.embed,
     )
     counts = result.counts
     failures = [{"path": f.source, "code": f.code, "reason": f.reason} for f in result.failures]

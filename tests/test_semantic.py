@@ -1,0 +1,140 @@
+"""The semantic leg (issue 11, item 4): embedded at build time, cached by passage text, fused at query time.
+
+The seed is embedded once per session (the only test build that pays for the model); every other test build
+runs with ``POLICYKG_EMBED=0`` (conftest)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from search_api.search import semantic
+from search_api.search.engine import SearchIndex
+from search_api.search.index import INDEX_DIR
+from tests.conftest import seed_path
+
+ROAD_QUERY = "开车不系安全带"  # everyday words; the seed speaks of 公路安全生命防护工程 and 运输车辆
+
+
+@pytest.fixture(scope="session")
+def embedded_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of the seed with the semantic leg (embed=True whatever the environment says)."""
+    from search_api.builds.make import run_build
+
+    data_dir = tmp_path_factory.mktemp("embedded")
+    result = run_build([seed_path()], data_dir=data_dir, embed=True)
+    assert result.path is not None
+    return data_dir
+
+
+def _build_folder(data_dir: Path) -> Path:
+    return (data_dir / "current").resolve()
+
+
+def _index(data_dir: Path) -> SearchIndex:
+    """A fresh index (not the per-process cache), so each test sees its own build."""
+    return SearchIndex(_build_folder(data_dir) / INDEX_DIR)
+
+
+class _Counting:
+    """The real model, counting the passages it is asked to embed."""
+
+    def __init__(self, model: Any) -> None:
+        self.model, self.name, self.texts = model, model.name, []
+
+    def passages(self, texts: list[str]) -> Any:
+        self.texts.extend(texts)
+        return self.model.passages(texts)
+
+    def query(self, text: str) -> Any:
+        return self.model.query(text)
+
+
+def test_build_writes_vectors_for_articles_sentences_and_tasks(embedded_data_dir: Path) -> None:
+    folder = _build_folder(embedded_data_dir)
+    meta = json.loads((folder / semantic.SEMANTIC_DIR / semantic.PASSAGES_FILE).read_text(encoding="utf-8"))
+    records = meta["records"]
+    assert meta["model"] == semantic.MODEL
+    assert any("#task-" in r for r in records) and any("#art-" in r for r in records)
+    # an article with several sentences has a row for itself and one for each sentence
+    assert max(records.count(r) for r in set(records)) > 2
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["steps"]["embed"]["passages"] == len(records)
+
+
+def test_cache_reembeds_only_changed_passages(
+    embedded_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest.serialize import corpus_from_data
+    from search_api.builds.make import run_build
+
+    old = corpus_from_data(json.loads((_build_folder(embedded_data_dir) / "model.json").read_text("utf-8")))
+    article = next(a for d in old.documents for a in d.articles() if len(a.sentences) >= 2)
+    sentence = article.sentences[0].text
+    text = seed_path().read_text(encoding="utf-8")
+    assert text.count(sentence) == 1
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / seed_path().name).write_text(text.replace(sentence, sentence[:-1] + "，并定期公布。"), "utf-8")
+    data_dir = tmp_path / "data"
+    shutil.copytree(embedded_data_dir / semantic.EMBED_CACHE, data_dir / semantic.EMBED_CACHE)
+    counting = _Counting(semantic.embedder())
+    monkeypatch.setattr(semantic, "_EMBEDDER", counting)
+
+    result = run_build([corpus], data_dir=data_dir, embed=True)
+
+    before = {p.text for p in semantic.passages(old)}
+    new = corpus_from_data(json.loads((_build_folder(data_dir) / "model.json").read_text("utf-8")))
+    changed = {p.text for p in semantic.passages(new)} - before
+    assert 1 <= len(changed) <= 3  # the edited sentence and the article around it
+    assert sorted(counting.texts) == sorted(changed)
+    assert result.manifest["steps"]["embed"]["embedded"] == len(changed)
+
+
+def test_paraphrase_reaches_its_passage_through_the_semantic_leg(
+    embedded_data_dir: Path, seed_data_dir: Path
+) -> None:
+    hits = _index(embedded_data_dir).search(ROAD_QUERY, limit=5).hits
+    road = [h for h in hits[:3] if h.kind == "task" and "公路安全" in h.text]
+    assert road, [(h.kind, h.number) for h in hits]
+    assert "semantic" in road[0].matched
+    plain = _index(seed_data_dir).search(ROAD_QUERY, limit=5).hits
+    assert road[0].id not in {h.id for h in plain}  # words alone do not reach it
+    assert all("semantic" not in h.matched for h in plain)
+
+
+def test_no_embed_build_searches_as_before(
+    seed_data_dir: Path, embedded_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not (_build_folder(seed_data_dir) / semantic.SEMANTIC_DIR).exists()
+
+    def no_model() -> None:
+        raise AssertionError("a build without vectors must not load the model")
+
+    monkeypatch.setattr(semantic, "embedder", no_model)
+    plain = _index(seed_data_dir)
+    lexical = _index(embedded_data_dir)
+    lexical._semantic_opened = True  # the embedded build with the leg left out: the ranking of words alone
+    for query in ("谁负责电梯安全", "危化品 kind:task", "who is responsible for fire safety", ROAD_QUERY):
+        got = plain.search(query, limit=10)
+        assert got.hits, query
+        assert [(h.id, round(h.score, 9), h.matched) for h in got.hits] == [
+            (h.id, round(h.score, 9), h.matched) for h in lexical.search(query, limit=10).hits
+        ]
+        assert not any(n.startswith("semantic") for n in got.notes)
+
+
+def test_damaged_vectors_fall_back_to_words_and_say_which_file(embedded_data_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "build"
+    shutil.copytree(_build_folder(embedded_data_dir), copy, ignore=shutil.ignore_patterns(".lock"))
+    vectors = copy / semantic.SEMANTIC_DIR / semantic.VECTORS_FILE
+    vectors.write_bytes(vectors.read_bytes()[:200])
+    result = SearchIndex(copy / INDEX_DIR).search("电梯安全", limit=5)
+    assert result.hits and all("semantic" not in h.matched for h in result.hits)
+    assert any("semantic leg off" in n and semantic.VECTORS_FILE in n for n in result.notes), result.notes
+    with pytest.raises(semantic.SemanticError, match=semantic.VECTORS_FILE):
+        semantic.SemanticIndex.open(copy)
