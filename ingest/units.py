@@ -25,8 +25,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from pypinyin import Style, lazy_pinyin
-
 from ingest.model import AliasRecord, Unit
 from ingest.unit_names import (
     LEVEL_CHARS,
@@ -65,6 +63,11 @@ def slug(text: str) -> str:
     >>> slug("王益区"), slug("市交警一大队"), slug("12350热线")
     ('wangyiqu', 'shijiaojingyidadui', '12350rexian')
     """
+    from pypinyin import (  # imported here: its dictionaries take ~0.3 s, and a query never slugs
+        Style,
+        lazy_pinyin,
+    )
+
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     return re.sub(r"[^a-z0-9]+", "", "".join(syllables).lower().replace("ü", "v")) or "x"
 

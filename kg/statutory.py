@@ -25,6 +25,7 @@ from kg.queries import PREFIXES
 from kg.store import GraphStore, Row
 
 if TYPE_CHECKING:
+    from ingest.segment import Segmenter
     from ontology.thesaurus import Thesaurus
 
 NATIONAL = "全国"
@@ -257,15 +258,18 @@ class TopicWord:
     alternatives: tuple[str, ...] = ()  # other Chinese words for the same English word (a dictionary's senses)
 
 
-def topic_words(terms: str, thesaurus: Thesaurus | None = None) -> tuple[TopicWord, ...]:
+def topic_words(
+    terms: str, thesaurus: Thesaurus | None = None, segmenter: Segmenter | None = None
+) -> tuple[TopicWord, ...]:
     """The question's topic as words (the shared segmenter), generic words weighed down, broader labels attached.
 
     >>> [(w.word, w.weight) for w in topic_words(" 特种设备 使用安全 ")]
     [('特种设备', 1.0), ('使用', 1.0), ('安全', 0.2)]
     """
-    from ingest.segment import shared_segmenter
+    if segmenter is None:  # callers that hold the search index pass its segmenter: one dictionary loaded, not two
+        from ingest.segment import shared_segmenter
 
-    segmenter = shared_segmenter()
+        segmenter = shared_segmenter()
     words: list[str] = []
     for piece in terms.split():
         for token in segmenter.tokens(piece):
@@ -282,7 +286,7 @@ def topic_words(terms: str, thesaurus: Thesaurus | None = None) -> tuple[TopicWo
     return tuple(out)
 
 
-def question_topic(question: str) -> tuple[str, ...]:
+def question_topic(question: str, segmenter: Segmenter | None = None) -> tuple[str, ...]:
     """The specific words of a Chinese question's topic (place, question words, duty verbs and generic words
     left out); () for a question in another language.
 
@@ -291,7 +295,7 @@ def question_topic(question: str) -> tuple[str, ...]:
     """
     if not _CJK.search(question):
         return ()
-    words = topic_words(_terms(question, detect_place(question)))
+    words = topic_words(_terms(question, detect_place(question)), segmenter=segmenter)
     return tuple(
         word.word for word in words if word.weight >= 1.0 and word.word not in _GENERIC_WORDS and _CJK.match(word.word)
     )
@@ -483,6 +487,7 @@ def statutory_answer(
     limit: int = 5,
     thesaurus: Thesaurus | None = None,
     translate: Translate | None = None,
+    segmenter: Segmenter | None = None,
 ) -> StatutoryAnswer:
     """The bodies laws and regulations make responsible for the asked duty, from the asked place upwards.
 
@@ -499,7 +504,9 @@ def statutory_answer(
     terms = _terms(question, place)
     english = not _CJK.search(terms)
     asked = _Asked(
-        words=english_topic_words(question, thesaurus, translate) if english else topic_words(terms, thesaurus),
+        words=english_topic_words(question, thesaurus, translate)
+        if english
+        else topic_words(terms, thesaurus, segmenter),
         regulator=bool(_REGULATOR_ASKED.search(question)) or _asks_regulator_en(question),
         department=bool(_DEPARTMENT_ASKED.search(question) or _DEPARTMENT_ASKED_EN.search(question)),
         verbs=asked_verb(question if not english else english_verbs(question, translate)),

@@ -25,9 +25,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from search_api.builds.datadir import BuildDir, DataDirError, current_build_id, lease_build
+from search_api.builds.datadir import (
+    MODEL_FILE,
+    REGISTER_FILE,
+    BuildDir,
+    DataDirError,
+    current_build_id,
+    lease_build,
+)
 from search_api.builds.lock import BuildLease
-from search_api.builds.make import MODEL_FILE
 from search_api.errors import BadParameter, NotFound, Unavailable
 
 if TYPE_CHECKING:
@@ -90,6 +96,14 @@ RESOURCE_OPENERS: dict[str, Opener] = {
     "network": _open_network,
 }
 _WHAT = {"graph": "graph store", "thesaurus": "thesaurus", "index": "search index", "network": "graph projection"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Register:
+    """What answering a question reads of the model: the unit register and each document's (id, kind, place)."""
+
+    units: tuple[Unit, ...]
+    documents: tuple[tuple[str, str, str | None], ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -261,9 +275,26 @@ class Build:
         return MappingProxyType({d.id: d for d in self.corpus.documents})
 
     @functools.cached_property
+    def register(self) -> Register:
+        """The units and document kinds, from ``register.json`` (small) when the build wrote it, else the model."""
+        path = self.path / REGISTER_FILE
+        if self._corpus is None and path.is_file():
+            from ingest.model import Unit
+            from ingest.serialize import from_data
+
+            data = json.loads(path.read_text(encoding="utf-8"))
+            units = tuple(from_data(Unit, item) for item in data["units"])
+            docs = tuple((d["id"], d["kind"], d.get("jurisdiction")) for d in data["documents"])
+            return Register(units=units, documents=docs)
+        corpus = self.corpus
+        return Register(
+            units=corpus.units, documents=tuple((d.id, d.kind, d.jurisdiction) for d in corpus.documents)
+        )
+
+    @functools.cached_property
     def jurisdictions(self) -> dict[str, str]:
         """Document id → its jurisdiction (documents that name a place), for ``units[].jurisdiction``."""
-        return {doc.id: doc.jurisdiction for doc in self.corpus.documents if doc.jurisdiction}
+        return {doc_id: place for doc_id, _kind, place in self.register.documents if place}
 
     @functools.cached_property
     def units(self) -> Mapping[str, Unit]:
@@ -360,7 +391,7 @@ class Build:
             index=self.resource("index"),
             limit=limit,
             evidence_limit=evidence,
-            units=self.corpus.units,
+            units=self.register.units,
         )
         views: dict[str, Any] = {}
         if recognised.intent is Intent.DUE:
@@ -371,12 +402,15 @@ class Build:
             docs = {item.doc for unit in combined.units for item in unit.evidence if item.kind != "law_article"}
             views["trace"] = self.trace(next(iter(docs)) if len(docs) == 1 else None)
         clauses = None
-        if any(doc.kind != "policy" for doc in self.corpus.documents):  # laws or regulations in the build
+        if any(kind != "policy" for _id, kind, _place in self.register.documents):  # laws or regulations built
             from kg.statutory import statutory_answer
 
             index = self.resource("index")
             translate = index.translator.translate if index is not None else None
-            clauses = statutory_answer(self.require("graph"), question, thesaurus=thesaurus, translate=translate)
+            segmenter = index.segmenter if index is not None else None
+            clauses = statutory_answer(
+                self.require("graph"), question, thesaurus=thesaurus, translate=translate, segmenter=segmenter
+            )
             if clauses.jurisdiction:
                 combined = self._within(combined, places=set(clauses.searched), clauses=bool(clauses.entries))
             elif not combined.units and clauses.entries:  # the laws answer what no policy does

@@ -26,6 +26,8 @@ log = logging.getLogger("policykg.datadir")
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
+MODEL_FILE = "model.json"  # the build's model (what `export --format json` prints); written by builds.make
+REGISTER_FILE = "register.json"  # its units and document kinds only: what `ask` reads (builds.make.register_data)
 TRASH_PREFIX = ".trash-"
 KEEP_BUILDS = 3  # complete builds kept: the current one and two to roll back to
 # Folders this process is building into, with the lease that keeps other processes' pruning off them.

@@ -18,12 +18,11 @@ from typing import Any
 
 from ingest.model import Corpus, Duplicate, Revision, Warning
 from ingest.pipeline import Failure, ingest_paths
-from ingest.serialize import corpus_to_data
-from search_api.builds.datadir import discard, new_build_path, publish
+from ingest.serialize import corpus_to_data, to_data
+from search_api.builds.datadir import MODEL_FILE, REGISTER_FILE, discard, new_build_path, publish
 from search_api.search.semantic import EMBED_CACHE
 
 BuildStep = Callable[[Corpus, Path], dict[str, Any] | None]
-MODEL_FILE = "model.json"
 MANIFEST_FILE = "manifest.json"
 MAX_FILE_MB = 20.0  # per-file limit: larger files fail as ``too_large`` (a 50 MB text took minutes and GBs)
 # name → "module:function"; imported only when a build runs, so other commands stay fast to start.
@@ -77,11 +76,28 @@ def summarise_warnings(warnings: tuple[Warning, ...]) -> tuple[WarningKind, ...]
 
 
 def write_model(corpus: Corpus, out: Path) -> dict[str, Any]:
-    """Write the model as JSON (the same document ``policykg export --format json`` prints)."""
+    """Write the model as JSON (the same document ``policykg export --format json`` prints), and beside it the
+    register ``ask`` needs (:data:`REGISTER_FILE`)."""
     (out / MODEL_FILE).write_text(
         json.dumps(corpus_to_data(corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8"
     )
+    (out / REGISTER_FILE).write_text(
+        json.dumps(register_data(corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
     return {"file": MODEL_FILE}
+
+
+def register_data(corpus: Corpus) -> dict[str, Any]:
+    """The units and each document's id, kind and jurisdiction: what answering a question reads of the model.
+
+    Why apart from ``model.json``: the model holds every article and sentence and grows with the corpus;
+    loading it made a cold ``policykg ask`` pay for the whole corpus."""
+    return {
+        "units": [to_data(unit) for unit in corpus.units],
+        "documents": [
+            {"id": doc.id, "kind": doc.kind, "jurisdiction": doc.jurisdiction} for doc in corpus.documents
+        ],
+    }
 
 
 def corpus_counts(corpus: Corpus) -> dict[str, int]:

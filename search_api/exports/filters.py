@@ -317,7 +317,7 @@ def cut_store(build: BuildDir, cut: Cut) -> GraphStore:
 
 def load_corpus(build: BuildDir) -> Corpus:
     """The build's model (``model.json``)."""
-    from search_api.builds.make import MODEL_FILE
+    from search_api.builds.datadir import MODEL_FILE
 
     return corpus_from_data(json.loads(build.file(MODEL_FILE).read_text(encoding="utf-8")))
 

@@ -34,7 +34,7 @@ class Exporter:
 
 
 def _model_json(build: BuildDir, request: ExportRequest) -> bytes:
-    from search_api.builds.make import MODEL_FILE
+    from search_api.builds.datadir import MODEL_FILE
 
     return build.file(MODEL_FILE).read_bytes()
 

@@ -32,6 +32,7 @@ from kg.roles import ROLE_WEIGHT, AnswerRole
 
 if TYPE_CHECKING:
     from ingest.model import Unit
+    from ingest.segment import Segmenter
     from kg.statutory import StatutoryAnswer
     from kg.store import GraphStore
     from ontology.thesaurus import Thesaurus
@@ -263,7 +264,7 @@ def _graph_direct(unit: Responsible, exact: set[str], labels: Sequence[str], unn
     )
 
 
-def unnamed_topic(question: str, labels: Sequence[str]) -> tuple[str, ...]:
+def unnamed_topic(question: str, labels: Sequence[str], segmenter: Segmenter | None = None) -> tuple[str, ...]:
     """The question's own topic words that no concept found in it names (游泳 of 游泳场所, when only 场所 is a
     label).
 
@@ -277,7 +278,8 @@ def unnamed_topic(question: str, labels: Sequence[str]) -> tuple[str, ...]:
     """
     from kg.statutory import question_topic
 
-    return tuple(word for word in question_topic(question) if not any(word in lb or lb in word for lb in labels))
+    words = question_topic(question, segmenter)
+    return tuple(word for word in words if not any(word in lb or lb in word for lb in labels))
 
 
 def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -363,7 +365,8 @@ def answer(
     exact = {iri for iri, (relation, _cid) in expanded.items() if relation == "exact"}
     expanded_ids = {iri.removeprefix(iris.TOPIC_BASE) for iri in expanded}
     asked_units = index.find_units(question) if index is not None else []
-    unnamed = unnamed_topic(_without_spans(question, [(a, b) for _unit, a, b in asked_units]), labels)
+    segmenter = index.segmenter if index is not None else None
+    unnamed = unnamed_topic(_without_spans(question, [(a, b) for _unit, a, b in asked_units]), labels, segmenter)
     sure: dict[str, str] = {}
     for hit in hits:
         if hit.kind != "task":

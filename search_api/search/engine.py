@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import PolicyKGError
-from ingest.segment import read_dictionary
+from ingest.segment import Segmenter, read_dictionary
 from ontology.thesaurus import Thesaurus
 from search_api.builds.datadir import open_build
 from search_api.search.english import Translator
@@ -39,7 +39,7 @@ from search_api.search.english import content_words as english_content
 from search_api.search.index import DICTIONARY_FILE, INDEX_DIR, KINDS, META_FILE
 from search_api.search.query import Filters, QueryPlan, parse_query, plan_query
 from search_api.search.semantic import SemanticError, SemanticIndex
-from search_api.search.tokenizer import analyze, domain_analyzer
+from search_api.search.tokenizer import DomainTokenizer, analyze, domain_analyzer
 
 SEARCH_FIELDS = ("text", "title", "lead_names", "co_names", "context")
 PHRASE_FIELDS = ("text", "title")
@@ -272,6 +272,11 @@ class SearchIndex:
         self._semantic_note: str | None = None
         self._semantic_opened = False
         self._semantic_parts: dict[str, _Part] = {}
+
+    @property
+    def segmenter(self) -> Segmenter:
+        """The segmenter of the index's analyzer (the build's dictionary), for other readers of the question."""
+        return next(part for part in self.analyzer.items if isinstance(part, DomainTokenizer)).segmenter
 
     def close(self) -> None:
         """Close the whoosh searcher and its files (the server calls this when a swapped-out build is done)."""
