@@ -480,14 +480,60 @@ def _score(row: Row, asked: _Asked) -> float:
     return score - LENGTH_PENALTY * len(part)  # a short duty that the question covers is the duty itself
 
 
+@dataclass(frozen=True, slots=True)
+class DutyTable:
+    """Every duty clause of the build, read from the graph once, with a character-pair index over the text each
+    is matched on (its owner, object and the sentence before it).
+
+    Why: reading every clause (and its article's text) from the store on each question was a corpus-wide scan
+    per question (0.4 s on the laws and regulations); a long-lived reader (the server's build) keeps one table,
+    and a question scores only the clauses that hold one of its topic words.
+    """
+
+    rows: tuple[Row, ...]
+    texts: tuple[str, ...]
+    pairs: dict[str, tuple[int, ...]]
+    places: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, store: GraphStore) -> DutyTable:
+        """The table of the store's duty clauses and the places the documents lie in."""
+        rows = tuple(store.select(duties_sparql()))
+        texts = tuple(
+            f"{_owner(str(row['bearerText']))} {row['object'] or ''} {_sentence_before(row)}" for row in rows
+        )
+        pairs: dict[str, list[int]] = {}
+        for number, text in enumerate(texts):
+            for pair in {text[i : i + 2] for i in range(len(text) - 1)}:
+                pairs.setdefault(pair, []).append(number)
+        return cls(rows, texts, {k: tuple(v) for k, v in pairs.items()}, known_places(store))
+
+    def candidates(self, words: tuple[TopicWord, ...]) -> list[Row]:
+        """The clauses that hold one of the question's strongest topic words (or a label standing for it): no
+        other clause can reach the coverage an answer needs."""
+        strongest = max((word.weight for word in words), default=0.0)
+        keys = {
+            key
+            for word in words
+            if word.weight >= strongest
+            for key in (word.word, *word.alternatives, *word.broader)
+            if key
+        }
+        if any(len(key) < 2 for key in keys):
+            return list(self.rows)  # a one-character word: no pair to look up
+        numbers = sorted({n for key in keys for n in self.pairs.get(key[:2], ()) if key in self.texts[n]})
+        return [self.rows[n] for n in numbers]
+
+
 def statutory_answer(
-    store: GraphStore,
+    store: GraphStore | None,
     question: str,
     *,
     limit: int = 5,
     thesaurus: Thesaurus | None = None,
     translate: Translate | None = None,
     segmenter: Segmenter | None = None,
+    table: DutyTable | None = None,
 ) -> StatutoryAnswer:
     """The bodies laws and regulations make responsible for the asked duty, from the asked place upwards.
 
@@ -496,8 +542,13 @@ def statutory_answer(
     Without one: every jurisdiction may answer, national law first on equal scores.
     No clause whose object covers the question's topic → no entries (abstain).
     An English question is read through the thesaurus and the dictionary (:func:`english_topic_words`).
+    ``table`` (kept by long-lived callers) saves reading every clause from ``store`` again.
     """
-    known = known_places(store)
+    if table is None:
+        if store is None:
+            raise ValueError("statutory_answer needs a store or a duty table")
+        table = DutyTable.load(store)
+    known = table.places
     national = NATIONAL in question or bool(_NATIONAL_EN.search(question))
     place = NATIONAL if national else detect_place(question, known)
     chain = (NATIONAL,) if place == NATIONAL else jurisdiction_chain(place, known)
@@ -512,7 +563,7 @@ def statutory_answer(
         verbs=asked_verb(question if not english else english_verbs(question, translate)),
     )
     scored: list[tuple[float, Row]] = []
-    for row in store.select(duties_sparql()):
+    for row in table.candidates(asked.words):
         if chain and str(row["jurisdiction"]) not in chain:
             continue
         score = _score(row, asked)

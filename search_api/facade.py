@@ -67,6 +67,12 @@ def _open_thesaurus(build_path: Path, _build: Build) -> Any:
     return load_build_thesaurus(build_path)
 
 
+def _open_duties(_build_path: Path, build: Build) -> Any:
+    from kg.statutory import DutyTable
+
+    return DutyTable.load(build.require("graph"))
+
+
 def _open_index(build_path: Path, _build: Build) -> Any:
     from search_api.search.engine import SearchIndex
     from search_api.search.index import INDEX_DIR
@@ -93,9 +99,16 @@ RESOURCE_OPENERS: dict[str, Opener] = {
     "graph": _open_graph,
     "thesaurus": _open_thesaurus,
     "index": _open_index,
+    "duties": _open_duties,
     "network": _open_network,
 }
-_WHAT = {"graph": "graph store", "thesaurus": "thesaurus", "index": "search index", "network": "graph projection"}
+_WHAT = {
+    "duties": "duty clause table",
+    "graph": "graph store",
+    "thesaurus": "thesaurus",
+    "index": "search index",
+    "network": "graph projection",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -407,9 +420,12 @@ class Build:
 
             index = self.resource("index")
             translate = index.translator.translate if index is not None else None
-            segmenter = index.segmenter if index is not None else None
             clauses = statutory_answer(
-                self.require("graph"), question, thesaurus=thesaurus, translate=translate, segmenter=segmenter
+                None,
+                question,
+                thesaurus=thesaurus,
+                translate=translate,
+                table=self.require("duties"),
             )
             if clauses.jurisdiction:
                 combined = self._within(combined, places=set(clauses.searched), clauses=bool(clauses.entries))
