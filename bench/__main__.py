@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import sys
 
-from bench import api_fuzz, build_churn, build_scale, evaluate, http_load, kg_store, search_speed
+from bench import (
+    api_fuzz,
+    build_churn,
+    build_scale,
+    evaluate,
+    http_load,
+    kg_store,
+    remote_store,
+    search_speed,
+)
 
 
 def main() -> int:
-    """Evaluation, search latency, graph store comparison, HTTP load, load during rebuilds, API fuzzing."""
+    """Evaluation, search latency, graph store comparison (and local vs a SPARQL server), HTTP load, load during
+    rebuilds, API fuzzing."""
     steps = (
         ("evaluate", lambda: evaluate.main([])),
         ("search_speed", lambda: search_speed.main([])),
         ("kg_store", lambda: kg_store.main(["--docs", "100", "--repeat", "3"])),
+        ("remote_store", lambda: remote_store.main([])),
         ("http_load", lambda: http_load.main(["--seconds", "3"])),
         ("build_churn", lambda: build_churn.main([])),
         ("api_fuzz", lambda: api_fuzz.main(["--examples", "100"])),

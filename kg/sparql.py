@@ -23,7 +23,7 @@ from typing import Any
 from ingest.errors import PolicyKGError
 from kg import queries
 from kg.sparql_guard import DEFAULT_LIMITS, QueryLimits, QueryRefused, check_query, syntax_message
-from kg.store import GraphStore
+from kg.store import GraphStore, GraphStoreError
 
 DEFAULT_TIMEOUT_S = 5.0
 DEFAULT_ROW_LIMIT = 10_000
@@ -138,7 +138,7 @@ def evaluate(store: GraphStore, query: str, form: str, row_limit: int) -> Sparql
     except SyntaxError as error:
         added = full.count("\n") - query.count("\n")
         raise SparqlError(syntax_message(str(error), line_offset=added), code="syntax") from None
-    except SparqlError:
+    except (SparqlError, GraphStoreError):  # a graph server that cannot answer is the service's 503
         raise
     except Exception as error:
         message = " ".join(str(error).split())[:300] or type(error).__name__

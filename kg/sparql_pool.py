@@ -7,7 +7,9 @@ the next query. A query that crashes the engine (a stack overflow the guard did 
 is reported as ``query_failed``.
 
 Each worker opens the read-only Oxigraph store of the build folder the request's snapshot points to (so a hot
-swap is honoured per request) and keeps the last two opened. Workers are started with ``spawn`` (the server has
+swap is honoured per request), or that build's graph on a shared SPARQL server (a
+:class:`~kg.remote_store.RemoteLocation`: the worker is then killed on timeout all the same, which closes its
+connection), and keeps the last two opened. Workers are started with ``spawn`` (the server has
 threads; forking it is unsafe) when first needed, and leave when the server process goes away.
 """
 
@@ -41,28 +43,38 @@ def _watch_parent(parent: int) -> None:
             os._exit(0)
 
 
-def _serve(conn: Connection, parent: int) -> None:
-    """A worker's loop: receive (build path, query, form, row limit), answer ("ok", result) or ("error", …)."""
+def _open(location: Any) -> Any:
+    """The store at a location: a build folder's path (as text), or a :class:`~kg.remote_store.RemoteLocation`."""
     from kg.store import open_store
 
+    return open_store(Path(location)) if isinstance(location, str) else location.open()
+
+
+def _serve(conn: Connection, parent: int) -> None:
+    """A worker's loop: receive (location, query, form, row limit), answer ("ok", result) or ("error", …)."""
+    from kg.store import GraphStoreError
+
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    stores: OrderedDict[str, Any] = OrderedDict()
+    stores: OrderedDict[Any, Any] = OrderedDict()
     conn.send(READY)  # imports done: from now on, the time a query takes is the query's
     while True:
         try:
-            build_path, query, form, row_limit = conn.recv()
+            location, query, form, row_limit = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
-            store = stores.get(build_path)
+            store = stores.get(location)
             if store is None:
-                store = stores[build_path] = open_store(Path(build_path))
+                store = stores[location] = _open(location)
                 while len(stores) > _OPEN_STORES:
-                    stores.popitem(last=False)
-            stores.move_to_end(build_path)
+                    _, old = stores.popitem(last=False)
+                    getattr(old, "close", lambda: None)()
+            stores.move_to_end(location)
             answer: tuple[str, Any] = ("ok", portable(evaluate(store, query, form, row_limit)))
         except SparqlError as error:
             answer = ("error", (error.code, error.message, error.hint))
+        except GraphStoreError as error:  # the graph's server cannot answer: the service's trouble (503)
+            answer = ("store", (error.code, error.message, error.hint, error.status))
         except Exception as error:  # a store that cannot be opened, a result that cannot be read
             answer = ("error", ("query_failed", f"the query failed: {type(error).__name__}: {error}", ""))
         try:
@@ -146,11 +158,12 @@ class SparqlPool:
             self._slots.release()
 
     def run(
-        self, build_path: Path, query: str, form: str, *, timeout_s: float, row_limit: int
+        self, location: Any, query: str, form: str, *, timeout_s: float, row_limit: int
     ) -> SparqlResult:
-        """The result of a prepared query over the build at ``build_path``; :class:`SparqlError` with code
-        ``timeout`` (the worker is killed), ``busy`` (no worker freed in time), ``query_failed`` (the worker
-        died) or the engine's (``syntax`` …)."""
+        """The result of a prepared query over the build at ``location`` (its folder, or a
+        :class:`~kg.remote_store.RemoteLocation`); :class:`SparqlError` with code ``timeout`` (the worker is
+        killed), ``busy`` (no worker freed in time), ``query_failed`` (the worker died) or the engine's
+        (``syntax`` …); :class:`~kg.store.GraphStoreError` (503) when the graph's server cannot answer."""
         if not self._slots.acquire(timeout=timeout_s):
             raise SparqlError(
                 f"all {self.size} SPARQL workers stayed busy for {timeout_s:g} s",
@@ -162,7 +175,7 @@ class SparqlPool:
             try:
                 if not worker.wait_ready():
                     raise EOFError("the worker did not start")
-                worker.conn.send((str(build_path), query, form, row_limit))
+                worker.conn.send((str(location) if isinstance(location, Path) else location, query, form, row_limit))
                 finished = worker.conn.poll(timeout_s)
                 status, payload = worker.conn.recv() if finished else ("timeout", None)
             except (EOFError, OSError):
@@ -187,6 +200,11 @@ class SparqlPool:
         if status == "error":
             code, message, hint = payload
             raise SparqlError(message, code=code, hint=hint)
+        if status == "store":
+            from kg.store import GraphStoreError
+
+            code, message, hint, http_status = payload
+            raise GraphStoreError(message, code=code, hint=hint, status=http_status)
         return payload
 
     def _replace_soon(self) -> None:

@@ -186,13 +186,24 @@ SELECT ?jurisdiction ?above WHERE {{
 
 
 def known_places(store: GraphStore) -> dict[str, tuple[str, ...]]:
-    """Place → the places above it, as the corpus' documents state them."""
+    """Place → the places above it, as the corpus' documents state them, nearest first (see :func:`nearest_first`)."""
     above: dict[str, list[str]] = {}
     for row in store.select(places_sparql()):
         items = above.setdefault(str(row["jurisdiction"]), [])
         if row["above"] and str(row["above"]) not in items:
             items.append(str(row["above"]))
-    return {place: tuple(items) for place, items in above.items()}
+    return {place: nearest_first(items) for place, items in above.items()}
+
+
+def nearest_first(places: list[str]) -> tuple[str, ...]:
+    """The places above one place, nearest first: a place with more places above it lies lower (a city before
+    its province), 全国 last. Why sort: the graph holds them as a set (RDF keeps no order), and each engine
+    returns a set in an order of its own (rdflib, Oxigraph in process and an Oxigraph server all differ).
+
+    >>> nearest_first(["全国", "陕西省", "铜川市"])
+    ('铜川市', '陕西省', '全国')
+    """
+    return tuple(sorted(places, key=lambda place: (place == NATIONAL, -len(gazetteer().above(place)), place)))
 
 
 def _bare(place: str) -> str:

@@ -8,8 +8,9 @@ Chosen by measurement (``bench/kg_store.py``, figures in ``docs/kg.md``): the bu
   Turtle or source text parsed; queries run in Oxigraph (10–90× faster than rdflib's Memory store);
 - ``thesaurus.json``: the thesaurus in its compact JSON form, so ``ask`` starts without rdflib.
 
-:class:`GraphStore` is the one query interface (``select``/``ask``/``construct``) over either backend: Oxigraph
-(what commands use) or an rdflib ``Graph`` (tests, benchmarks, callers that already hold one).
+:class:`GraphStore` is the one query interface (``select``/``ask``/``solutions``/``statements``) over any
+backend: Oxigraph (what commands use), an rdflib ``Graph`` (tests, benchmarks, callers that already hold one),
+or a SPARQL server shared by several machines (:class:`kg.remote_store.RemoteStore`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,15 @@ class GraphStoreError(PolicyKGError):
     code = "no_graph"
     status = 503
     default_hint = "run `policykg build` again"
+
+
+class StoreUnavailable(GraphStoreError):
+    """The graph's SPARQL server cannot answer now (unreachable, timed out, or the build's graph is not there
+    yet): a 503 naming the server, and a build that met it tries again on the next question instead of
+    remembering the store as missing."""
+
+    code = "store_unavailable"
+    default_hint = "check that the SPARQL server is running and reachable from this machine"
 
 
 class GraphStore(Protocol):
@@ -88,6 +98,27 @@ def python_value(datatype: str | None, value: str) -> Value:
     return value
 
 
+def oxigraph_rows(solutions: Any) -> list[Row]:
+    """Rows of plain values from pyoxigraph ``QuerySolutions`` (a local query's, or results parsed from a
+    server's answer: both backends give the same values)."""
+    from pyoxigraph import Literal
+
+    names = [variable.value for variable in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row: Row = {}
+        for name in names:
+            term = solution[name]
+            if term is None:
+                row[name] = None
+            elif isinstance(term, Literal):
+                row[name] = python_value(term.datatype.value, term.value)
+            else:
+                row[name] = term.value
+        rows.append(row)
+    return rows
+
+
 @dataclass
 class OxigraphStore:
     """A pyoxigraph ``Store`` (on disk, read-only, or in memory)."""
@@ -107,23 +138,7 @@ class OxigraphStore:
 
     def select(self, query: str) -> list[Row]:
         """Rows of a SELECT query."""
-        from pyoxigraph import Literal
-
-        solutions = self.store.query(query)
-        names = [variable.value for variable in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row: Row = {}
-            for name in names:
-                term = solution[name]
-                if term is None:
-                    row[name] = None
-                elif isinstance(term, Literal):
-                    row[name] = python_value(term.datatype.value, term.value)
-                else:
-                    row[name] = term.value
-            rows.append(row)
-        return rows
+        return oxigraph_rows(self.store.query(query))
 
     def ask(self, query: str) -> bool:
         """The answer of an ASK query."""

@@ -9,6 +9,11 @@ A :class:`Build` reads one build folder (resolved once from the ``current`` link
 link meanwhile cannot mix two builds) and opens its resources — graph store, thesaurus, search index, network
 projection, model — on first use: a one-shot CLI command pays only for what it asks; the server calls
 :meth:`Build.preload` when it swaps a build in, so no request pays for opening.
+
+With ``store_url`` (``--store URL``, ``$POLICYKG_STORE``) the graph is read from a shared SPARQL server instead of
+the folder's own store: from the named graph of this very build (:mod:`kg.remote_store`), so the answers match
+the folder's search index and model; the folder then needs no ``graph.oxigraph/``. A server that cannot be
+reached is not remembered as "no graph": the next question asks it again.
 """
 
 from __future__ import annotations
@@ -55,7 +60,11 @@ ASK_EVIDENCE = 5  # evidence items per unit (policykg ask --evidence)
 GRAPH_NODE_LIMIT = 400  # a neighbourhood larger than this is cut to the nodes nearest the centre
 
 
-def _open_graph(build_path: Path, _build: Build) -> Any:
+def _open_graph(build_path: Path, build: Build) -> Any:
+    if build.store_url:  # the graph is on a shared SPARQL server, in this build's named graph
+        from kg.remote_store import open_remote
+
+        return open_remote(build.store_url, build_path.name)
     from kg.store import open_store
 
     return open_store(build_path)
@@ -196,10 +205,16 @@ class Build:
     """
 
     def __init__(
-        self, data_dir: Path, build_id: str, *, openers: Mapping[str, Opener] | None = None
+        self,
+        data_dir: Path,
+        build_id: str,
+        *,
+        openers: Mapping[str, Opener] | None = None,
+        store_url: str | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.build_id = build_id
+        self.store_url = store_url
         self.build: BuildDir
         self.lease: BuildLease | None
         self.build, self.lease = lease_build(data_dir, build_id)
@@ -237,20 +252,31 @@ class Build:
                 self.lease = None
 
     @classmethod
-    def open(cls, data_dir: Path, *, openers: Mapping[str, Opener] | None = None) -> Build:
+    def open(
+        cls, data_dir: Path, *, openers: Mapping[str, Opener] | None = None, store_url: str | None = None
+    ) -> Build:
         """The current build of ``data_dir``, or :class:`DataDirError` naming the folder."""
         build_id = current_build_id(data_dir)
         if build_id is None:
             raise DataDirError(f"no build in {data_dir}")
-        return cls(data_dir, build_id, openers=openers)
+        return cls(data_dir, build_id, openers=openers, store_url=store_url)
 
-    def preload(self) -> Build:
+    def preload(self, *, wait_for_store: bool = True) -> Build:
         """Open the model and every resource now (the server does this before swapping a build in); a build
-        that cannot be read at all releases its lease and raises."""
+        that cannot be read at all releases its lease and raises. A graph server that cannot answer now raises
+        too, unless ``wait_for_store`` is False (a server starting up): its resources are then opened on first
+        use, and until then graph questions answer 503."""
+        from kg.store import StoreUnavailable
+
         try:
             _ = self.corpus
             for name in self._openers:
-                self.resource(name)
+                try:
+                    self.resource(name)
+                except StoreUnavailable as error:
+                    if wait_for_store:
+                        raise
+                    log.warning("build %s: %s not opened yet: %s", self.build_id, name, error)
             index = self._resources.get("index")
             if hasattr(index, "preload_semantic"):
                 index.preload_semantic()  # the embedding model, when the build has vectors: no slow first query
@@ -320,18 +346,34 @@ class Build:
         return MappingProxyType(dict(self._resources))
 
     def resource(self, name: str) -> Any:
-        """A resource of the build (graph, thesaurus, index, network), opened on first use; None if unavailable."""
+        """A resource of the build (graph, thesaurus, index, network), opened on first use; None if unavailable.
+
+        A graph server that cannot answer now raises :class:`~kg.store.StoreUnavailable` (503) and is asked
+        again next time, instead of being remembered as missing."""
         if name in self._resources:
             return self._resources[name]
         with self._lock:
             if name not in self._resources:
+                from kg.store import StoreUnavailable
+
                 opener = self._openers.get(name)
                 try:
                     self._resources[name] = opener(self.path, self) if opener else None
+                except StoreUnavailable:
+                    raise
                 except Exception as error:  # an artefact this build did not write: callers answer "unavailable"
                     log.warning("build %s: %s not opened: %s", self.build_id, name, error)
                     self._resources[name] = None
         return self._resources[name]
+
+    @property
+    def graph_location(self) -> Any:
+        """Where a worker process opens this build's graph: the folder, or the server and named graph."""
+        if self.store_url:
+            from kg.remote_store import RemoteLocation, build_graph_iri
+
+            return RemoteLocation(self.store_url, build_graph_iri(self.path.name))
+        return self.path
 
     def require(self, name: str) -> Any:
         """A resource the question cannot be answered without, or :class:`Unavailable` (HTTP 503)."""
@@ -543,7 +585,7 @@ class Build:
                 store, query, timeout_s=timeout_s, row_limit=row_limit, allow_service=allow_service
             )
         form = form or prepare(query, allow_service=allow_service)
-        return pool.run(self.path, query, form, timeout_s=timeout_s, row_limit=row_limit)
+        return pool.run(self.graph_location, query, form, timeout_s=timeout_s, row_limit=row_limit)
 
     def export(
         self,
@@ -560,7 +602,14 @@ class Build:
         exporter = EXPORTERS.get(format)
         if exporter is None:
             raise NotFound(f"no export format {format!r}", hint="known: " + ", ".join(sorted(EXPORTERS)))
-        request = ExportRequest(doc=doc, unit=unit, topic=topic, as_of=as_of.isoformat() if as_of else None)
+        request = ExportRequest(
+            doc=doc,
+            unit=unit,
+            topic=topic,
+            as_of=as_of.isoformat() if as_of else None,
+            # a shared server's graph, opened only by a format that queries it; else the folder's own store
+            store=functools.partial(self.require, "graph") if self.store_url else None,
+        )
         try:
             content = exporter.render(self.build, request)
         except RuntimeError as error:  # a system tool the format needs (Graphviz for png/svg) is not installed

@@ -21,6 +21,7 @@ class Settings:
     sparql_workers: int = 2  # worker processes for SPARQL (each killed and replaced when a query times out)
     allow_service: bool = False  # SPARQL SERVICE makes the server call other URLs: off unless asked for
     allowed_hosts: tuple[str, ...] = ()  # Host header values accepted beside 127.0.0.1, localhost and ``host``
+    store_url: str | None = None  # a shared SPARQL server holding the graph (``--store``); None: the build folder's
 
 
 def data_dir_from(argument: str | os.PathLike[str] | None = None) -> Path:
@@ -40,7 +41,23 @@ def get_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         sparql_workers=int(os.environ.get("POLICYKG_SPARQL_WORKERS", "2")),
         allow_service=os.environ.get("POLICYKG_ALLOW_SERVICE", "") in ("1", "true", "yes"),
         allowed_hosts=tuple(h for h in os.environ.get("POLICYKG_ALLOWED_HOSTS", "").split(",") if h),
+        store_url=store_url_from(),
     )
+
+
+def store_url_from(argument: str | None = None) -> str | None:
+    """The shared SPARQL server to read the graph from: the argument, else ``$POLICYKG_STORE``, else None."""
+    chosen = (argument or os.environ.get("POLICYKG_STORE", "")).strip()
+    if not chosen:
+        return None
+    from ingest.errors import PolicyKGError
+    from kg.remote_store import store_url
+
+    try:
+        return store_url(chosen)
+    except ValueError as error:
+        where = "--store" if argument else "$POLICYKG_STORE"
+        raise PolicyKGError(f"{where}: {error}", code="bad_store_url") from None
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:
@@ -58,4 +75,5 @@ def settings_environment(settings: Settings) -> dict[str, str]:
         "POLICYKG_SPARQL_WORKERS": str(settings.sparql_workers),
         "POLICYKG_ALLOW_SERVICE": "1" if settings.allow_service else "",
         "POLICYKG_ALLOWED_HOSTS": ",".join(settings.allowed_hosts),
+        "POLICYKG_STORE": settings.store_url or "",
     }

@@ -19,9 +19,13 @@ if TYPE_CHECKING:
     import httpx
     import uvicorn
 
+    from kg.remote_store import RemoteStore
+    from tests.oxigraph_server import OxigraphServer
+
 # Builds in tests skip the semantic leg's embedding (minutes of CPU per corpus) unless a test asks for it
 # (tests/test_semantic.py passes embed=True); CLI builds in subprocesses inherit this too.
 os.environ.setdefault("POLICYKG_EMBED", "0")
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
@@ -171,3 +175,46 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+# -- a real SPARQL server: the kg tests run against the build folder's store and against `oxigraph serve` -----
+GRAPH_BACKENDS = ("local", "remote")
+
+
+@pytest.fixture(scope="module", params=GRAPH_BACKENDS)
+def graph_backend(request: pytest.FixtureRequest) -> str:
+    """Where the graph tests read the graph: the build folder's own store, or a shared SPARQL server (per module,
+    so that a module's other fixtures are made once for both)."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """One real `oxigraph serve` process for the session (the remote backend), stopped at the end."""
+    from tests.oxigraph_server import oxigraph
+
+    with oxigraph(tmp_path_factory.mktemp("oxigraph") / "db") as server:
+        yield server
+
+
+def published_store(server: OxigraphServer, build_path: Path) -> RemoteStore:
+    """The remote store of a build folder, published to ``server`` the first time it is asked for (as
+    `policykg publish` does; keeping every build, since the session's builds share the server)."""
+    from kg.publish import publish_build
+    from kg.remote_store import open_remote
+
+    if build_path not in server.published:
+        server.published[build_path] = publish_build(server.url, build_path, keep=1000).graph
+    return open_remote(server.url, build_path.name)
+
+
+def ntriples_store(server: OxigraphServer, ntriples: str) -> RemoteStore:
+    """A remote store over an ad-hoc graph of ``ntriples`` on ``server`` (not a published build)."""
+    import hashlib
+
+    from kg.remote_store import RemoteStore, SparqlServer
+
+    graph = "urn:policykg:test:" + hashlib.sha1(ntriples.encode("utf-8")).hexdigest()[:16]
+    sparql = SparqlServer(server.url)
+    sparql.put_graph(graph, ntriples.encode("utf-8"))
+    return RemoteStore(sparql, graph=graph, check_published=False)

@@ -10,14 +10,15 @@ from kg.store import load_build_thesaurus, open_store
 from search_api.builds.datadir import open_build
 from search_api.search.answer import answer
 from search_api.search.engine import open_index
-from tests.conftest import TASK_37_LEAD_UNITS
+from tests.conftest import TASK_37_LEAD_UNITS, published_store
 
 
 @pytest.fixture(scope="module")
-def ask(seed_laws_data_dir: Path):
+def ask(seed_laws_data_dir: Path, graph_backend: str, request: pytest.FixtureRequest):
     build = open_build(seed_laws_data_dir)
+    remote = graph_backend == "remote"
     store, thesaurus, index = (
-        open_store(build.path),
+        published_store(request.getfixturevalue("oxigraph_server"), build.path) if remote else open_store(build.path),
         load_build_thesaurus(build.path),
         open_index(seed_laws_data_dir),
     )

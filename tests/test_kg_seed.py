@@ -1,7 +1,9 @@
 """The knowledge graph on the real seed and laws: built once per session into a temporary data directory.
 
 Expected values come from the model the pipeline produced (task 37's units, the rows a unit leads, the deadline
-years) or from the acceptance list of issue 3; nothing here feeds answers to the code.
+years) or from the acceptance list of issue 3; nothing here feeds answers to the code. Every graph test runs
+twice: over the build folder's own store, and over the build published to a real ``oxigraph serve`` (issue 14:
+the remote store passes the kg suite).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from kg.responsibility import ask
 from kg.store import (
     GRAPH_NT,
     GRAPH_TTL,
-    OxigraphStore,
+    GraphStore,
     load_build_thesaurus,
     open_store,
     sorted_ntriples,
@@ -34,6 +36,7 @@ from kg.store import (
 from kg.trace import trace
 from ontology.thesaurus import load_thesaurus
 from search_api.cli.main import main
+from tests.conftest import published_store
 
 ELEVATOR_QUESTIONS = (
     "谁负责电梯安全",
@@ -59,9 +62,22 @@ def build_path(data_dir: Path) -> Path:
     return (data_dir / "current").resolve()
 
 
-@pytest.fixture(scope="session")
-def store(build_path: Path) -> OxigraphStore:
+@pytest.fixture(scope="module")
+def store(build_path: Path, graph_backend: str, request: pytest.FixtureRequest) -> GraphStore:
+    """The build's graph: its folder's Oxigraph store, or the build published to a real SPARQL server."""
+    if graph_backend == "remote":
+        return published_store(request.getfixturevalue("oxigraph_server"), build_path)
     return open_store(build_path)
+
+
+@pytest.fixture(scope="module")
+def store_args(build_path: Path, graph_backend: str, request: pytest.FixtureRequest) -> tuple[str, ...]:
+    """The command-line options that read the graph from the same backend as ``store``."""
+    if graph_backend == "remote":
+        server = request.getfixturevalue("oxigraph_server")
+        published_store(server, build_path)
+        return ("--store", server.url)
+    return ()
 
 
 @pytest.fixture(scope="session")
@@ -167,33 +183,35 @@ def test_due_by_end_of_2019_lists_the_2018_and_2019_tasks(store, policy):
     assert {t.status for t in tasks if t.due.startswith("2019")} == {"open"}
 
 
-def test_cli_sparql_count_update_refusal_and_validate(data_dir, capsys):
+def test_cli_sparql_count_update_refusal_and_validate(data_dir, store_args, capsys):
     query = (
         "PREFIX pkg: <https://w3id.org/policykg/ontology#> "
         "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a pkg:Task ; pkg:leadUnit ?u }"
     )
-    status, out, _ = _cli(data_dir, capsys, "sparql", query, "--format", "json")
+    status, out, _ = _cli(data_dir, capsys, "sparql", query, "--format", "json", *store_args)
     assert status == 0
     assert json.loads(out)["results"]["bindings"][0]["n"]["value"] == "57"
-    status, _, err = _cli(data_dir, capsys, "sparql", "DELETE WHERE { ?s ?p ?o }")
+    status, _, err = _cli(data_dir, capsys, "sparql", "DELETE WHERE { ?s ?p ?o }", *store_args)
     assert status != 0 and "not allowed" in err
     status, out, _ = _cli(data_dir, capsys, "validate", "--json")
     assert status == 0 and json.loads(out)["conforms"] is True
 
 
-def test_cli_ask_unit_trace_due_json_shapes(data_dir, capsys):
-    status, out, _ = _cli(data_dir, capsys, "ask", "谁负责电梯安全", "--json")
+def test_cli_ask_unit_trace_due_json_shapes(data_dir, store_args, capsys):
+    status, out, _ = _cli(data_dir, capsys, "ask", "谁负责电梯安全", "--json", *store_args)
     data = json.loads(out)
     assert status == 0 and {"question", "topics", "units"} <= set(data)
     assert set(data["units"][0]) == {"id", "name", "role", "score", "successor", "confidence", "evidence", "jurisdiction"}
     assert data["units"][0]["jurisdiction"] == "王益区"
     assert data["intent"] == "responsible" and data["confidence"] == "direct"
     assert set(data["units"][0]["evidence"][0]) == {"kind", "doc", "number", "text", "span", "path"}
-    status, out, _ = _cli(data_dir, capsys, "unit", "区财政局", "--json")
+    status, out, _ = _cli(data_dir, capsys, "unit", "区财政局", "--json", *store_args)
     assert status == 0 and {"unit", "tasks", "obligations"} <= set(json.loads(out))
-    status, out, _ = _cli(data_dir, capsys, "trace", "--format", "json")
+    status, out, _ = _cli(data_dir, capsys, "trace", "--format", "json", *store_args)
     assert status == 0 and json.loads(out)["documents"][0]["articles_without_tasks"]
-    status, out, _ = _cli(data_dir, capsys, "due", "--by", "2019-12-31", "--as-of", "2019-01-01", "--json")
+    status, out, _ = _cli(
+        data_dir, capsys, "due", "--by", "2019-12-31", "--as-of", "2019-01-01", "--json", *store_args
+    )
     assert status == 0 and {"doc", "number", "deadline", "status"} <= set(json.loads(out)["tasks"][0])
 
 

@@ -1,11 +1,13 @@
-"""Read-only SPARQL: updates are refused by keyword, whatever the case or layout; queries keep working."""
+"""Read-only SPARQL: updates are refused by keyword, whatever the case or layout; queries keep working, over an
+in-memory Oxigraph store and over a graph on a real SPARQL server alike."""
 
 from __future__ import annotations
 
 import pytest
 
 from kg.sparql import SparqlError, query_form, run_query, to_json, to_rows
-from kg.store import memory_oxigraph
+from kg.store import GraphStore, memory_oxigraph
+from tests.conftest import ntriples_store
 
 NT = (
     "<http://x/t1> <https://w3id.org/policykg/ontology#number> "
@@ -47,8 +49,15 @@ def test_keywords_inside_strings_iris_and_comments_are_not_updates(query: str, f
     assert query_form(query) == form
 
 
-def test_results_json_rows_and_row_limit() -> None:
-    store = memory_oxigraph(NT)
+@pytest.fixture
+def store(graph_backend: str, request: pytest.FixtureRequest) -> GraphStore:
+    """The two triples, in memory or on the session's SPARQL server."""
+    if graph_backend == "remote":
+        return ntriples_store(request.getfixturevalue("oxigraph_server"), NT)
+    return memory_oxigraph(NT)
+
+
+def test_results_json_rows_and_row_limit(store: GraphStore) -> None:
     result = run_query(store, "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?o", row_limit=1)
     assert result.truncated
     data = to_json(run_query(store, "SELECT ?n WHERE { ?s <https://w3id.org/policykg/ontology#number> ?n }"))
@@ -63,7 +72,7 @@ def test_results_json_rows_and_row_limit() -> None:
     assert header == ["subject", "predicate", "object"] and len(rows) == 2
 
 
-def test_syntax_errors_are_reported_not_raised_raw() -> None:
+def test_syntax_errors_are_reported_not_raised_raw(store: GraphStore) -> None:
     with pytest.raises(SparqlError) as caught:
-        run_query(memory_oxigraph(NT), "SELECT * WHERE { ?s ?p }")
+        run_query(store, "SELECT * WHERE { ?s ?p }")
     assert caught.value.code == "syntax"

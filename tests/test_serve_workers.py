@@ -23,6 +23,7 @@ def test_settings_round_trip_through_the_environment(monkeypatch: pytest.MonkeyP
     settings = Settings(
         data_dir=tmp_path, host="0.0.0.0", port=9001, sparql_timeout_s=2.5, sparql_row_limit=50,
         sparql_workers=3, allow_service=True, allowed_hosts=("kg.example", "kg2.example"),
+        store_url="http://kg-store.example:7878",
     )  # fmt: skip
     for name, value in settings_environment(settings).items():
         monkeypatch.setenv(name, value)

@@ -14,7 +14,7 @@ from ingest.model import Corpus
 from ingest.pipeline import assemble, parse_document
 from kg.build import build_graph
 from kg.statutory import detect_place, jurisdiction_chain, statutory_answer
-from tests.conftest import CORPUS, LAWS, REGULATIONS
+from tests.conftest import CORPUS, LAWS, REGULATIONS, ntriples_store, published_store
 
 FILES = (
     LAWS / "中华人民共和国特种设备安全法.md",
@@ -31,11 +31,14 @@ def corpus() -> Corpus:
 
 
 @pytest.fixture(scope="module")
-def store(corpus: Corpus):
-    """The corpus as an in-memory graph behind the store interface."""
-    from kg.store import RdflibStore
+def store(corpus: Corpus, graph_backend: str, request: pytest.FixtureRequest):
+    """The corpus as an in-memory graph behind the store interface, or as a graph on a real SPARQL server."""
+    from kg.store import RdflibStore, sorted_ntriples
 
-    return RdflibStore(build_graph(corpus))
+    graph = build_graph(corpus)
+    if graph_backend == "remote":
+        return ntriples_store(request.getfixturevalue("oxigraph_server"), sorted_ntriples(graph))
+    return RdflibStore(graph)
 
 
 def _doc(corpus: Corpus, title: str):
@@ -140,11 +143,16 @@ def seed_and_regulation(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_ask_answers_a_named_city_from_its_regulation_and_not_with_another_districts_units(
-    seed_and_regulation: Path,
+    seed_and_regulation: Path, graph_backend: str, request: pytest.FixtureRequest
 ) -> None:
     from search_api.facade import Build
 
-    with Build.open(seed_and_regulation) as build:
+    store_url = None
+    if graph_backend == "remote":
+        server = request.getfixturevalue("oxigraph_server")
+        published_store(server, (seed_and_regulation / "current").resolve())
+        store_url = server.url
+    with Build.open(seed_and_regulation, store_url=store_url) as build:
         named = build.ask("枣庄市谁负责电梯安全监督管理").to_json()
         plain = build.ask("谁负责电梯安全").to_json()
     assert named["jurisdiction"] == "枣庄市"

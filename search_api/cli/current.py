@@ -15,12 +15,26 @@ if TYPE_CHECKING:
     from search_api.facade import Build, JsonResult
 
 
-def open_current(args: argparse.Namespace) -> Build:
-    """The current build of ``--data`` (else ``$POLICYKG_DATA``, else ``./.policykg``), leased until closed."""
-    from search_api.facade import Build
-    from search_api.settings import data_dir_from
+def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--data`` and ``--store``: where the build is, and the shared SPARQL server its graph is read from."""
+    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="read the graph from this SPARQL server (http://host:7878, where `policykg publish` put the build) "
+        "instead of the build folder's own store (default: $POLICYKG_STORE)",
+    )
 
-    return Build.open(data_dir_from(getattr(args, "data", None)))
+
+def open_current(args: argparse.Namespace) -> Build:
+    """The current build of ``--data`` (else ``$POLICYKG_DATA``, else ``./.policykg``), leased until closed;
+    its graph from ``--store`` (else ``$POLICYKG_STORE``) when given."""
+    from search_api.facade import Build
+    from search_api.settings import data_dir_from, store_url_from
+
+    return Build.open(
+        data_dir_from(getattr(args, "data", None)), store_url=store_url_from(getattr(args, "store", None))
+    )
 
 
 def print_json(result: JsonResult) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 EXIT_BUG = 3  # an unexpected exception: a bug, not something the user did
 COMMAND_MODULES = (
-    "build", "export", "ask", "search", "unit", "trace", "due", "diff", "sparql", "validate", "serve"
+    "build", "export", "ask", "search", "unit", "trace", "due", "diff", "sparql", "validate", "serve", "publish"
 )
 
 

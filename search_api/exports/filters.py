@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -81,6 +81,7 @@ class Cut:
     topic_labels: tuple[str, ...] = ()
     as_of: str | None = None
     parts: tuple[str, ...] = field(default=())
+    store: Callable[[], GraphStore] | None = None  # the graph to query (a shared server's), else the folder's
 
     @property
     def filtered(self) -> bool:
@@ -308,11 +309,18 @@ def _add_reachable_changes(graph: Graph, units: Iterable[Unit]) -> None:
 
 def cut_store(build: BuildDir, cut: Cut) -> GraphStore:
     """A query store over the cut: the build's own store when nothing is filtered, else an in-memory one."""
-    from kg.store import memory_oxigraph, open_store, sorted_ntriples
+    from kg.store import memory_oxigraph, sorted_ntriples
 
     if not cut.filtered:
-        return open_store(build.path)
+        return build_store(build, cut.store)
     return memory_oxigraph(sorted_ntriples(cut_graph(build, cut)))
+
+
+def build_store(build: BuildDir, store: Callable[[], GraphStore] | None) -> GraphStore:
+    """The build's graph: from ``store`` when given (a shared SPARQL server), else the folder's own store."""
+    from kg.store import open_store
+
+    return store() if store is not None else open_store(build.path)
 
 
 def load_corpus(build: BuildDir) -> Corpus:
@@ -326,8 +334,8 @@ def cut_build(build: BuildDir, request: ExportRequest) -> Cut:
     """Read the build and cut it by the request's filters (the whole build when there are none)."""
     corpus = load_corpus(build)
     if not (request.doc or request.unit or request.topic):
-        return Cut(corpus=corpus, full=corpus, as_of=request.as_of)
-    from kg.store import load_build_thesaurus, open_store
+        return Cut(corpus=corpus, full=corpus, as_of=request.as_of, store=request.store)
+    from kg.store import load_build_thesaurus
 
     part = Part()
     parts: list[str] = []
@@ -339,7 +347,7 @@ def cut_build(build: BuildDir, request: ExportRequest) -> Cut:
         part &= doc_part(doc)
         parts.append(doc.title)
     if request.unit or request.topic:
-        store = open_store(build.path)
+        store = build_store(build, request.store)
         if request.unit:
             unit = find_unit(store, corpus, request.unit)
             part &= unit_part(store, corpus, unit)
@@ -359,4 +367,5 @@ def cut_build(build: BuildDir, request: ExportRequest) -> Cut:
         topic_labels=labels,
         as_of=request.as_of,
         parts=tuple(parts),
+        store=request.store,
     )

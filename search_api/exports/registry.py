@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from search_api.builds.datadir import BuildDir
 from search_api.exports import lazy
@@ -21,6 +22,7 @@ class ExportRequest:
     unit: str | None = None
     topic: str | None = None
     as_of: str | None = None  # ISO date the report and the status column count overdue from (None: today)
+    store: Callable[[], Any] | None = None  # the graph to query (a shared server's); None: the folder's store
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

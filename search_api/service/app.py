@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kg.sparql_pool import SparqlPool
 
     settings = settings or get_settings()
-    holder = BuildHolder(settings.data_dir)
+    holder = BuildHolder(settings.data_dir, store_url=settings.store_url)
     sparql_pool = SparqlPool(settings.sparql_workers)
 
     @asynccontextmanager

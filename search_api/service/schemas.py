@@ -349,6 +349,7 @@ class Health(BaseModel):
     reloads: int
     resources: list[str]
     manifest: dict[str, Any]
+    store: str | None = None  # the SPARQL server the graph is read from (``--store``); null: the folder's own
 
 
 class ErrorOut(BaseModel):

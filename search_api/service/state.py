@@ -33,13 +33,22 @@ RETRY_AFTER_S = 1.0
 OPEN_ATTEMPTS = 3  # the build named by ``current`` can be pruned between readlink and lease: read it again
 
 
-def open_snapshot(data_dir: Path, build_id: str, *, openers: Mapping[str, Opener] | None = None) -> Build:
+def open_snapshot(
+    data_dir: Path,
+    build_id: str,
+    *,
+    openers: Mapping[str, Opener] | None = None,
+    store_url: str | None = None,
+    wait_for_store: bool = True,
+) -> Build:
     """Open the build ``build_id`` (the target of ``current``) with everything a request may need, leased.
 
     Why not through the link: the link may move while we read; resolving once and reading the folder keeps one
-    build consistent (its lease keeps the folder on disk while requests may still read it).
+    build consistent (its lease keeps the folder on disk while requests may still read it). ``store_url``: the
+    shared SPARQL server the graph is read from; ``wait_for_store`` False opens the build even while that
+    server cannot answer (graph questions answer 503 until it does).
     """
-    return Build(data_dir, build_id, openers=openers).preload()
+    return Build(data_dir, build_id, openers=openers, store_url=store_url).preload(wait_for_store=wait_for_store)
 
 
 class BuildHolder:
@@ -48,9 +57,12 @@ class BuildHolder:
     Requests use :meth:`lease` (counted); :meth:`get` is for reading a snapshot's in-memory fields only.
     """
 
-    def __init__(self, data_dir: Path, *, openers: Mapping[str, Opener] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, openers: Mapping[str, Opener] | None = None, store_url: str | None = None
+    ) -> None:
         self.data_dir = data_dir
         self._openers = openers
+        self.store_url = store_url
         self._snapshot: Build | None = None
         self._lock = threading.Lock()
         self._loading = False
@@ -64,8 +76,10 @@ class BuildHolder:
             build_id = current_build_id(self.data_dir)
             if build_id is None:
                 return None
-            try:
-                return open_snapshot(self.data_dir, build_id, openers=self._openers)
+            try:  # the first build: serve it even if its graph server is not up yet (503s until it is)
+                return open_snapshot(
+                    self.data_dir, build_id, openers=self._openers, store_url=self.store_url, wait_for_store=False
+                )
             except DataDirError:
                 if attempt == OPEN_ATTEMPTS - 1 or current_build_id(self.data_dir) == build_id:
                     raise
@@ -157,8 +171,13 @@ class BuildHolder:
         threading.Thread(target=self._reload, args=(build_id,), name="policykg-reload", daemon=True).start()
 
     def _reload(self, build_id: str) -> None:
-        try:
-            snapshot = open_snapshot(self.data_dir, build_id, openers=self._openers)
+        from kg.store import StoreUnavailable
+
+        try:  # a new build whose graph the server does not hold (yet) waits: the old one goes on answering
+            snapshot = open_snapshot(self.data_dir, build_id, openers=self._openers, store_url=self.store_url)
+        except StoreUnavailable as error:  # expected while a replica's folder is ahead of the publisher: no trace
+            log.warning("build %s waits for its graph (%s); still serving %s", build_id, error, self.build_id)
+            self._failed = (build_id, time.monotonic())
         except Exception:  # keep serving the old build whatever went wrong with the new one
             log.exception("build %s could not be opened; still serving %s", build_id, self.build_id)
             self._failed = (build_id, time.monotonic())

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from search_api.cli.current import add_build_arguments
+
 HELP = "who is responsible for a topic: ranked units with evidence"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``policykg ask``."""
     parser.add_argument("question", help="a question in Chinese or English, or just a topic")
-    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    add_build_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     parser.add_argument("--limit", type=int, default=20, help="at most this many units (default 20)")
     parser.add_argument("--evidence", type=int, default=5, help="evidence items per unit (default 5)")

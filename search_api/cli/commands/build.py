@@ -5,6 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from search_api.cli.commands.publish import add_publish_options, store_url_argument
+
+if TYPE_CHECKING:
+    from kg.publish import Published, PublishError
 
 HELP = "build the graph and index from documents"
 DEFAULT_CORPUS = "corpus"
@@ -23,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="skip (and report as too_large) files larger than N MB (default: 20)",
     )
+    add_publish_options(parser)
     parser.add_argument(
         "--no-cache",
         action="store_true",
@@ -43,6 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_const",
         const=False,
         help="no semantic leg (the default): search matches words only",
+    )
+    parser.add_argument(
+        "--publish",
+        type=store_url_argument,
+        metavar="URL",
+        help="after the build, load its graph into this SPARQL server (e.g. http://host:7878) and make it current "
+        "there, for API replicas started with --store URL (see `policykg publish`)",
     )
     parser.add_argument(
         "--supersedes",
@@ -108,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     )
     counts = result.counts
     failures = [{"path": f.source, "code": f.code, "reason": f.reason} for f in result.failures]
+    published, publish_error = _publish(args, result.path)
     if args.json:
         summary = {
             "data": str(data_dir),
@@ -120,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
             "duplicates": [{"path": d.path, "same_as": d.same_as} for d in result.duplicates],
             "revisions": [{"old": r.old, "new": r.new, "basis": r.basis} for r in result.revisions],
         }
+        if args.publish:
+            summary["publish"] = (
+                published.to_json() if published else {"url": args.publish, "error": publish_error.describe()}
+            )
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         for failure in failures:
@@ -144,7 +163,29 @@ def run(args: argparse.Namespace) -> int:
         )
         if result.path is None:
             print("nothing was built: no readable document; " + _what_is_kept(current_build_id(data_dir), data_dir))
+        if published:
+            from search_api.cli.commands.publish import describe
+
+            print(describe(published))
+    if publish_error is not None:
+        print(f"policykg build: {publish_error.describe()}", file=sys.stderr)
+        return publish_error.exit_code
     return 1 if failures or result.path is None else 0
+
+
+def _publish(args: argparse.Namespace, build_path: Path | None) -> tuple[Published | None, PublishError | None]:
+    """Publish the new build to ``--publish URL``: (what was published, None) or (None, the error)."""
+    if not args.publish or build_path is None:
+        return None, None
+    from kg.publish import PublishError
+    from search_api.cli.commands.publish import publish
+
+    if not args.quiet:
+        print(f"publishing the graph to {args.publish} …", file=sys.stderr, flush=True)
+    try:
+        return publish(args.publish, build_path, keep=args.keep), None
+    except PublishError as error:
+        return None, error
 
 
 def _what_is_kept(current: str | None, data_dir: Path) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from search_api.cli.current import add_build_arguments
+
 HELP = "what changed from one document (a draft) to another (its final)"
 CONTEXT = 12  # unchanged characters shown either side of a change in text output
 
@@ -16,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", help="the earlier document: id, exact title or source path")
     parser.add_argument("new", help="the later document: id, exact title or source path")
     parser.add_argument("--json", action="store_true", help="print the diff as JSON (the API's answer)")
-    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    add_build_arguments(parser)
 
 
 def inline(ops: list[dict[str, str]], context: int = CONTEXT) -> str:

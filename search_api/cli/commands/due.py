@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from search_api.cli.current import add_build_arguments
+
 HELP = "tasks due by a date, open or overdue"
 
 
@@ -16,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", help="judge open/overdue on this day, same forms as --by (default: today)")
     parser.add_argument("--unit", help="only tasks this unit (any alias) leads")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    add_build_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from search_api.cli.current import add_build_arguments
+
 HELP = "export the model, graph or tables"
 
 
@@ -33,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FORMAT",
         help="json, turtle, xlsx, png … (see README)",
     )
-    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    add_build_arguments(parser)
     parser.add_argument("--out", help="output file (default: standard output)")
     parser.add_argument("--doc", help="only this document (id or title)")
     parser.add_argument("--unit", help="only what this unit (any alias) is responsible for")

@@ -19,6 +19,8 @@ import argparse
 import re
 import sys
 
+from search_api.cli.current import add_build_arguments
+
 HELP = "search articles, tasks, obligations, units and laws (Chinese or English)"
 KIND_CHOICES = ("article", "task", "obligation", "unit", "law")
 
@@ -30,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", choices=KIND_CHOICES, help="only passages of this kind")
     parser.add_argument("--limit", type=_positive, default=10, help="number of hits (default 10)")
     parser.add_argument("--json", action="store_true", help="print JSON (snippets mark matches with <b>)")
-    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    add_build_arguments(parser)
 
 
 def _positive(value: str) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from search_api.cli.current import add_build_arguments
+
 HELP = "serve the API and web page"
 
 
@@ -11,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``policykg serve``."""
     parser.add_argument("--host", default=None, help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=None, help="port (default 8000)")
-    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    add_build_arguments(parser)
     parser.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )
@@ -48,9 +50,11 @@ def run(args: argparse.Namespace) -> int:
 
     from search_api.service.app import create_app
     from search_api.service.http_server import protocol_options
-    from search_api.settings import get_settings, settings_environment
+    from search_api.settings import get_settings, settings_environment, store_url_from
 
     settings = get_settings(args.data)
+    if args.store:
+        settings = dataclasses.replace(settings, store_url=store_url_from(args.store))
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     settings = dataclasses.replace(
@@ -61,8 +65,9 @@ def run(args: argparse.Namespace) -> int:
         allowed_hosts=tuple(args.allowed_host),
     )
     workers = args.workers if args.workers is not None else default_workers()
+    graph = f"; graph from {settings.store_url}" if settings.store_url else ""
     print(
-        f"policykg serve: http://{host}:{port}/  (data {settings.data_dir}; {workers} worker"
+        f"policykg serve: http://{host}:{port}/  (data {settings.data_dir}{graph}; {workers} worker"
         f"{'s' if workers != 1 else ''}; API docs at /docs)",
         file=sys.stderr,
     )

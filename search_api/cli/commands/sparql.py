@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from search_api.cli.current import add_build_arguments
+
 HELP = "run a read-only SPARQL query"
 
 
@@ -17,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("json", "csv", "table"), default="table", help="output format")
     parser.add_argument("--timeout", type=float, help="seconds before giving up (default 5)")
     parser.add_argument("--limit", type=int, help="at most this many rows (default 10000)")
-    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    add_build_arguments(parser)
     parser.add_argument(
         "--allow-service", action="store_true", help="let the query call other endpoints with SERVICE"
     )

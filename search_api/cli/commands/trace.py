@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from search_api.cli.current import add_build_arguments
+
 HELP = "article × task traceability matrix and its gaps"
 
 
@@ -13,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``policykg trace``."""
     parser.add_argument("--doc", help="only this document (id or title)")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
-    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    add_build_arguments(parser)
 
 
 def _table(data: dict) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from search_api.cli.current import add_build_arguments
+
 HELP = "a unit's tasks, deadlines, obligations and co-responsible units"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``policykg unit``."""
     parser.add_argument("name", help="the unit's name, any alias, its id or its successor's name")
-    parser.add_argument("--data", help="data directory (default: $POLICYKG_DATA or ./.policykg)")
+    add_build_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the profile as JSON")
 
 

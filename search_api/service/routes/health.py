@@ -21,4 +21,5 @@ async def healthz(holder: HolderDep) -> Health:
         reloads=holder.reloads,
         resources=sorted(snapshot.resources),
         manifest=snapshot.manifest,
+        store=holder.store_url,
     )
