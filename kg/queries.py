@@ -65,6 +65,34 @@ SELECT ?topic ?article ?doc ?law ?number ?label ?text ?start ?end WHERE {{
 }}"""
 
 
+def tasked_sentences_sparql(topics: Sequence[str]) -> str:
+    """Sentences that mention one of ``topics`` in articles some task implements: ``?sentence ?topic``.
+
+    Why the articles come first (a sub-select): the answer's article → task path reads only these, and most
+    sentences naming a topic in a large corpus lie in documents without a task table; starting from the few
+    implemented articles keeps the cost of a question independent of the corpus' size (Oxigraph joins in the
+    order it is given here, and starting from the topic made it read every tagged sentence)."""
+    return f"""{PREFIXES}
+SELECT ?sentence ?topic WHERE {{
+  {{ SELECT DISTINCT ?article WHERE {{ ?task pkg:articleLink ?link . ?link pkg:article ?article }} }}
+  ?sentence pkg:inArticle ?article ; dcterms:subject ?topic .
+  {values_clause("topic", topics)}
+}}"""
+
+
+def sentence_details_sparql(sentences: Sequence[str]) -> str:
+    """The article, document, text and span of each of ``sentences``."""
+    return f"""{PREFIXES}
+SELECT ?sentence ?article ?doc ?law ?number ?label ?text ?start ?end WHERE {{
+  {values_clause("sentence", sentences)}
+  ?sentence pkg:inArticle ?article ; pkg:text ?text ; prov:wasDerivedFrom ?span .
+  ?span pkg:start ?start ; pkg:end ?end .
+  ?article pkg:inDocument ?d ; pkg:number ?number ; pkg:label ?label .
+  ?d dcterms:identifier ?doc .
+  BIND(EXISTS {{ ?d a pkg:Law }} AS ?law)
+}}"""
+
+
 def tasks_for_articles_sparql(articles: Sequence[str]) -> str:
     """Tasks that implement any of ``articles``, with units and the link score."""
     return f"""{PREFIXES}
@@ -175,10 +203,12 @@ SELECT ?obligation ?doc ?article ?number ?label ?text ?modality ?start ?end WHER
 }} ORDER BY ?doc ?number ?obligation"""
 
 
-def documents_sparql() -> str:
-    """Every document: id, title, kind."""
+def documents_sparql(ids: Sequence[str] = ()) -> str:
+    """Every document (or those with the given identifiers): id, title, kind."""
+    only = "VALUES ?doc { " + " ".join(literal(i) for i in ids) + " }" if ids else ""
     return f"""{PREFIXES}
 SELECT ?doc ?title ?law WHERE {{
+  {only}
   ?d a pkg:Document ; dcterms:identifier ?doc ; dcterms:title ?title .
   BIND(EXISTS {{ ?d a pkg:Law }} AS ?law)
 }} ORDER BY ?doc"""

@@ -162,7 +162,8 @@ def _article_evidence(
     store: GraphStore, sentences: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict
 ) -> None:
     best: dict[str, tuple[float, Row]] = {}
-    for row in sentences:
+    # the article's first sentence naming its best topic stands for it, whatever order the store returned
+    for row in sorted(sentences, key=lambda r: (int(r["start"] or 0), str(r["topic"]))):
         if row["law"]:
             continue
         weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]]
@@ -178,6 +179,17 @@ def _article_evidence(
         weight = ARTICLE_FACTOR * topic_weight * score * ROLE_WEIGHT[role]
         path = (str(sentence["topic"]), str(row["article"]), str(row["task"]), str(row["unit"]))
         _add(bucket, str(row["unit"]), _evidence("article", sentence, path, weight, role))
+
+
+def _tasked_sentences(store: GraphStore, topics: Sequence[str]) -> list[Row]:
+    """The rows of :func:`kg.queries.sentences_for_topics_sparql` for the articles tasks implement, in two
+    queries (which sentences, then their details) so the cost follows the task table, not the corpus."""
+    pairs = store.select(queries.tasked_sentences_sparql(topics))
+    if not pairs:
+        return []
+    wanted = sorted({str(pair["sentence"]) for pair in pairs})
+    details = {str(row["sentence"]): row for row in store.select(queries.sentence_details_sparql(wanted))}
+    return [{**details[str(pair["sentence"])], "topic": pair["topic"]} for pair in pairs if str(pair["sentence"]) in details]
 
 
 def _obligation_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict) -> None:
@@ -222,7 +234,7 @@ def responsible_for_topics(
     iris_ = sorted(topics)
     bucket: dict[str, dict[tuple[str, str, int], Evidence]] = {}
     _task_evidence(store.select(queries.tasks_for_topics_sparql(iris_)), topics, bucket)
-    _article_evidence(store, store.select(queries.sentences_for_topics_sparql(iris_)), topics, bucket)
+    _article_evidence(store, _tasked_sentences(store, iris_), topics, bucket)
     _obligation_evidence(store.select(queries.obligations_for_topics_sparql(iris_)), topics, bucket)
     if not bucket:
         return ()

@@ -242,10 +242,14 @@ def _unit(store: GraphStore, unit_id: str) -> Responsible:
     )
 
 
-def _law_titles(store: GraphStore) -> dict[str, str]:
+def _law_titles(store: GraphStore, docs: Iterable[str]) -> dict[str, str]:
+    """The titles of the laws the statutory evidence cites (only those: not every document per question)."""
     from kg import queries
 
-    return {str(row["doc"]): str(row["title"]) for row in store.select(queries.documents_sparql())}
+    wanted = sorted(set(docs))
+    if not wanted:
+        return {}
+    return {str(row["doc"]): str(row["title"]) for row in store.select(queries.documents_sparql(wanted))}
 
 
 def _with_law(unit: Responsible, titles: dict[str, str]) -> tuple[Evidence, ...]:
@@ -397,7 +401,10 @@ def answer(
     out.sort(key=lambda u: (u.confidence != DIRECT, -round(u.score, 6), u.name))
     out = out[:limit]
     confidence = DIRECT if any(u.confidence == DIRECT for u in out) else RELATED if out else NONE
-    titles = _law_titles(store)
+    titles = _law_titles(
+        store,
+        (e.doc for u in graph.units if u.role.is_statutory for e in u.evidence if e.kind == "law_article"),
+    )
     places = {jurisdiction(u.id) for u in out}
     statutory = [
         replace(
