@@ -15,9 +15,11 @@ Entry points for ``ask``: :func:`detect_place`, :func:`jurisdiction_chain` and :
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.places import gazetteer
@@ -509,7 +511,21 @@ class DutyTable:
     @classmethod
     def load(cls, store: GraphStore) -> DutyTable:
         """The table of the store's duty clauses and the places the documents lie in."""
-        rows = tuple(store.select(duties_sparql()))
+        return cls.of_rows(store.select(duties_sparql()), known_places(store))
+
+    @classmethod
+    def read(cls, build_path: Path) -> DutyTable | None:
+        """The table the build wrote (:func:`write_duty_table`), None when it wrote none (an older build)."""
+        path = build_path / DUTIES_JSON
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls.of_rows(data["rows"], {place: tuple(above) for place, above in data["places"].items()})
+
+    @classmethod
+    def of_rows(cls, found: Iterable[Row], places: dict[str, tuple[str, ...]]) -> DutyTable:
+        """The table of these clause rows (:func:`duties_sparql`'s), indexed."""
+        rows = tuple(found)
         texts = tuple(
             f"{_owner(str(row['bearerText']))} {row['object'] or ''} {_sentence_before(row)}" for row in rows
         )
@@ -517,7 +533,7 @@ class DutyTable:
         for number, text in enumerate(texts):
             for pair in {text[i : i + 2] for i in range(len(text) - 1)}:
                 pairs.setdefault(pair, []).append(number)
-        return cls(rows, texts, {k: tuple(v) for k, v in pairs.items()}, known_places(store))
+        return cls(rows, texts, {k: tuple(v) for k, v in pairs.items()}, places)
 
     def candidates(self, words: tuple[TopicWord, ...]) -> list[Row]:
         """The clauses that hold one of the question's strongest topic words (or a label standing for it): no
@@ -534,6 +550,20 @@ class DutyTable:
             return list(self.rows)  # a one-character word: no pair to look up
         numbers = sorted({n for key in keys for n in self.pairs.get(key[:2], ()) if key in self.texts[n]})
         return [self.rows[n] for n in numbers]
+
+
+DUTIES_JSON = "duties.json"
+
+
+def write_duty_table(_corpus: Any, build_path: Path) -> dict[str, Any]:
+    """Build step: the duty clauses and places of the build's graph as ``duties.json``, so a command that
+    answers one question reads a file instead of scanning every clause of the store."""
+    from kg.store import open_store
+
+    table = DutyTable.load(open_store(build_path))
+    data = {"rows": list(table.rows), "places": {place: list(above) for place, above in table.places.items()}}
+    (build_path / DUTIES_JSON).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return {"file": DUTIES_JSON, "clauses": len(table.rows)}
 
 
 def statutory_answer(

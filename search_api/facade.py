@@ -76,10 +76,10 @@ def _open_thesaurus(build_path: Path, _build: Build) -> Any:
     return load_build_thesaurus(build_path)
 
 
-def _open_duties(_build_path: Path, build: Build) -> Any:
+def _open_duties(build_path: Path, build: Build) -> Any:
     from kg.statutory import DutyTable
 
-    return DutyTable.load(build.require("graph"))
+    return DutyTable.read(build_path) or DutyTable.load(build.require("graph"))
 
 
 def _open_index(build_path: Path, _build: Build) -> Any:

@@ -213,3 +213,19 @@ def test_duty_bearers_in_the_forms_laws_print_them(sentence: str, bearer: str) -
     article = next(a for a in document.articles() if a.number > 2)
     bearers = [b.text for ob in article.obligations for b in ob.bearers]
     assert bearer in bearers, [(ob.text, [b.text for b in ob.bearers]) for ob in article.obligations]
+
+
+def test_the_duty_table_a_build_writes_answers_as_the_store_does(tmp_path: Path) -> None:
+    """A question reads ``duties.json`` instead of scanning every clause; the answers are the store's."""
+    from kg.statutory import DutyTable
+    from kg.store import open_store
+    from search_api.builds.make import run_build
+
+    result = run_build([REGULATIONS / "枣庄市电梯安全条例.md", LAWS / "中华人民共和国消防法.md"], data_dir=tmp_path)
+    assert result.path is not None
+    table, store = DutyTable.read(result.path), open_store(result.path)
+    assert table is not None and table.rows
+    for question in ("在枣庄，电梯安全由哪个部门监督管理？", "谁负责本行政区域内的消防工作？", "谁负责网吧的安全？"):
+        from_file = statutory_answer(None, question, table=table)
+        assert from_file == statutory_answer(store, question), question
+    assert statutory_answer(None, "在枣庄，电梯安全由哪个部门监督管理？", table=table).entries[0].article == 6

@@ -29,6 +29,7 @@ MAX_FILE_MB = 20.0  # per-file limit: larger files fail as ``too_large`` (a 50 M
 STEPS: tuple[tuple[str, str], ...] = (
     ("model", "search_api.builds.make:write_model"),
     ("graph", "kg.store:write_graph"),
+    ("duties", "kg.statutory:write_duty_table"),
     ("index", "search_api.search.index:write_index"),
 )
 
