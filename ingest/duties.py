@@ -155,10 +155,18 @@ def _leading_bearer(text: str, offset: int) -> tuple[Bearer, ...]:
     return fallback
 
 
+def _named_bearers(bearers: tuple[Bearer, ...]) -> tuple[Bearer, ...]:
+    """The bearers without those that only point back (其工作人员 of 消防救援机构及其工作人员: the body's own staff,
+    not another body), when a named one is left."""
+    named = tuple(b for b in bearers if not b.text.startswith("其"))
+    return named or bearers
+
+
 def _annotate(obligation: Obligation, article: Article | None = None) -> Obligation:
     bearers = _own_bearers(obligation)
     if not bearers and article is not None:
         bearers = _topic_bearers(obligation, article)
+    bearers = _named_bearers(bearers)
     kinds = {duty_kind(b.role or b.text) for b in bearers} or {"duty_holder"}
     kind = "regulator" if "regulator" in kinds else "duty_holder"
     return replace(

@@ -183,6 +183,16 @@ def test_a_bare_class_of_organisations_is_a_duty_holder_and_an_internal_approval
     assert not [ob for ob in third.obligations if ob.trigger.startswith("取得")]
 
 
+def test_a_bodys_own_staff_is_not_another_bearer() -> None:
+    text = (
+        "# 某某安全条例\n\n## 第一章 总则\n\n第一条 为了加强安全管理，制定本条例。\n\n"
+        "第二条 本条例适用于本行政区域内的安全管理工作。\n\n第三条 消防救援机构及其工作人员应当依法履行职责。\n"
+    )
+    document = assemble([parse_document(text, source="条例.md", kind="law")]).documents[0]
+    article = next(a for a in document.articles() if a.number == 3)
+    assert [b.text for ob in article.obligations for b in ob.bearers] == ["消防救援机构"]
+
+
 @pytest.mark.parametrize(
     ("sentence", "bearer"),
     [
@@ -196,6 +206,8 @@ def test_a_bare_class_of_organisations_is_a_duty_holder_and_an_internal_approval
         # an assignment with no modal word
         ("第三条 特别重大事故由国务院组织事故调查组进行调查。", "国务院"),
         ("第三条 国务院领导全国的危险物品安全工作。", "国务院"),
+        # a body and its staff: the staff are not another body
+        ("第三条 消防救援机构及其工作人员应当依法履行职责。", "消防救援机构"),
         # a role defined as the unit's responsible person, with no modal word
         ("第三条 单位的主要负责人是本单位的消防安全责任人。", "单位的主要负责人"),
         ("第三条 生产经营单位的主要负责人是本单位安全生产第一责任人，对安全生产工作全面负责。", "生产经营单位的主要负责人"),
