@@ -485,14 +485,27 @@ class Build:
             docs = (self.documents.get(item.doc) for item in unit.evidence)
             return any(doc is not None and doc.jurisdiction in places for doc in docs)
 
+        from ingest.units import slug
+        from kg.local_roles import jurisdiction
+
+        keys = {slug(place) for place in places}  # unit ids start with their district's slug (wangyiqu-…)
+
+        def here(unit: Responsible) -> Responsible:
+            """A law's role with only the local bodies of the asked place (王益区's bureaus are not 北京市's)."""
+            kept = tuple(x for x in unit.local_units if jurisdiction(str(x["id"])) in keys)
+            return unit if len(kept) == len(unit.local_units) else replace(unit, local_units=kept)
+
         units = tuple(unit for unit in combined.units if local(unit))
-        if len(units) == len(combined.units):
+        statutory = tuple(here(unit) for unit in combined.statutory if local(unit))
+        if len(units) == len(combined.units) and statutory == combined.statutory:
             return combined
-        confidence = combined.confidence if units else ("direct" if clauses else "none")
+        confidence = combined.confidence if units or len(units) == len(combined.units) else (
+            "direct" if clauses else "none"
+        )
         return replace(
             combined,
             answer=replace(combined.answer, units=units),
-            statutory=tuple(unit for unit in combined.statutory if local(unit)),
+            statutory=statutory,
             confidence=confidence,
         )
 

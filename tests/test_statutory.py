@@ -160,6 +160,7 @@ def test_ask_answers_a_named_city_from_its_regulation_and_not_with_another_distr
     assert (first["kind"], first["number"], first["jurisdiction"]) == ("regulator", 6, "枣庄市")
     assert "特种设备安全监督管理部门" in first["name"] and "枣庄市" in first["title"]
     assert named["units"] == []  # 王益区's bureaus are not 枣庄市's
+    assert not [x for role in named["statutory"] for x in role["local_units"]]  # nor the local holders of its roles
     assert plain["jurisdiction"] is None and len(plain["units"]) == 8  # no place named: the seed answers as before
 
 

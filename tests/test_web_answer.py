@@ -57,7 +57,7 @@ def test_elevator_answer_is_one_card_for_task_37(browser, laws_api: Server) -> N
     page.goto(f"{laws_api.url}/#/search?q=谁负责消防安全")
     page.locator(".related-heading").wait_for()
     assert page.locator(".pill.direct").count() == 0
-    fire = page.locator(".statutory li", has_text="消防救援机构").first
+    fire = page.locator(".statutory > li", has=page.locator("strong", has_text="消防救援机构")).first
     assert "公安消防" in fire.locator(".local-units").inner_text()
     page.screenshot(path=str(SHOT_DIR / "policykg-answer-fire.png"), full_page=True)
     assert not errors, errors

@@ -126,20 +126,26 @@ class CombinedAnswer:
 
 
 def _with_clauses(roles: list[dict[str, Any]], clauses: StatutoryAnswer) -> list[dict[str, Any]]:
-    """The statutory roles the answer found, each with the clause that assigns it the asked duty where one does,
-    then the other bodies such clauses name (in the shape of a role: name, kind, jurisdiction, evidence)."""
+    """The statutory roles the answer found, each with the clause that assigns it the asked duty where one does
+    (that clause first among its evidence), then the other bodies such clauses name (in the shape of a role:
+    name, kind, jurisdiction, evidence). Bodies a clause assigns come first, in the clauses' ranking, so the
+    page lists them in the order ``policykg ask`` prints the clauses."""
     by_name = {role["name"]: role for role in roles}
-    extra: list[dict[str, Any]] = []
+    assigned: list[str] = []
     for entry in clauses.entries:
         found = by_name.get(entry.body)
         shaped = entry.as_responsible()
         if found is None:
-            extra.append(shaped)
             by_name[entry.body] = shaped
         elif "clause" not in found:
             found["kind"], found["clause"] = entry.kind, shaped["clause"]
             found["jurisdiction"] = found.get("jurisdiction") or entry.jurisdiction
-    return [*roles, *extra]
+            cited = shaped["evidence"][0]
+            rest = [e for e in found.get("evidence", []) if (e["doc"], e["number"]) != (cited["doc"], cited["number"])]
+            found["evidence"] = [cited, *rest]
+        if entry.body not in assigned:
+            assigned.append(entry.body)
+    return [*(by_name[name] for name in assigned), *(role for role in roles if role["name"] not in assigned)]
 
 
 def _task_evidence(hit: Hit, unit_id: str, role: AnswerRole, weight: float, asked: Sequence[str]) -> Evidence:
