@@ -57,11 +57,12 @@ def _error_response(description: str, status: int) -> dict[str, Any]:
 
 
 def export_content() -> dict[str, Any]:
-    """One entry per exporter media type (parameters such as ``charset`` left out)."""
+    """One entry per exporter media type (parameters such as ``charset`` left out); a JSON one (JSON-LD's
+    ``application/ld+json`` too) is an object, since clients parse it as JSON, the others bytes."""
     content: dict[str, Any] = {}
     for exporter in EXPORTERS.values():
         media = exporter.media_type.split(";")[0].strip()
-        if media == "application/json":
+        if media == "application/json" or media.endswith("+json"):
             content[media] = {"schema": {"type": "object"}}
         else:
             content[media] = {"schema": {"type": "string", "format": "binary"}}
