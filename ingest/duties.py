@@ -196,26 +196,51 @@ def _unmodal_clauses(
                 yield clause, match, bearers
 
 
+def _clause_duty(
+    id: str,
+    clause: Sentence,
+    text: str,
+    *,
+    trigger: str,
+    action: str,
+    bearers: tuple[Bearer, ...],
+    kind: str,
+    duty_object: str,
+    governing: bool,
+) -> Obligation:
+    """A duty a clause states without a modal word: ``text`` is the clause's start that states it."""
+    return Obligation(
+        id=id,
+        text=text,
+        span=Span(start=clause.span.start, end=clause.span.start + len(text)),
+        trigger=trigger,
+        modality="responsible",
+        strength=1.0,
+        action=action,
+        bearers=bearers,
+        duty_kind=kind,
+        duty_object=duty_object,
+        scope=scope_of(text),
+        governing=governing,
+    )
+
+
 def _competent(article: Article, prefix: str, first: int) -> list[Obligation]:
     """``X是Y的主管机关/责任主体/(第一)责任人`` clauses: a duty stated without a modal word."""
     found: list[Obligation] = []
     for clause, match, bearers in _unmodal_clauses(article, _IS_COMPETENT, "bearer"):
-        span = Span(start=clause.span.start, end=clause.span.start + match.end())
-        text = clause.text[: match.end()]
+        role = match["role"]
         found.append(
-            Obligation(
-                id=f"{prefix}-o{first + len(found)}",
-                text=text,
-                span=span,
-                trigger="是…" + match["role"],
-                modality="responsible",
-                strength=1.0,
-                action=match["object"] + "的" + match["role"],
+            _clause_duty(
+                f"{prefix}-o{first + len(found)}",
+                clause,
+                clause.text[: match.end()],
+                trigger="是…" + role,
+                action=match["object"] + "的" + role,
                 bearers=bearers,
-                duty_kind="regulator" if match["role"].startswith("主管") else duty_kind(bearers[0].text),
+                kind="regulator" if role.startswith("主管") else duty_kind(bearers[0].text),
                 duty_object=match["object"],
-                scope=scope_of(text),
-                governing=not match["role"].endswith("责任人"),  # a person's accountability, not the body's duty
+                governing=not role.endswith("责任人"),  # a person's accountability, not the body's duty
             )
         )
     return found
@@ -228,18 +253,15 @@ def _assigned(article: Article, prefix: str, first: int, taken: list[Obligation]
     for clause, match, bearers in _unmodal_clauses(article, _LEADS, "bearer", taken):
         text = clause.text.rstrip("，。；：")
         found.append(
-            Obligation(
-                id=f"{prefix}-o{first + len(found)}",
-                text=text,
-                span=Span(start=clause.span.start, end=clause.span.start + len(text)),
+            _clause_duty(
+                f"{prefix}-o{first + len(found)}",
+                clause,
+                text,
                 trigger="领导",
-                modality="responsible",
-                strength=1.0,
                 action=text[match.start("object") - 2 :],
                 bearers=bearers,
-                duty_kind=duty_kind(bearers[0].role or bearers[0].text),
+                kind=duty_kind(bearers[0].role or bearers[0].text),
                 duty_object=match["object"],
-                scope=scope_of(text),
                 governing=True,
             )
         )
@@ -247,18 +269,15 @@ def _assigned(article: Article, prefix: str, first: int, taken: list[Obligation]
     for clause, match, bearers in _unmodal_clauses(article, _ASSIGNED, "agent", taken):
         text = clause.text.rstrip("，。；：")
         found.append(
-            Obligation(
-                id=f"{prefix}-o{first + len(found)}",
-                text=text,
-                span=Span(start=clause.span.start, end=clause.span.start + len(text)),
+            _clause_duty(
+                f"{prefix}-o{first + len(found)}",
+                clause,
+                text,
                 trigger="由…" + match["verb"],
-                modality="responsible",
-                strength=1.0,
                 action=text[match.start("verb") :],
                 bearers=bearers,
-                duty_kind=duty_kind(bearers[0].role or bearers[0].text),
+                kind=duty_kind(bearers[0].role or bearers[0].text),
                 duty_object=f"{match['object']} {text[match.end('verb'):]}".strip(),
-                scope=scope_of(text),
                 governing=True,
             )
         )
@@ -273,18 +292,15 @@ def _permits(article: Article, prefix: str, first: int) -> list[Obligation]:
             continue  # 经本单位主要负责人批准: an internal approval, not a public body's permit
         text = clause.text.rstrip("，。；：")
         found.append(
-            Obligation(
-                id=f"{prefix}-o{first + len(found)}",
-                text=text,
-                span=Span(start=clause.span.start, end=clause.span.start + len(text)),
+            _clause_duty(
+                f"{prefix}-o{first + len(found)}",
+                clause,
+                text,
                 trigger="取得…" + match["grant"],
-                modality="responsible",
-                strength=1.0,
                 action="核发" + match["grant"],
                 bearers=bearers,
-                duty_kind="regulator",
+                kind="regulator",
                 duty_object=duty_object(text, bearers, clause.span.start),
-                scope=scope_of(text),
                 governing=False,
             )
         )
