@@ -15,9 +15,10 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -61,15 +62,20 @@ class ParseCache:
 
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` under ``key``; a full disk or a read-only folder leaves the build uncached, not failed."""
-        target = self._file(key)
-        temporary: str | None = None
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp") as handle:
-                temporary = handle.name
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, target)
-        except OSError:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        write_cache_entry(self._file(key), lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_cache_entry(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a cache entry atomically (a temporary file beside it, then renamed), so a reader never sees half an
+    entry; a full disk or a read-only folder leaves the entry unwritten instead of failing the build."""
+    temporary: str | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp") as handle:
+            temporary = handle.name
+            write(handle)
+        os.replace(temporary, target)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

@@ -22,11 +22,8 @@ its notes.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -169,18 +166,10 @@ class EmbedCache:
         """Store ``vector``; a full disk or a read-only folder leaves the build uncached, not failed."""
         import numpy as np
 
-        target = self._file(key)
-        temporary: str | None = None
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp") as handle:
-                temporary = handle.name
-                np.save(handle, np.asarray(vector, dtype=np.float32), allow_pickle=False)
-            os.replace(temporary, target)
-        except OSError:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        from ingest.parse_cache import write_cache_entry
+
+        data = np.asarray(vector, dtype=np.float32)
+        write_cache_entry(self._file(key), lambda handle: np.save(handle, data, allow_pickle=False))
 
 
 def _batches(items: list[int], size: int) -> Iterator[list[int]]:
