@@ -497,11 +497,10 @@ class Build:
 
         units = tuple(unit for unit in combined.units if local(unit))
         statutory = tuple(here(unit) for unit in combined.statutory if local(unit))
-        if len(units) == len(combined.units) and statutory == combined.statutory:
+        kept_all = len(units) == len(combined.units)
+        if kept_all and statutory == combined.statutory:
             return combined
-        confidence = combined.confidence if units or len(units) == len(combined.units) else (
-            "direct" if clauses else "none"
-        )
+        confidence = combined.confidence if units or kept_all else ("direct" if clauses else "none")
         return replace(
             combined,
             answer=replace(combined.answer, units=units),
