@@ -203,9 +203,14 @@ SELECT ?obligation ?doc ?article ?number ?label ?text ?modality ?start ?end WHER
 }} ORDER BY ?doc ?number ?obligation"""
 
 
+def _doc_values(ids: Sequence[str]) -> str:
+    """``VALUES ?doc { … }`` restricting a query to documents with these identifiers; empty for every document."""
+    return "VALUES ?doc { " + " ".join(literal(i) for i in ids) + " }" if ids else ""
+
+
 def documents_sparql(ids: Sequence[str] = ()) -> str:
     """Every document (or those with the given identifiers): id, title, kind."""
-    only = "VALUES ?doc { " + " ".join(literal(i) for i in ids) + " }" if ids else ""
+    only = _doc_values(ids)
     return f"""{PREFIXES}
 SELECT ?doc ?title ?law WHERE {{
   {only}
@@ -214,27 +219,35 @@ SELECT ?doc ?title ?law WHERE {{
 }} ORDER BY ?doc"""
 
 
-def doc_articles_sparql(doc_id: str | None = None) -> str:
-    """Articles of one document (every document when None), in order."""
-    where = f"?d dcterms:identifier {literal(doc_id)} ." if doc_id else ""
+def documents_with_tasks_sparql(ids: Sequence[str] = ()) -> str:
+    """Identifiers of the documents (all, or those with the given identifiers) that have at least one task."""
+    return f"""{PREFIXES}
+SELECT DISTINCT ?doc WHERE {{
+  {_doc_values(ids)}
+  ?d dcterms:identifier ?doc .
+  ?t pkg:inDocument ?d ; a pkg:Task .
+}}"""
+
+
+def doc_articles_sparql(ids: Sequence[str] = ()) -> str:
+    """Articles of the documents with these identifiers (of every document when none are given), in order."""
     return f"""{PREFIXES}
 SELECT ?doc ?article ?number ?label ?title WHERE {{
-  {where}
-  ?article a pkg:Article ; pkg:inDocument ?d ; pkg:number ?number ; pkg:label ?label .
+  {_doc_values(ids)}
   ?d dcterms:identifier ?doc .
+  ?article pkg:inDocument ?d ; a pkg:Article ; pkg:number ?number ; pkg:label ?label .
   OPTIONAL {{ ?article dcterms:title ?title }}
 }} ORDER BY ?doc ?number ?article"""
 
 
-def doc_tasks_sparql(doc_id: str | None = None) -> str:
-    """Tasks of one document (every document when None), whether they have a lead unit (``units``), and their
-    article links."""
-    where = f"?d dcterms:identifier {literal(doc_id)} ." if doc_id else ""
+def doc_tasks_sparql(ids: Sequence[str] = ()) -> str:
+    """Tasks of the documents with these identifiers (of every document when none are given), whether they have
+    a lead unit (``units``), and their article links."""
     return f"""{PREFIXES}
 SELECT ?doc ?task ?number ?text ?units ?article ?anumber ?score WHERE {{
-  {where}
-  ?task a pkg:Task ; pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text .
+  {_doc_values(ids)}
   ?d dcterms:identifier ?doc .
+  ?task pkg:inDocument ?d ; a pkg:Task ; pkg:number ?number ; pkg:text ?text .
   BIND(EXISTS {{ ?task pkg:leadUnit ?u }} AS ?units)
   OPTIONAL {{ ?task pkg:articleLink ?link . ?link pkg:article ?article ; pkg:score ?score .
              ?article pkg:number ?anumber }}

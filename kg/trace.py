@@ -6,6 +6,7 @@ Gaps: articles no task implements (``articles_without_tasks``, as article number
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,17 +45,15 @@ class Trace:
         }
 
 
-def documents_with_tasks(store: GraphStore) -> list[tuple[str, str]]:
-    """(id, title) of every document that has a task table."""
-    docs = [(str(r["doc"]), str(r["title"])) for r in store.select(queries.documents_sparql())]
-    with_tasks = {
-        str(r["doc"])
-        for r in store.select(
-            f"{queries.PREFIXES}SELECT DISTINCT ?doc WHERE {{ ?t a pkg:Task ; pkg:inDocument ?d . "
-            "?d dcterms:identifier ?doc }"
-        )
-    }
-    return [(doc, title) for doc, title in docs if doc in with_tasks]
+def documents_with_tasks(store: GraphStore, ids: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(id, title) of every document that has a task table, or of those among ``ids`` (in the store's order).
+
+    Why ``ids``: a question about one or two documents must not read every document's title; at thousands of
+    documents that read was most of a traceability answer's cost."""
+    with_tasks = sorted({str(r["doc"]) for r in store.select(queries.documents_with_tasks_sparql(ids))})
+    if not with_tasks:
+        return []
+    return [(str(r["doc"]), str(r["title"])) for r in store.select(queries.documents_sparql(with_tasks))]
 
 
 def trace_document(
@@ -67,9 +66,9 @@ def trace_document(
 ) -> Trace:
     """The matrix of one document (pass pre-fetched rows to avoid one query per document)."""
     if article_rows is None:
-        article_rows = store.select(queries.doc_articles_sparql(doc))
+        article_rows = store.select(queries.doc_articles_sparql([doc]))
     if task_rows is None:
-        task_rows = store.select(queries.doc_tasks_sparql(doc))
+        task_rows = store.select(queries.doc_tasks_sparql([doc]))
     articles = tuple(
         {"number": r["number"], "label": r["label"], "title": r["title"] or ""} for r in article_rows
     )
@@ -97,16 +96,27 @@ def trace_document(
     )
 
 
-def trace(store: GraphStore, *, doc: str | None = None) -> tuple[Trace, ...]:
-    """Matrices of every document with a task table (or of the one whose id or title is ``doc``)."""
-    documents = documents_with_tasks(store)
+def trace(store: GraphStore, *, doc: str | None = None, docs: Sequence[str] = ()) -> tuple[Trace, ...]:
+    """Matrices of every document with a task table, of the one whose id or title is ``doc``, or of the
+    documents whose ids are ``docs`` (in that order).
+
+    Why articles and tasks are read for the chosen documents only: most documents of a large build have no task
+    table, and reading every article of the corpus made a one-document answer cost as much as the corpus."""
     if doc is not None:
-        documents = [(d, t) for d, t in documents if doc in (d, t)] or [
-            (d, t) for d, t in documents if doc in t
-        ]
-        return tuple(trace_document(store, d, t) for d, t in documents)
-    articles = rows_by(store.select(queries.doc_articles_sparql()), "doc")
-    tasks = rows_by(store.select(queries.doc_tasks_sparql()), "doc")
+        documents = documents_with_tasks(store, [doc])  # an id, read directly
+        if not documents:
+            every = documents_with_tasks(store)
+            documents = [(d, t) for d, t in every if doc == t] or [(d, t) for d, t in every if doc in t]
+    elif docs:
+        found = dict(documents_with_tasks(store, docs))
+        documents = [(d, found[d]) for d in dict.fromkeys(docs) if d in found]
+    else:
+        documents = documents_with_tasks(store)
+    if not documents:
+        return ()
+    ids = [d for d, _title in documents]
+    articles = rows_by(store.select(queries.doc_articles_sparql(ids)), "doc")
+    tasks = rows_by(store.select(queries.doc_tasks_sparql(ids)), "doc")
     return tuple(
         trace_document(store, d, t, article_rows=articles.get(d, []), task_rows=tasks.get(d, []))
         for d, t in documents

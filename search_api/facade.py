@@ -24,7 +24,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -454,8 +454,10 @@ class Build:
         elif recognised.intent is Intent.UNIT and recognised.unit:
             views["unit_profile"] = self.unit_profile(recognised.unit)
         elif recognised.intent is Intent.TRACE:
-            docs = {item.doc for unit in combined.units for item in unit.evidence if item.kind != "law_article"}
-            views["trace"] = self.trace(next(iter(docs)) if len(docs) == 1 else None)
+            # the documents the answer cites, best first, not every document's matrix (thousands in a large build)
+            cited = [item.doc for unit in combined.units for item in unit.evidence if item.kind != "law_article"]
+            cited = list(dict.fromkeys(cited))
+            views["trace"] = self.trace(cited[0]) if len(cited) == 1 else self._traces(cited)
         clauses = None
         if any(kind != "policy" for _id, kind, _place in self.register.documents):  # laws or regulations built
             from kg.statutory import statutory_answer
@@ -561,6 +563,13 @@ class Build:
                 f"no document with a task table matches {doc!r}", hint="`policykg trace` lists them all"
             )
         return TraceReport(documents=traces, single=bool(doc) and len(traces) == 1)
+
+    def _traces(self, ids: Sequence[str]) -> TraceReport:
+        """The matrices of the documents ``ids`` that have a task table; of every such document when none has."""
+        from kg.trace import trace
+
+        traces = trace(self.require("graph"), docs=ids) if ids else ()
+        return TraceReport(documents=traces) if traces else self.trace()
 
     def diff(self, old: str, new: str) -> DocumentDiff:
         """What changed from document ``old`` to ``new`` (each an id, exact title or source path): sections,
