@@ -39,11 +39,16 @@ def literal(text: str) -> str:
     return f'"{escaped}"'
 
 
-def tasks_for_topics_sparql(topics: Sequence[str]) -> str:
-    """Tasks whose text mentions one of ``topics``, with their lead and co-operating units."""
+def _topic_values(topics: Sequence[str] | None) -> str:
+    """``VALUES ?topic { … }`` for these topic IRIs; empty (every topic) for None."""
+    return "" if topics is None else values_clause("topic", topics)
+
+
+def tasks_for_topics_sparql(topics: Sequence[str] | None) -> str:
+    """Tasks whose text mentions one of ``topics`` (any topic for None), with their lead and co-operating units."""
     return f"""{PREFIXES}
 SELECT ?topic ?task ?doc ?number ?text ?start ?end ?unit ?role WHERE {{
-  {values_clause("topic", topics)}
+  {_topic_values(topics)}
   ?task a pkg:Task ; dcterms:subject ?topic ; pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text ;
         prov:wasDerivedFrom ?span .
   ?span pkg:start ?start ; pkg:end ?end .
@@ -65,8 +70,9 @@ SELECT ?topic ?article ?doc ?law ?number ?label ?text ?start ?end WHERE {{
 }}"""
 
 
-def tasked_sentences_sparql(topics: Sequence[str]) -> str:
-    """Sentences that mention one of ``topics`` in articles some task implements: ``?sentence ?topic``.
+def tasked_sentences_sparql(topics: Sequence[str] | None) -> str:
+    """Sentences that mention one of ``topics`` (any topic for None) in articles some task implements:
+    ``?sentence ?topic``.
 
     Why the articles come first (a sub-select): the answer's article → task path reads only these, and most
     sentences naming a topic in a large corpus lie in documents without a task table; starting from the few
@@ -76,7 +82,7 @@ def tasked_sentences_sparql(topics: Sequence[str]) -> str:
 SELECT ?sentence ?topic WHERE {{
   {{ SELECT DISTINCT ?article WHERE {{ ?task pkg:articleLink ?link . ?link pkg:article ?article }} }}
   ?sentence pkg:inArticle ?article ; dcterms:subject ?topic .
-  {values_clause("topic", topics)}
+  {_topic_values(topics)}
 }}"""
 
 
@@ -106,11 +112,12 @@ SELECT ?article ?task ?doc ?number ?text ?start ?end ?score ?unit ?role WHERE {{
 }}"""
 
 
-def obligations_for_topics_sparql(topics: Sequence[str]) -> str:
-    """Obligations that mention one of ``topics``, with bearer (unit or statutory role) and article."""
+def obligations_for_topics_sparql(topics: Sequence[str] | None) -> str:
+    """Obligations that mention one of ``topics`` (any topic for None), with bearer (unit or statutory role)
+    and article."""
     return f"""{PREFIXES}
 SELECT ?topic ?obligation ?article ?doc ?law ?number ?text ?start ?end ?strength ?bearer ?unit ?kind WHERE {{
-  {values_clause("topic", topics)}
+  {_topic_values(topics)}
   ?obligation a pkg:Obligation ; dcterms:subject ?topic ; pkg:inArticle ?article ; pkg:text ?text ;
               pkg:strength ?strength ; pkg:bearer ?bearer ; prov:wasDerivedFrom ?span .
   ?span pkg:start ?start ; pkg:end ?end .

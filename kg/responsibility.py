@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from kg import iris, queries
 from kg.roles import ROLE_WEIGHT, AnswerRole
 from kg.store import GraphStore, Row
+from kg.topic_table import TopicTable, topic_rows
 
 if TYPE_CHECKING:
     from ontology.thesaurus import Thesaurus
@@ -130,9 +131,12 @@ def expand_topics(thesaurus: Thesaurus, concept_ids: Iterable[str]) -> dict[str,
 
 
 def _add(bucket: dict[str, dict[tuple[str, str, int], Evidence]], node: str, evidence: Evidence) -> None:
+    """Keep a unit's best evidence per passage; of equal weights the smallest path, so the answer does not
+    depend on the order a store (local, remote, or the topic table) returns rows in."""
     items = bucket.setdefault(node, {})
     key = (evidence.kind, evidence.doc, evidence.number)
-    if key not in items or items[key].weight < evidence.weight:
+    kept = items.get(key)
+    if kept is None or (kept.weight, evidence.path) < (evidence.weight, kept.path):
         items[key] = evidence
 
 
@@ -181,17 +185,6 @@ def _article_evidence(
         _add(bucket, str(row["unit"]), _evidence("article", sentence, path, weight, role))
 
 
-def _tasked_sentences(store: GraphStore, topics: Sequence[str]) -> list[Row]:
-    """The rows of :func:`kg.queries.sentences_for_topics_sparql` for the articles tasks implement, in two
-    queries (which sentences, then their details) so the cost follows the task table, not the corpus."""
-    pairs = store.select(queries.tasked_sentences_sparql(topics))
-    if not pairs:
-        return []
-    wanted = sorted({str(pair["sentence"]) for pair in pairs})
-    details = {str(row["sentence"]): row for row in store.select(queries.sentence_details_sparql(wanted))}
-    return [{**details[str(pair["sentence"])], "topic": pair["topic"]} for pair in pairs if str(pair["sentence"]) in details]
-
-
 def _obligation_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict) -> None:
     for row in rows:
         topic_weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]]
@@ -226,16 +219,22 @@ def combined_score(weights: Sequence[float]) -> float:
 
 
 def responsible_for_topics(
-    store: GraphStore, topics: dict[str, tuple[str, str]], *, limit: int = 20, evidence_limit: int = 5
+    store: GraphStore,
+    topics: dict[str, tuple[str, str]],
+    *,
+    limit: int = 20,
+    evidence_limit: int = 5,
+    table: TopicTable | None = None,
 ) -> tuple[Responsible, ...]:
-    """Ranked units for already expanded topics (see :func:`expand_topics`)."""
+    """Ranked units for already expanded topics (see :func:`expand_topics`); ``table``, the build's topic table,
+    answers the topic look-ups without reading the store's rows one by one."""
     if not topics:
         return ()
     iris_ = sorted(topics)
     bucket: dict[str, dict[tuple[str, str, int], Evidence]] = {}
-    _task_evidence(store.select(queries.tasks_for_topics_sparql(iris_)), topics, bucket)
-    _article_evidence(store, _tasked_sentences(store, iris_), topics, bucket)
-    _obligation_evidence(store.select(queries.obligations_for_topics_sparql(iris_)), topics, bucket)
+    _task_evidence(topic_rows(store, table, "tasks", iris_), topics, bucket)
+    _article_evidence(store, topic_rows(store, table, "sentences", iris_), topics, bucket)
+    _obligation_evidence(topic_rows(store, table, "obligations", iris_), topics, bucket)
     if not bucket:
         return ()
     labels = _labels(store, sorted(bucket))
@@ -265,7 +264,13 @@ def topics_in(thesaurus: Thesaurus, question: str) -> tuple[str, ...]:
 
 
 def ask(
-    store: GraphStore, thesaurus: Thesaurus, question: str, *, limit: int = 20, evidence_limit: int = 5
+    store: GraphStore,
+    thesaurus: Thesaurus,
+    question: str,
+    *,
+    limit: int = 20,
+    evidence_limit: int = 5,
+    table: TopicTable | None = None,
 ) -> Answer:
     """Answer a responsibility question: its topics, then the ranked responsible units with evidence."""
     concept_ids = topics_in(thesaurus, question)
@@ -274,6 +279,6 @@ def ask(
         for cid in concept_ids
     )
     units = responsible_for_topics(
-        store, expand_topics(thesaurus, concept_ids), limit=limit, evidence_limit=evidence_limit
+        store, expand_topics(thesaurus, concept_ids), limit=limit, evidence_limit=evidence_limit, table=table
     )
     return Answer(question=question, topics=topics, units=units)

@@ -101,22 +101,20 @@ def python_value(datatype: str | None, value: str) -> Value:
 def oxigraph_rows(solutions: Any) -> list[Row]:
     """Rows of plain values from pyoxigraph ``QuerySolutions`` (a local query's, or results parsed from a
     server's answer: both backends give the same values)."""
+    names = [variable.value for variable in solutions.variables]
+    return [{name: plain_value(solution[name]) for name in names} for solution in solutions]
+
+
+def plain_value(term: Any) -> Value | None:
+    """A pyoxigraph term as a plain value: a literal's Python value by its datatype, an IRI's or blank node's
+    string, None for an unbound variable."""
     from pyoxigraph import Literal
 
-    names = [variable.value for variable in solutions.variables]
-    rows = []
-    for solution in solutions:
-        row: Row = {}
-        for name in names:
-            term = solution[name]
-            if term is None:
-                row[name] = None
-            elif isinstance(term, Literal):
-                row[name] = python_value(term.datatype.value, term.value)
-            else:
-                row[name] = term.value
-        rows.append(row)
-    return rows
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        return python_value(term.datatype.value, term.value)
+    return term.value
 
 
 @dataclass

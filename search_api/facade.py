@@ -82,6 +82,12 @@ def _open_duties(build_path: Path, build: Build) -> Any:
     return DutyTable.read(build_path) or DutyTable.load(build.require("graph"))
 
 
+def _open_topics(build_path: Path, _build: Build) -> Any:
+    from kg.topic_table import TopicTable
+
+    return TopicTable.read(build_path)
+
+
 def _open_index(build_path: Path, _build: Build) -> Any:
     from search_api.search.engine import SearchIndex
     from search_api.search.index import INDEX_DIR
@@ -109,10 +115,12 @@ RESOURCE_OPENERS: dict[str, Opener] = {
     "thesaurus": _open_thesaurus,
     "index": _open_index,
     "duties": _open_duties,
+    "topics": _open_topics,
     "network": _open_network,
 }
 _WHAT = {
     "duties": "duty clause table",
+    "topics": "topic table",
     "graph": "graph store",
     "thesaurus": "thesaurus",
     "index": "search index",
@@ -447,6 +455,7 @@ class Build:
             limit=limit,
             evidence_limit=evidence,
             units=self.register.units,
+            topic_table=self.resource("topics"),
         )
         views: dict[str, Any] = {}
         if recognised.intent is Intent.DUE:

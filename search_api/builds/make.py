@@ -30,6 +30,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("model", "search_api.builds.make:write_model"),
     ("graph", "kg.store:write_graph"),
     ("duties", "kg.statutory:write_duty_table"),
+    ("topics", "kg.topic_table:write_topic_table"),
     ("index", "search_api.search.index:write_index"),
 )
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ingest.segment import Segmenter
     from kg.statutory import StatutoryAnswer
     from kg.store import GraphStore
+    from kg.topic_table import TopicTable
     from ontology.thesaurus import Thesaurus
     from search_api.search.engine import Hit, SearchIndex
     from search_api.search.engine.intent import Recognised
@@ -340,14 +341,16 @@ def answer(
     limit: int = 20,
     evidence_limit: int = 5,
     units: Sequence[Unit] = (),
+    topic_table: TopicTable | None = None,
 ) -> CombinedAnswer:
     """The answer of ``policykg ask``: units best first, statutory roles beside them, the passages read.
 
     ``units`` (the model's register) lets statutory roles name their local bodies; without it they name none.
+    ``topic_table`` (the build's, when it has one) reads the graph's topic rows from an indexed file.
     """
     from kg.responsibility import expand_topics
 
-    graph = graph_ask(store, thesaurus, question, limit=200, evidence_limit=evidence_limit)
+    graph = graph_ask(store, thesaurus, question, limit=200, evidence_limit=evidence_limit, table=topic_table)
     asked_ids = [str(topic["id"]) for topic in graph.topics]
     hits = index.candidate_evidence(question, limit=SEARCH_DEPTH) if index is not None else []
     support = index_support(hits, asked=asked_ids)

@@ -1,0 +1,125 @@
+"""The graph's topic evidence (tasks and obligations by topic), written once per build into an indexed table.
+
+Why: who is responsible for a topic is read from every task and obligation tagged with the topic or a concept
+near it. In the graph store that read costs a dozen index look-ups per row (text, span, article, document,
+bearer's type), about 0.15 ms a row: at 491 documents a question read 350 rows and spent 60 ms there, and the
+cost grows with the corpus. The build writes the very same rows (:func:`kg.queries.tasks_for_topics_sparql`,
+:func:`kg.queries.obligations_for_topics_sparql` and :func:`tasked_sentences` over every topic, in the store's
+order) into SQLite (stdlib; a file, opened
+read-only and immutable, nothing loaded up front), indexed by topic, so a question reads its rows with one
+B-tree look-up per topic. The answers are those of the store: ``tests/test_topic_table.py`` compares them.
+
+A build without the file (an older build) answers from the store as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from kg import queries
+from kg.store import GraphStore, Row, Value, plain_value
+
+TOPIC_TABLE = "topics.sqlite"
+KINDS = ("tasks", "obligations", "sentences")
+# the EXISTS flags of each query: stored as 0/1, read back as booleans (a task's ?unit is the unit's IRI)
+_BOOLEANS = {"tasks": frozenset(), "obligations": frozenset({"law", "unit"}), "sentences": frozenset({"law"})}
+
+
+def tasked_sentences(store: GraphStore, topics: Sequence[str] | None) -> list[Row]:
+    """The sentences naming one of ``topics`` (any for None) in the articles tasks implement, with their article,
+    document, text and span, in two queries (which sentences, then their details) so the cost follows the task
+    table, not the corpus."""
+    pairs = store.select(queries.tasked_sentences_sparql(topics))
+    if not pairs:
+        return []
+    wanted = sorted({str(pair["sentence"]) for pair in pairs})
+    details = {str(row["sentence"]): row for row in store.select(queries.sentence_details_sparql(wanted))}
+    return [{**details[str(pair["sentence"])], "topic": pair["topic"]} for pair in pairs if str(pair["sentence"]) in details]
+
+
+def _query(kind: str, topics: Sequence[str] | None) -> str:
+    if kind == "tasks":
+        return queries.tasks_for_topics_sparql(topics)
+    return queries.obligations_for_topics_sparql(topics)
+
+
+def _every_row(store: GraphStore, kind: str) -> tuple[Sequence[str], Iterable[Sequence[Value]]]:
+    """Column names and rows of ``kind`` for every topic, as the table stores them."""
+    if kind == "sentences":
+        names, _rows = store.solutions(queries.sentence_details_sparql([]))
+        names = (*names, "topic")
+        return names, ([_stored(row[name]) for name in names] for row in tasked_sentences(store, None))
+    names, solutions = store.solutions(_query(kind, None))
+    return names, ([_stored(plain_value(term)) for term in solution] for solution in solutions)
+
+
+def _stored(value: Value) -> Value:
+    return int(value) if isinstance(value, bool) else value
+
+
+def write_topic_table(_corpus: Any, build_path: Path) -> dict[str, Any]:
+    """Build step: every topic's task and obligation rows, from the build's graph, as ``topics.sqlite``."""
+    from kg.store import open_store
+
+    store = open_store(build_path)
+    path = build_path / TOPIC_TABLE
+    path.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    with closing(sqlite3.connect(path)) as db, db:
+        for kind in KINDS:
+            names, rows = _every_row(store, kind)
+            db.execute(f"CREATE TABLE {kind} ({', '.join(f'[{name}]' for name in names)})")
+            cursor = db.executemany(f"INSERT INTO {kind} VALUES ({', '.join('?' for _ in names)})", rows)
+            db.execute(f"CREATE INDEX {kind}_topic ON {kind} (topic)")
+            counts[kind] = cursor.rowcount
+    return {"file": TOPIC_TABLE, **counts}
+
+
+class TopicTable:
+    """The rows of one build's ``topics.sqlite``, read by topic."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()  # one connection shared by the server's threads
+
+    @classmethod
+    def read(cls, build_path: Path) -> TopicTable | None:
+        """The build's table, or None when the build has none (it predates the table)."""
+        path = build_path / TOPIC_TABLE
+        return cls(path) if path.is_file() else None
+
+    def rows(self, kind: str, topics: Sequence[str]) -> list[Row]:
+        """The rows the store would give for ``kind`` (``tasks`` or ``obligations``) and these topic IRIs."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown row kind {kind!r}; use one of {KINDS}")
+        if not topics:
+            return []
+        marks = ", ".join("?" for _ in topics)
+        with self._lock:
+            cursor = self._db.execute(f"SELECT * FROM {kind} WHERE topic IN ({marks}) ORDER BY rowid", list(topics))
+            names = [column[0] for column in cursor.description]
+            found = cursor.fetchall()
+        flags = _BOOLEANS[kind]
+        return [
+            {name: bool(value) if name in flags else value for name, value in zip(names, row, strict=True)}
+            for row in found
+        ]
+
+    def close(self) -> None:
+        """Release the file."""
+        self._db.close()
+
+
+def topic_rows(store: GraphStore, table: TopicTable | None, kind: str, topics: Sequence[str]) -> list[Row]:
+    """Rows of ``kind`` for ``topics``: from the table when the build has one, else from the store."""
+    if table is not None:
+        return table.rows(kind, topics)
+    if kind == "sentences":
+        return tasked_sentences(store, topics)
+    return store.select(_query(kind, topics))
