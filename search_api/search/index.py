@@ -382,6 +382,6 @@ def _write_english(index: Any, folder: Path) -> int:
 
     with index.reader() as reader:
         words = {w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.lexicon("text")}
-        mapping, stems = build_maps(words, lambda w: reader.doc_frequency("text", w))
-    write_map(folder, mapping, stems)
-    return len(mapping)
+        maps = build_maps(words, lambda w: reader.doc_frequency("text", w))
+    write_map(folder, maps)
+    return len(maps.exact)
