@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from search_api.search.engine import SearchIndex, open_index
-from search_api.search.english import Translator, content_words
+from search_api.search.english import Translator, build_maps, content_words
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +84,43 @@ def test_empty_query_is_a_usage_error_and_search_json_names_the_legs(seed_data_d
         assert nothing.status_code == 200 and nothing.json()["hits"] == [] and nothing.json()["suggestions"]
         hits = client.get("/api/search", params={"q": "propaganda"}).json()["hits"]
         assert hits[0]["matched"] == ["translated"]
+
+
+# ── English through the dictionary: stems, words inside longer keys, closed-class words, single characters ──
+
+
+def test_an_inflected_english_word_reaches_its_passage_through_its_stem(index: SearchIndex) -> None:
+    assert "adjusting" not in index.translator.map  # CC-CEDICT says "to adjust"
+    plan = index.plan("adjusting")
+    assert [t.text for t in plan.terms if t.source == "translated"][:1] == ["调整"]
+    first = index.search("adjusting").hits[0]
+    assert "调整" in first.text and "translated" in first.matched
+
+
+def test_a_word_that_is_no_key_falls_back_to_the_longer_keys_holding_it(index: SearchIndex) -> None:
+    translator = index.translator
+    assert translator.lookup("alarm") is None and translator.within.get("alarm")
+    first = index.search("alarm").hits[0]
+    assert any(word in first.text for word in translator.within["alarm"]) and "translated" in first.matched
+
+
+def test_the_translated_leg_counts_the_characters_of_its_words(index: SearchIndex) -> None:
+    from search_api.search.engine import _translated_grams
+
+    plan = index.plan("incentive mechanism")
+    assert "激励机制" in [t.text for t in plan.terms if t.source == "translated"]
+    assert {"激励", "励机", "机制"} <= set(_translated_grams(plan))
+    assert _translated_grams(index.plan("电梯安全")) == ()  # Chinese queries: the literal leg's own bigrams
+
+
+def test_closed_class_words_are_not_looked_up_alone() -> None:
+    translator = Translator({"out": ["出"], "set up": ["设立"], "more": ["更加"]})
+    assert translator.translate("set up more out") == [("set up", ["设立"])]
+
+
+def test_single_characters_come_last_and_only_for_their_main_meaning() -> None:
+    maps = build_maps(["困", "对", "每日", "日"], lambda word: 1)
+    assert maps.stems["trap"] == ["困"]  # 困 "to trap": its first definition
+    assert "treat" not in maps.exact  # 对 "to treat (sb a certain way)": one of its later senses
+    assert maps.exact["day"] == ["每日"]  # 日 "day" is not its first sense ("sun")
+    assert Translator.from_maps(maps).translate("trapped") == [("trapped", ["困"])]

@@ -60,7 +60,8 @@ LEG_WEIGHTS = {"literal": 1.0, "translated": 0.8, "expanded": 0.45}
 English word became next, thesaurus expansions last, so that expansions, however many, can add at most this
 share of the best literal match's score (measured on dev-tune; docs/search-evaluation.md)."""
 GRAMS_WEIGHT = 0.6
-"""Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words."""
+"""Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words; within
+the translated leg, the same for the bigrams of the dictionary's Chinese words (:func:`_translated_grams`)."""
 SEMANTIC_WEIGHT = 1.5
 """The semantic leg's weight in the fused sum (:mod:`search_api.search.semantic`; tuned on dev-tune and
 regs-tune only, docs/search-evaluation.md)."""
@@ -205,6 +206,14 @@ class _Part:
                     return docs, values[i]
                 docs.append(docnum)
         return docs, 0.0
+
+
+def _translated_grams(plan: QueryPlan) -> tuple[str, ...]:
+    """The character bigrams of the Chinese words the dictionary gave the query's English: the translated leg's
+    counterpart of the literal leg's bigrams, so that a translation found inside a longer word the segmenter
+    keeps whole (指挥中心 in 应急救援指挥中心) still counts, as it would had the user typed it."""
+    words = [term.text for term in plan.terms if term.source == "translated"]
+    return tuple(dict.fromkeys(word[i : i + 2] for word in words for i in range(len(word) - 1)))
 
 
 def _leg_scores(group: list[tuple[_Part, float]], pool: set[int]) -> dict[int, float]:
@@ -581,6 +590,9 @@ class SearchIndex:
         out = [(leg, LEG_WEIGHTS.get(leg, 0.5), parts) for leg, parts in legs.items()]
         grams = [(self._postings(wq.Term("grams", gram)), 1.0) for gram in plan.grams]
         out.append(("literal", LEG_WEIGHTS["literal"] * GRAMS_WEIGHT, grams))
+        translated = [(self._postings(wq.Term("grams", gram)), 1.0) for gram in _translated_grams(plan)]
+        if translated:
+            out.append(("translated", LEG_WEIGHTS["translated"] * GRAMS_WEIGHT, translated))
         return out
 
     def _top(

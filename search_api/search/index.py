@@ -378,10 +378,10 @@ def write_index(corpus: Corpus, build_folder: Path) -> dict[str, Any]:
 
 def _write_english(index: Any, folder: Path) -> int:
     """The English → Chinese map of :mod:`search_api.search.english` for this index's words; its size."""
-    from search_api.search.english import build_map, write_map
+    from search_api.search.english import build_maps, write_map
 
     with index.reader() as reader:
         words = {w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.lexicon("text")}
-        mapping = build_map(words, lambda w: reader.doc_frequency("text", w))
-    write_map(folder, mapping)
-    return len(mapping)
+        maps = build_maps(words, lambda w: reader.doc_frequency("text", w))
+    write_map(folder, maps)
+    return len(maps.exact)
