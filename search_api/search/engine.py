@@ -37,6 +37,7 @@ from search_api.builds.datadir import open_build
 from search_api.search.english import Translator
 from search_api.search.english import content_words as english_content
 from search_api.search.index import DICTIONARY_FILE, INDEX_DIR, KINDS, META_FILE
+from search_api.search.postings import PostingScorer
 from search_api.search.query import Filters, QueryPlan, parse_query, plan_query
 from search_api.search.semantic import SemanticError, SemanticIndex
 from search_api.search.tokenizer import DomainTokenizer, analyze, domain_analyzer
@@ -258,6 +259,7 @@ class SearchIndex:
             raise SearchError(f"no search index in {folder.parent}") from error
         self.folder = folder
         self._searcher = self._index.searcher()
+        self._scorer = PostingScorer(self._searcher)
         self._lock = threading.Lock()
         self.analyzer = domain_analyzer(read_dictionary(folder / DICTIONARY_FILE))
         self.thesaurus: Thesaurus = load_build_thesaurus(
@@ -529,11 +531,13 @@ class SearchIndex:
         key = str(query)
         cached = self._posting_cache.get(key)
         if cached is None:
-            matcher = query.matcher(self._searcher, self._searcher.context())
-            scores: dict[int, float] = {}
-            while matcher.is_active():
-                scores[matcher.id()] = float(matcher.score())
-                matcher.next()
+            scores = self._scorer.scores(query)  # a term's postings a block at a time: the common case
+            if scores is None:
+                matcher = query.matcher(self._searcher, self._searcher.context())
+                scores = {}
+                while matcher.is_active():
+                    scores[matcher.id()] = float(matcher.score())
+                    matcher.next()
             cached = self._posting_cache[key] = _Part(scores)
         return cached
 
