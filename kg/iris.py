@@ -73,14 +73,14 @@ def part_iri(doc_id: str, number: int) -> URIRef:
     return _iri(f"doc/{slug(doc_id)}/part/{number}")
 
 
-def article_iri(doc_id: str, number: int, *, occurrence: int = 0) -> URIRef:
+def article_iri(doc_id: str, number: int, *, occurrence: int = 0, as_text: bool = False) -> URIRef:
     """An article; ``occurrence`` > 0 only when a document repeats an article number.
 
     >>> str(article_iri("d", 12, occurrence=1)).rsplit("/", 1)[-1]
     '12-1'
     """
     suffix = f"-{occurrence}" if occurrence else ""
-    return _iri(f"doc/{slug(doc_id)}/art/{number}{suffix}")
+    return _iri(f"doc/{slug(doc_id)}/art/{number}{suffix}", as_text=as_text)
 
 
 def sentence_iri(article: URIRef, index: int) -> URIRef:

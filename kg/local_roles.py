@@ -19,7 +19,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from kg.changes import load_succession
+from kg.succession import load_succession
 
 if TYPE_CHECKING:
     from ingest.model import Unit

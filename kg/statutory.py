@@ -127,7 +127,7 @@ class StatutoryEntry:
                     "number": self.article,
                     "text": self.text,
                     "span": {"start": self.start, "end": self.end},
-                    "path": [str(iris.article_iri(self.doc, self.article)), *([self.obligation] if self.obligation else [])],
+                    "path": [iris.article_iri(self.doc, self.article, as_text=True), *([self.obligation] if self.obligation else [])],
                     "law": self.title,
                 }
             ],

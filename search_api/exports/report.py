@@ -157,7 +157,7 @@ def unresolved_section(cut: Cut) -> str:
 
 def renamed_section(cut: Cut) -> str:
     """Units renamed in the institutional reform, with their successor, date and basis (:mod:`kg.changes`)."""
-    from kg.changes import load_succession, unit_changes
+    from kg.succession import load_succession, unit_changes
 
     rows = [
         (unit.name, unit.successor or "", row.date if row else "", row.basis if row else "")

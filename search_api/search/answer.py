@@ -154,7 +154,7 @@ def _task_evidence(hit: Hit, unit_id: str, role: AnswerRole, weight: float, aske
     # else the topic the task is tagged with (the asked one when it has it) → the task → the unit.
     task = iris.task_iri(hit.doc or "", hit.number or 0, as_text=True)
     if hit.article is not None and hit.doc:
-        topic: tuple[str, ...] = (str(iris.article_iri(hit.doc, hit.article)),)
+        topic: tuple[str, ...] = (iris.article_iri(hit.doc, hit.article, as_text=True),)
     else:
         topics = [t for t in asked if t in hit.topics] or list(hit.topics[:1])
         topic = (iris.TOPIC_BASE + topics[0],) if topics else ()
