@@ -17,29 +17,54 @@ from __future__ import annotations
 from typing import Any
 
 
+class FieldLengths:
+    """Every passage's length of each field as whoosh stores it (one byte, decoded by ``byte_to_length``), read
+    whole from a segment's length column once per field instead of one file read per posting."""
+
+    def __init__(self, perdoc: Any, doc_count: int) -> None:
+        from whoosh.codec.whoosh3 import byte_to_length
+
+        self._perdoc = perdoc
+        self._doc_count = doc_count
+        self._bytes: dict[str, bytes | None] = {}
+        self.decoded = [byte_to_length(b) for b in range(256)]
+
+    def bytes_of(self, field: str) -> bytes | None:
+        """The length bytes of ``field`` (0 past the column's end, as whoosh reads it); None when this codec's
+        column cannot be read whole."""
+        if field not in self._bytes:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+
+            perdoc = self._perdoc
+            column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if type(perdoc) is W3PerDocReader else None
+            if column is None or getattr(column, "_fixedlen", None) != 1:
+                self._bytes[field] = None
+            else:
+                data = bytes(column._dbfile.get(column._basepos, column._count))
+                self._bytes[field] = data + bytes(max(0, self._doc_count - len(data)))
+        return self._bytes[field]
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        """What ``W3PerDocReader.doc_field_length`` answers (the decoded length, None for a zero byte)."""
+        lengths = self.bytes_of(fieldname)
+        if lengths is None:
+            return self._perdoc.doc_field_length(docnum, fieldname, default)
+        length_byte = lengths[docnum]
+        return self.decoded[length_byte] if length_byte else None
+
+    def close(self) -> None:
+        """Close the per-document reader."""
+        self._perdoc.close()
+
+
 class PostingScorer:
     """BM25F scores of whole posting lists for one open whoosh searcher (it keeps each field's lengths)."""
 
     def __init__(self, searcher: Any) -> None:
-        from whoosh.codec.whoosh3 import byte_to_length
-
         self._searcher = searcher
-        self._lengths: dict[str, bytes | None] = {}
-        self._decoded = [byte_to_length(b) for b in range(256)]  # whoosh keeps a field's length in one byte
-
-    def _length_bytes(self, reader: Any, field: str) -> bytes | None:
-        """Every passage's length byte of ``field`` (0 past the column's end, as whoosh reads it)."""
-        if field not in self._lengths:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
-
-            perdoc = getattr(reader, "_perdoc", None)
-            column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if type(perdoc) is W3PerDocReader else None
-            if column is None or getattr(column, "_fixedlen", None) != 1:
-                self._lengths[field] = None
-            else:
-                data = column._dbfile.get(column._basepos, column._count)
-                self._lengths[field] = bytes(data) + bytes(max(0, reader.doc_count_all() - len(data)))
-        return self._lengths[field]
+        reader = searcher.reader()
+        perdoc = getattr(reader, "_perdoc", None)
+        self._lengths = FieldLengths(perdoc, reader.doc_count_all()) if perdoc is not None else None
 
     def scores(self, query: Any) -> dict[int, float] | None:
         """``{docnum: BM25F score}`` of a single-term query with boost 1 on a scored field, or None when this
@@ -56,7 +81,7 @@ class PostingScorer:
         schema, reader = searcher.schema, searcher.reader()
         if field not in schema or not schema[field].scorable or not reader.is_atomic():
             return None
-        lengths = self._length_bytes(reader, field)
+        lengths = self._lengths.bytes_of(field) if self._lengths is not None else None
         if lengths is None:
             return None
         if (field, text) not in reader:
@@ -68,7 +93,7 @@ class PostingScorer:
         avgfl = searcher.avg_field_length(field) or 1
         big_b = weighting._field_B.get(field, weighting.B)
         k1 = weighting.K1
-        decoded = self._decoded
+        decoded = self._lengths.decoded
         scores: dict[int, float] = {}
         while matcher.is_active():
             matcher._read_ids()

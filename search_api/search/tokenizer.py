@@ -26,6 +26,7 @@ from ingest.segment import Segmenter, shared_segmenter
 from ingest.segment import Token as Word
 
 _CONTENT = re.compile(r"[\w\u4E00-\u9FFF]", re.UNICODE)
+RECENT_TEXTS = 16  # texts whose words a tokenizer keeps (a passage's fields are cut one after the other)
 
 
 def is_content(word: str) -> bool:
@@ -59,6 +60,7 @@ class DomainTokenizer(Tokenizer):  # type: ignore[misc]
     def __init__(self, words: Iterable[str] = ()) -> None:
         self.words = tuple(sorted(set(words)))
         self._segmenter: Segmenter | None = None
+        self._recent: dict[str, list[tuple[Word, tuple[Word, ...]]]] = {}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DomainTokenizer) and other.words == self.words
@@ -72,6 +74,18 @@ class DomainTokenizer(Tokenizer):  # type: ignore[misc]
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.words = tuple(state["words"])
         self._segmenter = None
+        self._recent = {}
+
+    def _words(self, text: str) -> list[tuple[Word, tuple[Word, ...]]]:
+        """:func:`words_with_parts` of ``text``, kept for the last few texts: the build reads a passage's words
+        for its stored marks and whoosh then indexes the same text, so each passage was cut twice."""
+        found = self._recent.get(text)
+        if found is None:
+            found = words_with_parts(self.segmenter, text)
+            if len(self._recent) >= RECENT_TEXTS:
+                self._recent.clear()
+            self._recent[text] = found
+        return found
 
     @property
     def segmenter(self) -> Segmenter:
@@ -98,7 +112,7 @@ class DomainTokenizer(Tokenizer):  # type: ignore[misc]
             yield _fill(token, value, start_pos, start_char, start_char + len(value), keeporiginal)
             return
         with_parts = mode == "index"
-        for pos, (word, parts) in enumerate(words_with_parts(self.segmenter, value), start=start_pos):
+        for pos, (word, parts) in enumerate(self._words(value), start=start_pos):
             yield _fill(token, word.word, pos, start_char + word.start, start_char + word.end, keeporiginal)
             if with_parts:
                 for part in parts:
