@@ -278,3 +278,16 @@ def test_block_scores_equal_whooshs_matcher(index: SearchIndex) -> None:
     assert scorer.scores(wq.Term("text", "不在索引里的词语")) == {}
     assert scorer.scores(wq.Phrase("text", ["安全", "生产"])) is None
     assert scorer.scores(wq.Term("text", "安全", boost=2.0)) is None
+
+
+def test_field_lengths_read_whole_equal_whooshs_per_passage_reads(index: SearchIndex) -> None:
+    """The commit and the block scorer read a field's lengths whole: the same values whoosh reads one by one."""
+    from search_api.search.postings import FieldLengths
+
+    reader = index._searcher.reader()
+    lengths = FieldLengths(reader._perdoc, reader.doc_count_all())
+    fields = [name for name in index._searcher.schema.names() if index._searcher.schema[name].scorable]
+    for field in fields:
+        assert lengths.bytes_of(field) is not None
+        for docnum in range(reader.doc_count_all()):
+            assert lengths.doc_field_length(docnum, field) == reader._perdoc.doc_field_length(docnum, field), field
