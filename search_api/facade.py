@@ -286,8 +286,13 @@ class Build:
                         raise
                     log.warning("build %s: %s not opened yet: %s", self.build_id, name, error)
             index = self._resources.get("index")
-            if hasattr(index, "preload_semantic"):
+            if index is not None:
+                index.preload_segmenter()
                 index.preload_semantic()  # the embedding model, when the build has vectors: no slow first query
+            if any(kind != "policy" for _id, kind, _place in self.register.documents):
+                from ingest.places import gazetteer
+
+                gazetteer()  # the places laws are read against (0.1 s), read once per process
         except BaseException:
             self.close()
             raise
