@@ -350,6 +350,7 @@ class Health(BaseModel):
     resources: list[str]
     manifest: dict[str, Any]
     store: str | None = None  # the SPARQL server the graph is read from (``--store``); null: the folder's own
+    pid: int  # the server process that answered: with ``serve --workers N``, which of the N (a load balancing check)
 
 
 class ErrorOut(BaseModel):

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
     from search_api.service.app import create_app
     from search_api.service.http_server import protocol_options
+    from search_api.service.workers import Supervisor, reserve_address, reuse_port_supported
     from search_api.settings import get_settings, settings_environment, store_url_from
 
     settings = get_settings(args.data)
@@ -57,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, store_url=store_url_from(args.store))
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
+    workers = args.workers if args.workers is not None else default_workers()
+    own_sockets = workers > 1 and reuse_port_supported()
+    # one socket per worker: the parent holds the address first (so --port 0 means one port for all of them)
+    reservation = reserve_address(host, port) if own_sockets else None
+    if reservation is not None:
+        port = reservation.getsockname()[1]
     settings = dataclasses.replace(
         settings,
         host=host,
@@ -64,7 +71,6 @@ def run(args: argparse.Namespace) -> int:
         allow_service=args.allow_service,
         allowed_hosts=tuple(args.allowed_host),
     )
-    workers = args.workers if args.workers is not None else default_workers()
     graph = f"; graph from {settings.store_url}" if settings.store_url else ""
     print(
         f"policykg serve: http://{host}:{port}/  (data {settings.data_dir}{graph}; {workers} worker"
@@ -81,9 +87,12 @@ def run(args: argparse.Namespace) -> int:
     if workers <= 1:
         uvicorn.run(create_app(settings), **options)
         return 0
-    # Several processes: uvicorn imports the app in each from an import string, with the settings passed
-    # through the environment; each worker opens the build read-only and follows hot swaps on its own.
+    # Several processes: each imports the app from an import string, with the settings passed through the
+    # environment; each worker opens the build read-only and follows hot swaps on its own.
     os.environ.update(settings_environment(settings))
+    if reservation is not None:  # each worker accepts on its own socket: the kernel spreads the connections
+        return Supervisor(options, workers, reservation).run()
+    # elsewhere uvicorn's own mode: one shared socket, whichever worker wakes first accepts
     uvicorn.run("search_api.service.app:create_app", factory=True, workers=workers, **options)
     return 0
 

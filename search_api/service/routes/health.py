@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter
 
 from search_api.service.routes.deps import HolderDep
@@ -22,4 +24,5 @@ async def healthz(holder: HolderDep) -> Health:
         resources=sorted(snapshot.resources),
         manifest=snapshot.manifest,
         store=holder.store_url,
+        pid=os.getpid(),
     )
