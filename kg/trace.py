@@ -56,19 +56,9 @@ def documents_with_tasks(store: GraphStore, ids: Sequence[str] = ()) -> list[tup
     return [(str(r["doc"]), str(r["title"])) for r in store.select(queries.documents_sparql(with_tasks))]
 
 
-def trace_document(
-    store: GraphStore,
-    doc: str,
-    title: str = "",
-    *,
-    article_rows: list[Row] | None = None,
-    task_rows: list[Row] | None = None,
-) -> Trace:
-    """The matrix of one document (pass pre-fetched rows to avoid one query per document)."""
-    if article_rows is None:
-        article_rows = store.select(queries.doc_articles_sparql([doc]))
-    if task_rows is None:
-        task_rows = store.select(queries.doc_tasks_sparql([doc]))
+def trace_document(doc: str, title: str, *, article_rows: list[Row], task_rows: list[Row]) -> Trace:
+    """The matrix of one document from its article and task rows (:func:`trace` reads them for all the
+    documents it shows in two queries)."""
     articles = tuple(
         {"number": r["number"], "label": r["label"], "title": r["title"] or ""} for r in article_rows
     )
@@ -118,6 +108,6 @@ def trace(store: GraphStore, *, doc: str | None = None, docs: Sequence[str] = ()
     articles = rows_by(store.select(queries.doc_articles_sparql(ids)), "doc")
     tasks = rows_by(store.select(queries.doc_tasks_sparql(ids)), "doc")
     return tuple(
-        trace_document(store, d, t, article_rows=articles.get(d, []), task_rows=tasks.get(d, []))
+        trace_document(d, t, article_rows=articles.get(d, []), task_rows=tasks.get(d, []))
         for d, t in documents
     )

@@ -7,26 +7,22 @@ or refusing the Host header, and a hot swap must reach every worker.
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import os
 import signal
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from search_api.builds.make import run_build
 from search_api.service.workers import AddressInUse, listening_socket, reserve_address, reuse_port_supported
 from search_api.settings import Settings, get_settings, settings_environment
 from tests.conftest import CORPUS
+from tests.load import hammering
 from tests.serve_process import serve_process
-from tests.test_api_hotswap import PATHS
 
 
 def test_settings_round_trip_through_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -48,7 +44,7 @@ def test_two_workers_follow_a_rebuild_and_lose_no_request(tmp_path: Path) -> Non
     assert first.path is not None
     with serve_process(data_dir, "--workers", "2") as server:
         assert len({pid for pid, _ in _health_behind(server.port, 32)}) == 2
-        with _hammering(server.url, connections=8) as failures:  # all 8 on one worker: 1 time in 128
+        with hammering(server.url, connections=8) as load:  # all 8 on one worker: 1 time in 128
             second = run_build([CORPUS], data_dir=data_dir, workers=1)
             assert second.path is not None and second.path.name != first.path.name
             new = f"builds/{second.path.name}"
@@ -61,41 +57,8 @@ def test_two_workers_follow_a_rebuild_and_lose_no_request(tmp_path: Path) -> Non
                     break
                 assert time.monotonic() < deadline, f"the workers did not all switch to {new}: saw {seen}"
                 time.sleep(0.2)
-        assert not failures, failures[:5]
-
-
-@contextlib.contextmanager
-def _hammering(url: str, *, connections: int) -> Iterator[list[str]]:
-    """Requests of every kind on ``connections`` keep-alive connections until the block ends; yields the failures."""
-    failures: list[str] = []
-    answered = [0]
-    stop = threading.Event()
-
-    def hammer(offset: int) -> None:
-        with httpx.Client(base_url=url, timeout=30) as client:
-            index = offset
-            while not stop.is_set():
-                path = PATHS[index % len(PATHS)]
-                index += 1
-                try:
-                    response = client.get(path)
-                except httpx.HTTPError as error:
-                    failures.append(f"{path}: {error!r}")
-                    continue
-                answered[0] += 1
-                if response.status_code != 200:
-                    failures.append(f"{path}: {response.status_code} {response.text[:200]}")
-
-    threads = [threading.Thread(target=hammer, args=(i,)) for i in range(connections)]
-    for thread in threads:
-        thread.start()
-    try:
-        yield failures
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-    assert answered[0] > 20, answered[0]
+        assert not load.failures, load.failures[:5]
+        assert sum(load.statuses.values()) > 20, load.statuses
 
 
 def _health_behind(port: int, connections: int) -> list[tuple[int, str]]:
