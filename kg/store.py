@@ -15,6 +15,7 @@ or a SPARQL server shared by several machines (:class:`kg.remote_store.RemoteSto
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -207,15 +208,40 @@ def sorted_turtle(graph: Graph) -> str:
     return turtle_from_ntriples(sorted_ntriples(graph), PREFIXES)
 
 
-def load_oxigraph(path: Path, ntriples: Path) -> None:
-    """Create an on-disk Oxigraph store at ``path`` from an N-Triples file."""
+LOAD_LINES = 100_000  # N-Triples lines per bulk-load call: Oxigraph's loader holds a call's quads in memory
+
+
+def load_oxigraph(path: Path, ntriples: Path, *, lines_per_load: int = LOAD_LINES) -> None:
+    """Create an on-disk Oxigraph store at ``path`` from an N-Triples file, ``lines_per_load`` lines at a time.
+
+    Why in slices: one ``bulk_load`` of the whole file holds all its quads in memory (a 200 MB file, the graph
+    of 1,000 documents, took 970 MB; 100,000 lines a call, 170 MB, in the same time). A slice is loaded as its
+    own file, and Oxigraph gives a blank node a fresh name per call, so a file with blank nodes (the builder
+    writes none) is loaded whole.
+    """
     from pyoxigraph import RdfFormat, Store
 
     store = Store(str(path))
-    store.bulk_load(path=str(ntriples), format=RdfFormat.N_TRIPLES)
+    if _has_blank_nodes(ntriples):
+        store.bulk_load(path=str(ntriples), format=RdfFormat.N_TRIPLES)
+    else:
+        with ntriples.open("rb") as lines:
+            while chunk := b"".join(itertools.islice(lines, lines_per_load)):
+                store.bulk_load(chunk, format=RdfFormat.N_TRIPLES)
     store.flush()
     store.optimize()
     del store
+
+
+def _has_blank_nodes(ntriples: Path, block: int = 2**24) -> bool:
+    """Whether the file may hold a blank node (``_:`` anywhere; a literal holding the text only costs memory)."""
+    previous = b""
+    with ntriples.open("rb") as data:
+        while piece := data.read(block):
+            if b"_:" in previous[-1:] + piece:
+                return True
+            previous = piece
+    return False
 
 
 def memory_oxigraph(ntriples: str | bytes) -> OxigraphStore:
