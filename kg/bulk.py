@@ -11,10 +11,17 @@ minted from its id; units, topics and succession events form the *global* part),
 hop from a focus node: its own triples and the ``rdf:type`` of the nodes they point at (``sh:class``). A part is
 validated together with the types of the outside nodes it points at, and only results about its own subjects
 are kept. A new shape that walks further (``sh:node``, property paths) would need those nodes' triples too.
+
+Why a validation cache: SHACL is two thirds of this step (pyshacl, pure Python), and a rebuild after one file
+changed validated every part again. What pyshacl sees of a part is fully given by the part's N-Triples, the
+outside types added to them and the shapes, so its findings are kept under a hash of exactly those (and of the
+validator's version) in ``DATA/cache/shacl`` (``search_api.builds.make.VALIDATION_CACHE``): a part whose triples did not change
+is not validated again, and a changed unit register, thesaurus or shape changes the key by itself.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import tempfile
 from collections.abc import Iterator
@@ -25,6 +32,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, Graph, URIRef
 
 from ingest.parallel import ordered_map, state
+from ingest.parse_cache import ParseCache
 from kg import iris
 from kg.build import add_document, add_thesaurus, add_unit, new_graph, revised
 from kg.changes import add_changes
@@ -40,10 +48,12 @@ RUN_BYTES = 64 * 2**20  # N-Triples held in memory before a sorted run is writte
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One part of the graph: its N-Triples lines (sorted, unique) and its SHACL findings."""
+    """One part of the graph: its N-Triples lines (sorted, unique), its SHACL findings, and whether those came
+    from the validation cache."""
 
     lines: bytes
     findings: tuple[Finding, ...]
+    cached: bool = False
 
 
 def global_graph(corpus: Corpus, thesaurus: Thesaurus | None) -> Graph:
@@ -65,22 +75,53 @@ def _ntriples(graph: Graph) -> bytes:
     return b"".join(line + b"\n" for line in lines)
 
 
+def _outside_types(graph: Graph, types: dict[URIRef, tuple[URIRef, ...]]) -> list[tuple[URIRef, URIRef, URIRef]]:
+    """The ``rdf:type`` triples of the outside nodes ``graph`` points at, as typed in the whole graph."""
+    own = set(graph.subjects())
+    return [
+        (obj, RDF.type, kind)
+        for obj in sorted({o for o in graph.objects() if isinstance(o, URIRef) and o not in own})
+        for kind in types.get(obj, ())
+    ]
+
+
 def _validate(graph: Graph, types: dict[URIRef, tuple[URIRef, ...]], shapes: Graph) -> tuple[Finding, ...]:
     """Findings about the part's own subjects, with the outside nodes it points at typed as in the whole graph.
 
     Adds those ``rdf:type`` triples to ``graph`` (serialise it first).
     """
-    own = set(graph.subjects())
-    for obj in set(graph.objects()):
-        if isinstance(obj, URIRef) and obj not in own:
-            for kind in types.get(obj, ()):
-                graph.add((obj, RDF.type, kind))
-    names = {str(subject) for subject in own}
+    names = {str(subject) for subject in graph.subjects()}
+    for triple in _outside_types(graph, types):
+        graph.add(triple)
     return tuple(graph_findings(graph, shapes=shapes, focus=names.__contains__))
 
 
+def validation_key(lines: bytes, outside: list[tuple[URIRef, URIRef, URIRef]], shapes_digest: str) -> str:
+    """The cache key of a part's findings: everything pyshacl is given (the part's N-Triples, the outside types,
+    the shapes) and the validator's version."""
+    from pyshacl import __version__ as pyshacl_version
+
+    digest = hashlib.sha256(f"{pyshacl_version}\0{shapes_digest}\0".encode())
+    digest.update(lines)
+    for subject, _, kind in outside:
+        digest.update(f"{subject} {kind}\n".encode())
+    return digest.hexdigest()
+
+
+def shapes_digest(shapes: Graph) -> str:
+    """A hash of the shapes that does not depend on their blank nodes' names (property shapes are blank nodes,
+    renamed on every parse), plus this package's reading of pyshacl's results (:mod:`kg.validate`)."""
+    from rdflib.compare import to_isomorphic
+
+    import kg.validate
+
+    source = Path(kg.validate.__file__).read_bytes()
+    return hashlib.sha256(str(to_isomorphic(shapes).graph_digest()).encode() + source).hexdigest()
+
+
 def _document_part(index: int) -> Part:
-    """Worker: one document's triples and findings (inputs come from the forked :func:`state`)."""
+    """Worker: one document's triples and findings (inputs come from the forked :func:`state`); the findings
+    come from the validation cache when the part's triples are those of an earlier build."""
     shared = state()
     doc = shared["corpus"].documents[index]
     graph = new_graph()
@@ -88,7 +129,16 @@ def _document_part(index: int) -> Part:
         graph, doc, units=shared["known"], thesaurus=shared["thesaurus"], revises=revised(shared["corpus"], doc.id)
     )
     lines = _ntriples(graph)
-    return Part(lines=lines, findings=_validate(graph, shared["types"], shared["shapes"]))
+    cache: ParseCache | None = shared["cache"]
+    if cache is None:
+        return Part(lines=lines, findings=_validate(graph, shared["types"], shared["shapes"]))
+    key = validation_key(lines, _outside_types(graph, shared["types"]), shared["shapes_digest"])
+    kept = cache.get(key)
+    if isinstance(kept, tuple):
+        return Part(lines=lines, findings=kept, cached=True)
+    findings = _validate(graph, shared["types"], shared["shapes"])
+    cache.put(key, findings)
+    return Part(lines=lines, findings=findings)
 
 
 def _types(corpus: Corpus, glob: Graph) -> dict[URIRef, tuple[URIRef, ...]]:
@@ -156,10 +206,21 @@ class SortedRuns:
         return count
 
 
+@dataclass(frozen=True, slots=True)
+class GraphParts:
+    """What :func:`write_parts` wrote: the triple count, every SHACL finding, and how many document parts took
+    their findings from the validation cache instead of pyshacl."""
+
+    triples: int
+    findings: list[Finding]
+    cached_parts: int = 0
+
+
 def write_parts(
-    corpus: Corpus, thesaurus: Thesaurus | None, out: Path, *, workers: int = 1
-) -> tuple[int, list[Finding]]:
-    """Write the whole graph's sorted N-Triples to ``out`` part by part; returns (triples, SHACL findings)."""
+    corpus: Corpus, thesaurus: Thesaurus | None, out: Path, *, workers: int = 1, cache_dir: Path | None = None
+) -> GraphParts:
+    """Write the whole graph's sorted N-Triples to ``out`` part by part, with the SHACL findings of every part;
+    ``cache_dir``: keep and reuse each part's findings there (see the module's docstring; None: validate all)."""
     shapes = load_shapes()
     glob = global_graph(corpus, thesaurus)
     types = _types(corpus, glob)
@@ -170,7 +231,10 @@ def write_parts(
         "thesaurus": thesaurus,
         "types": types,
         "shapes": shapes,
+        "cache": None if cache_dir is None else ParseCache(cache_dir),
+        "shapes_digest": "" if cache_dir is None else shapes_digest(shapes),
     }
+    cached = 0
     with tempfile.TemporaryDirectory(prefix="policykg-nt-", dir=out.parent) as tmp:
         runs = SortedRuns(Path(tmp))
         runs.add(_ntriples(glob))
@@ -181,6 +245,6 @@ def write_parts(
         for part in parts:
             runs.add(part.lines)
             findings.extend(part.findings)
+            cached += part.cached
         count = runs.write(out)
-    return count, findings
-
+    return GraphParts(triples=count, findings=findings, cached_parts=cached)

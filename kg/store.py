@@ -290,14 +290,18 @@ def read_validation(build_path: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-def write_graph(corpus: Corpus, out: Path, *, workers: int | None = None) -> dict[str, Any]:
+def write_graph(
+    corpus: Corpus, out: Path, *, workers: int | None = None, cache_dir: Path | None = None
+) -> dict[str, Any]:
     """Build step: graph from the model, SHACL check, sorted N-Triples + Turtle, Oxigraph store, thesaurus.
 
     The graph is built, validated and serialised one document at a time on ``workers`` processes
     (:mod:`kg.bulk`; default :func:`ingest.parallel.build_workers`), merged into ``graph.nt`` on disk, and the
     Turtle and the Oxigraph store are streamed from that file: no whole-corpus rdflib graph is ever held. The
     manifest entry holds the triple count and the validation summary (``conforms``, ``total``,
-    ``by_message``); the full report is ``validation.json``.
+    ``by_message``); the full report is ``validation.json``. ``cache_dir``: the validation cache
+    (``DATA/cache/shacl``): documents whose triples are unchanged are not
+    validated again (``validation_cached_documents`` counts them).
     """
     from ingest.parallel import build_workers
     from kg.build import PREFIXES
@@ -306,8 +310,8 @@ def write_graph(corpus: Corpus, out: Path, *, workers: int | None = None) -> dic
     from ontology.thesaurus import load_thesaurus
 
     thesaurus = load_thesaurus()
-    triples, findings = write_parts(corpus, thesaurus, out / GRAPH_NT, workers=build_workers(workers))
-    report = report_of(findings).to_json()
+    parts = write_parts(corpus, thesaurus, out / GRAPH_NT, workers=build_workers(workers), cache_dir=cache_dir)
+    report = report_of(parts.findings).to_json()
     turtle_file(out / GRAPH_NT, out / GRAPH_TTL, PREFIXES)
     load_oxigraph(out / STORE_DIR, out / GRAPH_NT)
     (out / THESAURUS_JSON).write_text(thesaurus.to_json(), encoding="utf-8")
@@ -317,8 +321,9 @@ def write_graph(corpus: Corpus, out: Path, *, workers: int | None = None) -> dic
         "file": GRAPH_NT,
         "turtle": GRAPH_TTL,
         "store": STORE_DIR,
-        "triples": triples,
+        "triples": parts.triples,
         "validation": summary,
+        "validation_cached_documents": parts.cached_parts,
     }
 
 

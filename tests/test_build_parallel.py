@@ -92,7 +92,7 @@ def test_failing_shapes_report_as_on_the_whole_graph(
     assert not expected.conforms and {"no level", "no title", "lead not a group"} <= set(
         expected.by_message
     )
-    _, findings = bulk.write_parts(corpus, thesaurus, tmp_path / "graph.nt", workers=workers)
+    findings = bulk.write_parts(corpus, thesaurus, tmp_path / "graph.nt", workers=workers).findings
     assert report_of(findings) == expected
 
 
@@ -158,3 +158,43 @@ def test_a_file_with_blank_nodes_is_loaded_whole(tmp_path: Path) -> None:
     store = Store.read_only(str(tmp_path / "store"))
     rows = list(store.query("SELECT ?v WHERE { <http://x/a> <http://x/p> ?n . ?n <http://x/q> ?v }"))
     assert [row["v"].value for row in rows] == ["1"]
+
+
+def test_validation_cache_reuses_findings_until_the_shapes_change(
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Findings kept in the cache are the findings pyshacl gives; other shapes miss the cache by themselves."""
+    failing = load_shapes().parse(data=EXTRA_SHAPES, format="turtle")
+    monkeypatch.setattr(bulk, "load_shapes", lambda: failing)
+    corpus, _ = ingest_paths([small_corpus])
+    thesaurus = load_thesaurus()
+    cache = tmp_path / "cache"
+    expected = validate_graph(build_graph(corpus, thesaurus=thesaurus), shapes=failing)
+    first = bulk.write_parts(corpus, thesaurus, tmp_path / "1.nt", workers=2, cache_dir=cache)
+    again = bulk.write_parts(corpus, thesaurus, tmp_path / "2.nt", workers=2, cache_dir=cache)
+    assert (first.cached_parts, again.cached_parts) == (0, len(corpus.documents))
+    assert report_of(first.findings) == report_of(again.findings) == expected and not expected.conforms
+    monkeypatch.setattr(bulk, "load_shapes", load_shapes)
+    plain = bulk.write_parts(corpus, thesaurus, tmp_path / "3.nt", workers=1, cache_dir=cache)
+    assert plain.cached_parts == 0
+    assert report_of(plain.findings) == validate_graph(build_graph(corpus, thesaurus=thesaurus))
+
+
+def test_a_rebuild_validates_only_the_document_that_changed(small_corpus: Path, tmp_path: Path) -> None:
+    """Through ``run_build``: an unchanged rebuild validates nothing again, an edited file one document, and the
+    artefacts are those of a build without any cache."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(small_corpus, corpus)
+    data = tmp_path / "data"
+    first = run_build([corpus], data_dir=data, workers=2)
+    unchanged = run_build([corpus], data_dir=data, workers=2)
+    edited = sorted((corpus / "generated").glob("*.txt"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n各单位要加强安全生产宣传教育。\n", encoding="utf-8")
+    changed = run_build([corpus], data_dir=data, workers=2)
+    fresh = run_build([corpus], data_dir=tmp_path / "fresh", workers=2, cache=False)
+    documents = first.counts["documents"]
+    cached = [build.manifest["steps"]["graph"]["validation_cached_documents"] for build in (first, unchanged, changed)]
+    assert cached == [0, documents, documents - 1]
+    assert fresh.manifest["steps"]["graph"]["validation_cached_documents"] == 0
+    assert changed.path is not None and fresh.path is not None
+    assert _artefacts(changed.path) == _artefacts(fresh.path)

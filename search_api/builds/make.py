@@ -127,6 +127,7 @@ def _step(reference: str) -> BuildStep:
 
 
 PARSE_CACHE = Path("cache") / "parse"  # inside the data directory, beside builds/
+VALIDATION_CACHE = Path("cache") / "shacl"  # each document part's SHACL findings (kg.bulk)
 EMBED_ENV = "POLICYKG_EMBED"
 EMBED_STEP = ("embed", "search_api.search.semantic:write_embeddings")
 """Run after the others only when the build is told ``embed=True`` (``policykg build --embed``, or
@@ -170,8 +171,10 @@ def run_build(
     ``supersedes``: (old, new) document pairs (id, exact title or source path) where new is a revision of old,
     beside those the titles show (:mod:`ingest.revisions`); a side that is not a document of the build raises
     :class:`ingest.revisions.RevisionError` and nothing is published.
-    ``cache``: keep and reuse the parse of every file in ``data_dir/cache/parse`` (:mod:`ingest.parse_cache`):
-    a rebuild parses only the files that changed, and publishes what a build without the cache would.
+    ``cache``: keep and reuse the parse of every file in ``data_dir/cache/parse`` (:mod:`ingest.parse_cache`)
+    and the SHACL findings of every document's triples in ``data_dir/cache/shacl`` (:mod:`kg.bulk`): a rebuild
+    parses only the files that changed, validates only the documents whose triples changed, and publishes what
+    a build without the cache would.
     ``embed``: (default: no, unless ``$POLICYKG_EMBED`` is ``1``; the held-out sets fell with the leg, see
     docs/search-evaluation.md) add the semantic leg's vectors (:mod:`search_api.search.semantic`), each passage's kept in
     ``data_dir/cache/embed`` (kept even with ``cache=False``: a vector depends only on its text and the model).
@@ -221,7 +224,8 @@ def run_build(
                 step_started = time.perf_counter()
                 step = _step(reference)
                 if name == "graph":
-                    info = step(corpus, build_path, workers=workers)
+                    shacl_cache = data_dir / VALIDATION_CACHE if cache else None
+                    info = step(corpus, build_path, workers=workers, cache_dir=shacl_cache)
                 elif name == "embed":
                     info = step(corpus, build_path, cache_dir=data_dir / EMBED_CACHE, progress=progress)
                 else:

@@ -33,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="parse every file again instead of reusing the parse of unchanged files (DATA/cache/parse)",
+        help="parse every file and validate every document again instead of reusing the parse of unchanged "
+        "files (DATA/cache/parse) and the SHACL findings of unchanged documents (DATA/cache/shacl)",
     )
     embedding = parser.add_mutually_exclusive_group()
     embedding.add_argument(
