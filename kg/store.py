@@ -290,10 +290,22 @@ def read_validation(build_path: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+def write_thesaurus(_corpus: Corpus, out: Path) -> dict[str, Any]:
+    """Build step, the first: the snapshot of the thesaurus (``thesaurus.json``) every later step reads, so the
+    graph and the index, written at the same time by two processes, index with one and the same thesaurus,
+    and queries later read it without rdflib."""
+    from ontology.thesaurus import load_thesaurus
+
+    thesaurus = load_thesaurus()
+    (out / THESAURUS_JSON).write_text(thesaurus.to_json(), encoding="utf-8")
+    return {"file": THESAURUS_JSON, "concepts": len(thesaurus.concepts)}
+
+
 def write_graph(
     corpus: Corpus, out: Path, *, workers: int | None = None, cache_dir: Path | None = None
 ) -> dict[str, Any]:
-    """Build step: graph from the model, SHACL check, sorted N-Triples + Turtle, Oxigraph store, thesaurus.
+    """Build step: graph from the model, SHACL check, sorted N-Triples + Turtle, Oxigraph store, with the
+    build's thesaurus snapshot (:func:`write_thesaurus`; the packaged thesaurus when ``out`` has none).
 
     The graph is built, validated and serialised one document at a time on ``workers`` processes
     (:mod:`kg.bulk`; default :func:`ingest.parallel.build_workers`), merged into ``graph.nt`` on disk, and the
@@ -307,14 +319,12 @@ def write_graph(
     from kg.build import PREFIXES
     from kg.bulk import write_parts
     from kg.validate import report_of
-    from ontology.thesaurus import load_thesaurus
 
-    thesaurus = load_thesaurus()
+    thesaurus = load_build_thesaurus(out)
     parts = write_parts(corpus, thesaurus, out / GRAPH_NT, workers=build_workers(workers), cache_dir=cache_dir)
     report = report_of(parts.findings).to_json()
     turtle_file(out / GRAPH_NT, out / GRAPH_TTL, PREFIXES)
     load_oxigraph(out / STORE_DIR, out / GRAPH_NT)
-    (out / THESAURUS_JSON).write_text(thesaurus.to_json(), encoding="utf-8")
     (out / VALIDATION_JSON).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     summary = {key: report[key] for key in ("conforms", "total", "by_message")}
     return {

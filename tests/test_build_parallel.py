@@ -66,6 +66,64 @@ def test_two_workers_build_the_same_artefacts_as_one(small_corpus: Path, tmp_pat
     assert _artefacts(serial.path) == _artefacts(parallel.path)
     graph = Graph().parse(parallel.path / "graph.nt", format="nt")
     assert len(graph) == parallel.manifest["steps"]["graph"]["triples"]
+    # the index may be written by a process of its own beside the graph step: it holds what the serial one holds
+    assert _index_content(serial.path) == _index_content(parallel.path)
+
+
+def _index_content(build: Path) -> tuple[list[dict[str, object]], dict[str, bytes]]:
+    """Every stored passage of the build's whoosh index, and its side files (segment names are random)."""
+    from whoosh.index import open_dir
+
+    with open_dir(str(build / "index")).searcher() as searcher:
+        stored = sorted(searcher.all_stored_fields(), key=lambda fields: str(sorted(fields.items())))
+    files = {path.name: path.read_bytes() for path in (build / "index").glob("*.*") if path.suffix in {".json", ".txt"}}
+    assert {"english.json", "meta.json", "userdict.txt"} <= set(files)
+    return stored, files
+
+
+_BESIDE_SCRIPT = """
+import sys
+from pathlib import Path
+from search_api.builds.beside import StepFailed
+from search_api.builds.datadir import current_build_id
+from search_api.builds.make import run_build
+from search_api.search import index
+
+corpus, data = Path(sys.argv[1]), Path(sys.argv[2])
+good = run_build([corpus], data_dir=data, workers=2)
+print(good.manifest["steps"]["index"].get("process"), good.manifest["steps"]["index"]["documents"])
+
+def broken(_corpus, _build):
+    raise OSError("disk full while writing the index")
+
+index.write_index = broken
+try:
+    run_build([corpus], data_dir=data, workers=2)
+except StepFailed as error:
+    print(str(error).splitlines()[0])
+print(current_build_id(data) == f"builds/{good.path.name}", [p.name for p in (data / "builds").iterdir()] == [good.path.name])
+"""
+
+
+def test_the_index_is_written_beside_the_graph_and_its_failure_fails_the_build(
+    small_corpus: Path, tmp_path: Path
+) -> None:
+    """In a fresh interpreter (in this one, the suite's server threads make builds run their steps in process):
+    the index step runs in a forked process of its own; when it fails there, the build raises naming the step,
+    nothing is published and the build published before stays current."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _BESIDE_SCRIPT, str(small_corpus), str(tmp_path / "data")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and len(lines) == 3, done.stderr[-2000:]
+    process, documents = lines[0].split()
+    assert process == "beside" and int(documents) > 100
+    assert lines[1] == "build step index failed: OSError: disk full while writing the index"
+    assert lines[2] == "True True"
 
 
 def test_parts_write_what_the_whole_graph_writes(small_corpus: Path, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from ingest.model import Corpus, Duplicate, Revision, Warning
 from ingest.pipeline import Failure, ingest_paths
 from ingest.serialize import corpus_to_data, to_data
+from search_api.builds.beside import Beside, start_beside
 from search_api.builds.datadir import MODEL_FILE, REGISTER_FILE, discard, new_build_path, publish
 from search_api.search.semantic import EMBED_CACHE
 
@@ -29,12 +30,16 @@ MANIFEST_FILE = "manifest.json"
 MAX_FILE_MB = 20.0  # per-file limit: larger files fail as ``too_large`` (a 50 MB text took minutes and GBs)
 # name → "module:function"; imported only when a build runs, so other commands stay fast to start.
 STEPS: tuple[tuple[str, str], ...] = (
+    ("thesaurus", "kg.store:write_thesaurus"),
     ("model", "search_api.builds.make:write_model"),
+    ("index", "search_api.search.index:write_index"),
     ("graph", "kg.store:write_graph"),
     ("duties", "kg.statutory:write_duty_table"),
     ("topics", "kg.topic_table:write_topic_table"),
-    ("index", "search_api.search.index:write_index"),
 )
+# Steps started in a forked process and awaited after the others (:mod:`search_api.builds.beside`): the index is
+# written on the core the graph step's pool leaves to it, not after the graph.
+BESIDE_STEPS = frozenset({"index"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -217,12 +222,16 @@ def run_build(
         )
     build_path = new_build_path(data_dir)
     steps: dict[str, Any] = {}
+    pending: list[Beside] = []
     try:
         with frozen_heap():  # the corpus lives to the end of the build: the collector need not scan it
             for name, reference in (*STEPS, EMBED_STEP) if embed else STEPS:
                 progress(f"step {name}")
                 step_started = time.perf_counter()
                 step = _step(reference)
+                if name in BESIDE_STEPS:
+                    pending.append(start_beside(name, step, corpus, build_path, workers=workers))
+                    continue
                 if name == "graph":
                     shacl_cache = data_dir / VALIDATION_CACHE if cache else None
                     info = step(corpus, build_path, workers=workers, cache_dir=shacl_cache)
@@ -231,6 +240,8 @@ def run_build(
                 else:
                     info = step(corpus, build_path)
                 steps[name] = {**(info or {}), "seconds": round(time.perf_counter() - step_started, 3)}
+            for beside in pending:
+                steps[beside.name] = beside.result()
         manifest = {
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
             "seconds": round(time.time() - started, 3),
@@ -251,6 +262,8 @@ def run_build(
             json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
         )
     except BaseException:
+        for beside in pending:
+            beside.cancel()
         discard(build_path)
         raise
     publish(data_dir, build_path)
