@@ -8,8 +8,9 @@ pipeline must do, so "build = 9× jieba" means the same on a quiet or a busy mac
 Corpora: ``real`` = the 481 ODKG documents (unzipped to a temporary folder) + ``corpus/`` + the nine laws;
 ``genN`` = N documents from :mod:`bench.corpus_gen`. Each build is a ``policykg build`` subprocess:
 ``peak_rss_mb`` is the largest single process (``wait4``: the build or one of its workers; forked workers share
-the parent's pages) and ``tree_rss_mb`` the largest sum over the process tree (sampled; counts shared pages
-once per process, so it overstates). ``--compare DIR`` runs the same builds from another checkout (e.g. the
+the parent's pages), ``tree_rss_mb`` the largest sum over the process tree (sampled; counts shared pages
+once per process, so it overstates) and ``tree_pss_mb`` the largest sum of proportional set sizes (a page shared
+by n processes counts 1/n in each: the memory the whole build holds at once). ``--compare DIR`` runs the same builds from another checkout (e.g. the
 commit before a change) in the same run, so before/after are comparable.
 
     python -m bench.build_scale [--gen 1000] [--gen 10000] [--workers 2] [--compare /tmp/old-checkout]
@@ -63,6 +64,8 @@ def jieba_seconds(text: str) -> tuple[float, float]:
 
 
 def _tree_rss(pid: int, stop: threading.Event, peak: list[int]) -> None:
+    """Sample the process tree until ``stop``: ``peak[0]`` the largest RSS sum, ``peak[1]`` the largest PSS sum
+    (each shared page divided among the processes sharing it: what the tree really holds)."""
     import psutil
 
     try:
@@ -71,10 +74,11 @@ def _tree_rss(pid: int, stop: threading.Event, peak: list[int]) -> None:
         return
     while not stop.wait(0.2):
         try:
-            total = sum(p.memory_info().rss for p in (root, *root.children(recursive=True)))
+            memory = [p.memory_full_info() for p in (root, *root.children(recursive=True))]
         except psutil.Error:
             continue
-        peak[0] = max(peak[0], total)
+        peak[0] = max(peak[0], sum(m.rss for m in memory))
+        peak[1] = max(peak[1], sum(getattr(m, "pss", m.rss) for m in memory))
 
 
 def build(paths: list[Path], data: Path, *, cwd: Path, workers: int) -> dict[str, Any]:
@@ -84,7 +88,7 @@ def build(paths: list[Path], data: Path, *, cwd: Path, workers: int) -> dict[str
     env = {**os.environ, "POLICYKG_BUILD_WORKERS": str(workers), "PYTHONPATH": str(cwd)}
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    stop, peak = threading.Event(), [0]
+    stop, peak = threading.Event(), [0, 0]
     sampler = threading.Thread(target=_tree_rss, args=(process.pid, stop, peak), daemon=True)
     sampler.start()
     stdout = process.stdout.read() if process.stdout else b""
@@ -105,6 +109,7 @@ def build(paths: list[Path], data: Path, *, cwd: Path, workers: int) -> dict[str
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "tree_rss_mb": round(peak[0] / 2**20, 1),
+        "tree_pss_mb": round(peak[1] / 2**20, 1),
         "steps": steps,
         "exit": os.waitstatus_to_exitcode(status),
     }
@@ -157,14 +162,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(measure(f"gen{count}", [folder], tmp, args))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "build_scale.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"{'corpus':<12}{'MB':>6}{'docs':>6}{'× jieba':>9}{'cpu×':>7}{'MB/s':>8}{'peak MB':>9}{'tree MB':>9}")
+    print(f"{'corpus':<12}{'MB':>6}{'docs':>6}{'× jieba':>9}{'cpu×':>7}{'MB/s':>8}{'peak MB':>9}{'tree MB':>9}{'PSS MB':>8}")
     for row in rows:
         for label in ("new", "old"):
             if label in row:
                 r = row[label]
                 print(
                     f"{row['corpus'] + ('' if label == 'new' else '(old)'):<12}{row['mb']:>6}{r['documents']:>6}"
-                    f"{r['x_jieba']:>9}{r['cpu_x_jieba']:>7}{r['mb_per_s']:>8}{r['peak_rss_mb']:>9}{r['tree_rss_mb']:>9}"
+                    f"{r['x_jieba']:>9}{r['cpu_x_jieba']:>7}{r['mb_per_s']:>8}{r['peak_rss_mb']:>9}{r['tree_rss_mb']:>9}{r.get('tree_pss_mb', 0):>8}"
                 )
     return 0 if all(row["new"]["exit"] in (0, 1) and row["new"]["documents"] for row in rows) else 1
 
