@@ -91,7 +91,8 @@ from search_api.search import index
 
 corpus, data = Path(sys.argv[1]), Path(sys.argv[2])
 good = run_build([corpus], data_dir=data, workers=2)
-print(good.manifest["steps"]["index"].get("process"), good.manifest["steps"]["index"]["documents"])
+steps = good.manifest["steps"]
+print(steps["index"].get("process"), steps["index"]["documents"], steps["topics"].get("process"), steps["topics"]["tasks"])
 
 def broken(_corpus, _build):
     raise OSError("disk full while writing the index")
@@ -120,8 +121,8 @@ def test_the_index_is_written_beside_the_graph_and_its_failure_fails_the_build(
     )
     lines = done.stdout.splitlines()
     assert done.returncode == 0 and len(lines) == 3, done.stderr[-2000:]
-    process, documents = lines[0].split()
-    assert process == "beside" and int(documents) > 100
+    index_process, documents, topics_process, tasks = lines[0].split()
+    assert index_process == topics_process == "beside" and int(documents) > 100 and int(tasks) > 100
     assert lines[1] == "build step index failed: OSError: disk full while writing the index"
     assert lines[2] == "True True"
 

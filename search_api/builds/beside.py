@@ -5,7 +5,8 @@ process, and ran after the graph: on two cores one core idled through the whole 
 at 491 documents; 34 minutes at 10,000). The two steps need nothing of each other (both read the corpus and the
 thesaurus snapshot written before them), so the index is written by a forked child while the graph step runs.
 The child inherits the corpus copy-on-write, writes into the same build folder, and sends back only its small
-manifest entry; the artefacts are those of the sequential build (tests compare them).
+manifest entry; the artefacts are those of the sequential build (tests compare them). The topic table, which
+reads the graph's store, is started the same way once the graph is written.
 
 Where a fork is unsafe (other threads alive: a server that builds in process), impossible (no ``fork``) or not
 wanted (one worker), :func:`start_beside` runs the step at once in this process and the result is the same.

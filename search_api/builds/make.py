@@ -38,8 +38,9 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("topics", "kg.topic_table:write_topic_table"),
 )
 # Steps started in a forked process and awaited after the others (:mod:`search_api.builds.beside`): the index is
-# written on the core the graph step's pool leaves to it, not after the graph.
-BESIDE_STEPS = frozenset({"index"})
+# written on the core the graph step's pool leaves to it, not after the graph; the topic table (it reads the
+# graph's store) is written while the duties are and the index finishes.
+BESIDE_STEPS = frozenset({"index", "topics"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
