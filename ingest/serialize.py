@@ -8,6 +8,7 @@ list of surface forms (``aliases``) with the reasons beside it (``alias_reasons`
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from functools import cache
@@ -35,6 +36,29 @@ def to_data(value: Any) -> Any:
 def corpus_to_data(corpus: Corpus) -> dict[str, Any]:
     """The export document: ``documents[]``, ``units[]``, ``unresolved`` and ``warnings``."""
     return {"schema_version": SCHEMA_VERSION, **to_data(corpus)}
+
+
+def write_corpus_json(corpus: Corpus, out: typing.TextIO) -> None:
+    """Write ``json.dumps(corpus_to_data(corpus), ensure_ascii=False, sort_keys=True)`` to ``out``, the same
+    characters, one document (unit, warning …) at a time.
+
+    Why: at 10,000 documents the whole export as dicts, then as one string, then as UTF-8 bytes held about
+    1.2 GB beside the corpus for a 380 MB file, the build's peak memory; streamed, one document's data is held.
+    """
+    top: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    top.update((field.name, getattr(corpus, field.name)) for field in dataclasses.fields(corpus))
+    out.write("{")
+    for position, key in enumerate(sorted(top)):
+        out.write(("" if position == 0 else ", ") + json.dumps(key) + ": ")
+        value = top[key]
+        if not isinstance(value, tuple):
+            out.write(json.dumps(to_data(value), ensure_ascii=False, sort_keys=True))
+            continue
+        out.write("[")
+        for index, item in enumerate(value):
+            out.write(("" if index == 0 else ", ") + json.dumps(to_data(item), ensure_ascii=False, sort_keys=True))
+        out.write("]")
+    out.write("}")
 
 
 @cache

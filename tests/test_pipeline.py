@@ -153,6 +153,22 @@ def test_json_round_trip(seed_corpus: Corpus) -> None:
     assert corpus_from_data(data) == seed_corpus
 
 
+def test_model_json_streamed_a_document_at_a_time_is_the_whole_dump(laws_dir: Path) -> None:
+    """The build writes ``model.json`` one document at a time; the characters are those of one ``json.dumps`` of
+    the whole export, on a corpus with laws, citations, many units and empty lists."""
+    import io
+    import json
+
+    from ingest.serialize import write_corpus_json
+
+    corpus, _failures = ingest_paths([seed_path(), laws_dir, DATA])
+    assert len(corpus.documents) > 10 and corpus.units and not corpus.duplicates  # one empty list at least
+    streamed = io.StringIO()
+    write_corpus_json(corpus, streamed)
+    assert streamed.getvalue() == json.dumps(corpus_to_data(corpus), ensure_ascii=False, sort_keys=True)
+    assert corpus_from_data(json.loads(streamed.getvalue())) == corpus
+
+
 def test_other_layouts_through_the_pipeline() -> None:
     corpus, failures = ingest_paths([DATA])
     assert failures == ()

@@ -20,7 +20,7 @@ from typing import Any
 
 from ingest.model import Corpus, Duplicate, Revision, Warning
 from ingest.pipeline import Failure, ingest_paths
-from ingest.serialize import corpus_to_data, to_data
+from ingest.serialize import to_data, write_corpus_json
 from search_api.builds.beside import Beside, start_beside
 from search_api.builds.datadir import MODEL_FILE, REGISTER_FILE, discard, new_build_path, publish
 from search_api.search.semantic import EMBED_CACHE
@@ -88,9 +88,8 @@ def summarise_warnings(warnings: tuple[Warning, ...]) -> tuple[WarningKind, ...]
 def write_model(corpus: Corpus, out: Path) -> dict[str, Any]:
     """Write the model as JSON (the same document ``policykg export --format json`` prints), and beside it the
     register ``ask`` needs (:data:`REGISTER_FILE`)."""
-    (out / MODEL_FILE).write_text(
-        json.dumps(corpus_to_data(corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8"
-    )
+    with (out / MODEL_FILE).open("w", encoding="utf-8") as model:
+        write_corpus_json(corpus, model)
     (out / REGISTER_FILE).write_text(
         json.dumps(register_data(corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8"
     )
