@@ -65,7 +65,9 @@ def test_invalid_examples_fail_with_the_expected_message(path: Path) -> None:
     assert expected in report.by_message
 
 
-ALLOWED_INGEST = ("ingest.model", "ingest.errors", "ingest.parallel", "ingest.segment", "ingest.places")
+ALLOWED_INGEST = (
+    "ingest.model", "ingest.errors", "ingest.parallel", "ingest.segment", "ingest.places", "ingest.parse_cache"
+)
 
 
 def test_kg_imports_only_ingest_model_ontology_and_libraries() -> None:
@@ -80,6 +82,7 @@ def test_kg_imports_only_ingest_model_ontology_and_libraries() -> None:
             for name in names:
                 assert not name.startswith("search_api"), (path.name, name)
                 if name.startswith("ingest"):
-                    # model, errors, process pool, the one segmenter (statutory questions are cut as the index cuts)
-                    # and the gazetteer of places (which city and province a district lies in)
+                    # model, errors, process pool, the one segmenter (statutory questions are cut as the index cuts),
+                    # the gazetteer of places (which city and province a district lies in) and the keyed cache
+                    # folder the parse cache and the graph step's validation cache share
                     assert name in ALLOWED_INGEST, (path.name, name)
