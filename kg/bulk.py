@@ -85,13 +85,14 @@ def _outside_types(graph: Graph, types: dict[URIRef, tuple[URIRef, ...]]) -> lis
     ]
 
 
-def _validate(graph: Graph, types: dict[URIRef, tuple[URIRef, ...]], shapes: Graph) -> tuple[Finding, ...]:
-    """Findings about the part's own subjects, with the outside nodes it points at typed as in the whole graph.
+def _validate(graph: Graph, outside: list[tuple[URIRef, URIRef, URIRef]], shapes: Graph) -> tuple[Finding, ...]:
+    """Findings about the part's own subjects, with the outside nodes it points at typed as in the whole graph
+    (``outside``, from :func:`_outside_types`).
 
     Adds those ``rdf:type`` triples to ``graph`` (serialise it first).
     """
     names = {str(subject) for subject in graph.subjects()}
-    for triple in _outside_types(graph, types):
+    for triple in outside:
         graph.add(triple)
     return tuple(graph_findings(graph, shapes=shapes, focus=names.__contains__))
 
@@ -129,14 +130,15 @@ def _document_part(index: int) -> Part:
         graph, doc, units=shared["known"], thesaurus=shared["thesaurus"], revises=revised(shared["corpus"], doc.id)
     )
     lines = _ntriples(graph)
+    outside = _outside_types(graph, shared["types"])
     cache: ParseCache | None = shared["cache"]
     if cache is None:
-        return Part(lines=lines, findings=_validate(graph, shared["types"], shared["shapes"]))
-    key = validation_key(lines, _outside_types(graph, shared["types"]), shared["shapes_digest"])
+        return Part(lines=lines, findings=_validate(graph, outside, shared["shapes"]))
+    key = validation_key(lines, outside, shared["shapes_digest"])
     kept = cache.get(key)
     if isinstance(kept, tuple):
         return Part(lines=lines, findings=kept, cached=True)
-    findings = _validate(graph, shared["types"], shared["shapes"])
+    findings = _validate(graph, outside, shared["shapes"])
     cache.put(key, findings)
     return Part(lines=lines, findings=findings)
 
