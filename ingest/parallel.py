@@ -31,6 +31,13 @@ def build_workers(requested: int | None = None) -> int:
     return max(1, requested)
 
 
+def can_fork(workers: int) -> bool:
+    """Whether work may go to forked processes: more than one worker wanted, ``fork`` available, and no other
+    thread alive (forking a process that runs other threads, a server or a test hammering one, can copy a lock
+    another thread holds into the child, which then waits forever). Callers that get False run in process."""
+    return workers > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def state() -> dict[str, Any]:
     """The read-only inputs the current :func:`ordered_map` handed to its workers (inherited by fork)."""
     return _STATE
@@ -53,9 +60,7 @@ def ordered_map(
     _STATE.clear()
     _STATE.update(shared or {})
     try:
-        # Forking a process that runs other threads (a server, a test hammering one) can copy a lock another
-        # thread holds into the child, which then waits forever: such callers get the serial path.
-        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        if not can_fork(workers):
             yield from map(function, items)
             return
         context = multiprocessing.get_context("fork")

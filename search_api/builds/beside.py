@@ -15,7 +15,6 @@ wanted (one worker), :func:`start_beside` runs the step at once in this process 
 from __future__ import annotations
 
 import multiprocessing
-import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from typing import Any
 
 from ingest.errors import PolicyKGError
 from ingest.model import Corpus
+from ingest.parallel import can_fork
 
 StepFunction = Callable[[Corpus, Path], dict[str, Any] | None]
 
@@ -96,7 +96,7 @@ def _child(name: str, step: StepFunction, corpus: Corpus, build_path: Path, send
 
 def start_beside(name: str, step: StepFunction, corpus: Corpus, build_path: Path, *, workers: int) -> Beside:
     """Start ``step`` in a forked process (or, when that is unsafe or ``workers`` is 1, run it here now)."""
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if not can_fork(workers):
         return Beside(name, info=_timed(step, corpus, build_path))
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
