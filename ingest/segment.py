@@ -101,6 +101,14 @@ def _rjieba_backend(words: tuple[str, ...]) -> _Backend:
     return backend
 
 
+def rjieba_frequencies(words: tuple[str, ...]) -> dict[str, int]:
+    """The frequency rjieba gives each of ``words`` when they are added in this order to its default dictionary
+    (``add_word`` without a count suggests one from the words already there), as :func:`_rjieba_backend` adds
+    them: what a lexicon file must record to cut text as that backend does."""
+    backend = _rjieba_class()()
+    return {word: backend.add_word(word, None, None) for word in words}
+
+
 class _JiebaBackend:
     """jieba's private ``Tokenizer`` (never the global one), adapted to rjieba's ``tokenize`` signature."""
 
@@ -138,7 +146,7 @@ class Segmenter:
     [('机械', 0), ('换人', 3), ('机械化', 0), ('机械化换人', 0)]
     """
 
-    __slots__ = ("_backend", "_parts", "engine", "hmm", "words")
+    __slots__ = ("_backend", "_on_lexicon", "_parts", "engine", "hmm", "words")
 
     def __init__(self, words: Iterable[str] = (), *, engine: Engine = DEFAULT_ENGINE, hmm: bool = True) -> None:
         if engine not in _BACKENDS:
@@ -147,6 +155,7 @@ class Segmenter:
         self.engine: Engine = engine
         self.hmm = hmm
         self._backend: _Backend | None = None
+        self._on_lexicon = False
         self._parts: dict[str, tuple[Token, ...]] = {}
 
     def __repr__(self) -> str:
@@ -156,6 +165,35 @@ class Segmenter:
         if self._backend is None:
             self._backend = _BACKENDS[self.engine](self.words)
         return self._backend
+
+    @property
+    def source(self) -> str:
+        """Where words come from: ``"lexicon"`` (a file, per text), ``"dictionary"`` (loaded whole) or ``"unloaded"``."""
+        if self._backend is None:
+            return "unloaded"
+        return "lexicon" if self._on_lexicon else "dictionary"
+
+    def use_lexicon(self, path: Path) -> bool:
+        """Cut texts by looking their words up in the lexicon file at ``path`` (:mod:`ingest.lexicon`) instead of
+        loading the whole dictionary: the same words, for a process that cuts a few short texts (a cold
+        question). Only before the first cut, with rjieba, and a lexicon written for this word list; otherwise
+        nothing changes and this returns False."""
+        if self._backend is not None or self.engine != "rjieba":
+            return False
+        from ingest.lexicon import LexiconBackend
+
+        backend = LexiconBackend.open(path, self.words, _rjieba_class())
+        if backend is None:
+            return False
+        self._backend = backend
+        self._on_lexicon = True
+        return True
+
+    def load(self) -> None:
+        """Load the whole dictionary now (a server, before its first question), replacing a lexicon."""
+        if self._backend is None or self._on_lexicon:
+            self._backend = _BACKENDS[self.engine](self.words)
+            self._on_lexicon = False
 
     def tokens(self, text: str, *, mode: Mode = "precise") -> list[Token]:
         """Every word with its offsets, whitespace and punctuation included (callers filter).

@@ -23,6 +23,7 @@ from ontology.thesaurus import Thesaurus
 INDEX_DIR = "index"
 DICTIONARY_FILE = "userdict.txt"
 META_FILE = "meta.json"
+LEXICON_FILE = "lexicon.sqlite"
 KINDS = ("article", "task", "obligation", "unit", "law")
 """Kinds of indexed passage; ``law`` is an article of a document whose kind is ``law``."""
 FIELD_BOOSTS = {"title": 2.0, "text": 1.0, "lead_names": 1.2, "co_names": 0.6, "context": 0.3, "grams": 1.0}
@@ -347,6 +348,8 @@ def write_index(corpus: Corpus, build_folder: Path) -> dict[str, Any]:
     beside the graph step (:mod:`search_api.builds.beside`) and needs nothing the graph step writes."""
     from whoosh.index import create_in
 
+    from ingest.lexicon import write_lexicon
+    from ingest.segment import rjieba_frequencies, shared_segmenter
     from kg.store import load_build_thesaurus
 
     thesaurus = load_build_thesaurus(build_folder)
@@ -368,12 +371,15 @@ def write_index(corpus: Corpus, build_folder: Path) -> dict[str, Any]:
         counts[record.kind] = counts.get(record.kind, 0) + 1
     writer.commit()
     english = _write_english(index, folder)
+    segmenter = shared_segmenter(words)
+    lexicon = write_lexicon(folder / LEXICON_FILE, segmenter.words, rjieba_frequencies(segmenter.words))
     return {
         "folder": INDEX_DIR,
         "documents": sum(counts.values()),
         "kinds": counts,
         "dictionary_words": len(words),
         "english_keys": english,
+        "lexicon_words": lexicon,
     }
 
 
