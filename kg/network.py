@@ -8,11 +8,11 @@ carry ``rel`` and, for responsibility edges, ``role`` (lead / cooperating / bear
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kg import queries
-from kg.store import GraphStore
+from kg.store import GraphStore, Row, values_clause
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -57,10 +57,11 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
 
 
-def nodes_sparql() -> str:
-    """Main nodes with their kind (class local name) and a display label."""
+def nodes_sparql(nodes: Sequence[str] | None = None) -> str:
+    """Main nodes with their kind (class local name) and a display label (only ``nodes``, when given)."""
     return f"""{queries.PREFIXES}
 SELECT ?node ?type ?label ?number ?doc WHERE {{
+  {values_clause("node", nodes) if nodes is not None else ""}
   ?node a ?type .
   FILTER(?type IN (pkg:Document, pkg:Section, pkg:Article, pkg:Task, pkg:Obligation, pkg:Unit, pkg:UnitGroup,
                    pkg:StatutoryRole, skos:Concept, org:ChangeEvent, org:Organization, pkg:GenericBody))
@@ -73,23 +74,33 @@ SELECT ?node ?type ?label ?number ?doc WHERE {{
 }}"""
 
 
-def edges_sparql() -> str:
-    """Edges between main nodes, by the relations of :data:`RELATIONS`."""
+_RELATION_FILTER = """FILTER(?p IN (eli:is_part_of, pkg:inDocument, pkg:inArticle, pkg:leadUnit, pkg:cooperatingUnit,
+                pkg:implementsArticle, pkg:bearer, dcterms:subject, skos:broader, eli:cites, pkg:hasMember,
+                pkg:successor, org:originalOrganization, org:resultingOrganization))"""
+
+
+def edges_sparql(sources: Sequence[str] | None = None) -> str:
+    """Edges between main nodes, by the relations of :data:`RELATIONS` (only from ``sources``, when given)."""
     return f"""{queries.PREFIXES}
 SELECT ?s ?p ?o WHERE {{
+  {values_clause("s", sources) if sources is not None else ""}
   ?s ?p ?o .
-  FILTER(?p IN (eli:is_part_of, pkg:inDocument, pkg:inArticle, pkg:leadUnit, pkg:cooperatingUnit,
-                pkg:implementsArticle, pkg:bearer, dcterms:subject, skos:broader, eli:cites, pkg:hasMember,
-                pkg:successor, org:originalOrganization, org:resultingOrganization))
+  {_RELATION_FILTER}
 }}"""
 
 
-def project(store: GraphStore) -> nx.MultiDiGraph:
-    """The projection of the whole graph (IRI-to-IRI, main nodes only)."""
-    import networkx as nx
+def edges_touching_sparql(nodes: Sequence[str]) -> str:
+    """Edges of :data:`RELATIONS` that start or end at one of ``nodes``."""
+    return f"""{queries.PREFIXES}
+SELECT ?s ?p ?o WHERE {{
+  {values_clause("n", nodes)}
+  {{ ?n ?p ?o . BIND(?n AS ?s) }} UNION {{ ?s ?p ?n . BIND(?n AS ?o) }}
+  {_RELATION_FILTER}
+}}"""
 
-    graph = nx.MultiDiGraph()
-    for row in store.select(nodes_sparql()):
+
+def _add_nodes(graph: nx.MultiDiGraph, rows: Iterable[Row]) -> None:
+    for row in rows:
         node = str(row["node"])
         kind = _local(str(row["type"]))
         current = graph.nodes[node]["kind"] if node in graph else None
@@ -100,11 +111,76 @@ def project(store: GraphStore) -> nx.MultiDiGraph:
             elif kind == "Obligation":
                 label = f"义务 {_local(node)}"
             graph.add_node(node, kind=kind, label=str(label or _local(node)), doc=row["doc"])
-    for row in store.select(edges_sparql()):
+
+
+def _add_edges(graph: nx.MultiDiGraph, rows: Iterable[Row]) -> None:
+    for row in rows:
         source, target, rel = str(row["s"]), str(row["o"]), _local(str(row["p"]))
         if source in graph and target in graph and source != target:
             graph.add_edge(source, target, key=rel, rel=rel, role=ROLES.get(rel))
+
+
+def project(store: GraphStore) -> nx.MultiDiGraph:
+    """The projection of the whole graph (IRI-to-IRI, main nodes only)."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    _add_nodes(graph, store.select(nodes_sparql()))
+    _add_edges(graph, store.select(edges_sparql()))
     return graph
+
+
+_BATCH = 500  # IRIs per VALUES block
+
+
+def _batched(nodes: Sequence[str]) -> Iterator[list[str]]:
+    for at in range(0, len(nodes), _BATCH):
+        yield list(nodes[at : at + _BATCH])
+
+
+def store_neighbourhood(store: GraphStore, centers: Iterable[str], *, radius: int = 1) -> dict[str, Any]:
+    """:func:`neighbourhood` of the whole projection, read from the store around ``centers`` only.
+
+    Why: the projection of a 10,000-document graph took minutes and gigabytes to build, for views of a few
+    hundred nodes. This walks out from the centers, a step at a time (edges of :data:`RELATIONS` either way,
+    main nodes only, not on through hubs, as :func:`_reach`), reads the nodes reached and the edges among them,
+    and answers from that small projection: its cost follows the neighbourhood, not the graph.
+    """
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+
+    def learn(nodes: Iterable[str]) -> None:
+        unknown = sorted({n for n in nodes if n not in graph and n not in not_main})
+        for batch in _batched(unknown):
+            _add_nodes(graph, store.select(nodes_sparql(batch)))
+        not_main.update(n for n in unknown if n not in graph)
+
+    not_main: set[str] = set()
+    roots = list(dict.fromkeys(centers))
+    learn(roots)
+    keep: set[str] = set()
+    for center in (c for c in roots if c in graph):
+        seen, frontier = {center}, [center]
+        for _step in range(radius):
+            walked = sorted(n for n in frontier if n == center or graph.nodes[n].get("kind") not in HUB_KINDS)
+            ends: list[tuple[str, str]] = []
+            for batch in _batched(walked):
+                ends += [(str(row["s"]), str(row["o"])) for row in store.select(edges_touching_sparql(batch))]
+            learn(n for pair in ends for n in pair)
+            following = []
+            for source, target in ends:
+                if source == target or source not in graph or target not in graph:
+                    continue
+                for node in (source, target):
+                    if node not in seen:
+                        seen.add(node)
+                        following.append(node)
+            frontier = following
+        keep |= seen
+    for batch in _batched(sorted(keep)):
+        _add_edges(graph, store.select(edges_sparql(batch)))
+    return neighbourhood(graph.subgraph(keep), roots, radius=radius)
 
 
 HUB_KINDS = frozenset({"Document", "Section", "ConceptScheme"})  # shown, but not walked through
@@ -163,7 +239,8 @@ def subgraph(
     """The neighbourhood of a unit (any name), a topic (concept id or IRI), an article or a task (IRI).
 
     Returns ``{"center": [iri …], "nodes": [{"id", "label", "kind", "doc"}], "edges": [{"source", "target",
-    "rel", "role"}]}``; pass ``graph`` (from :func:`project`) to reuse one projection across calls.
+    "rel", "role"}]}``; read from the store around the centers (:func:`store_neighbourhood`), or from
+    ``graph`` (a projection from :func:`project`) when given.
     """
     from kg import iris
     from kg.profile import find_unit
@@ -174,8 +251,9 @@ def subgraph(
     if topic:
         centers.append(topic if topic.startswith("http") else str(iris.topic_iri(topic)))
     centers.extend(value for value in (article, task) if value)
-    projected = graph if graph is not None else project(store)
-    return {"center": centers, **neighbourhood(projected, centers, radius=radius)}
+    if graph is None:
+        return {"center": centers, **store_neighbourhood(store, centers, radius=radius)}
+    return {"center": centers, **neighbourhood(graph, centers, radius=radius)}
 
 
 def shortest_path(graph: nx.MultiDiGraph, source: str, target: str) -> list[str]:
@@ -186,3 +264,15 @@ def shortest_path(graph: nx.MultiDiGraph, source: str, target: str) -> list[str]
         return list(nx.shortest_path(graph.to_undirected(as_view=True), source, target))
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return []
+
+
+class StoreNetwork:
+    """The graph's projection as a server holds it: nothing up front, each neighbourhood read from the store
+    when asked (:func:`store_neighbourhood`), so opening a 10,000-document build costs no projection."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def subgraph(self, *, radius: int = 1, **center: str | None) -> dict[str, Any]:
+        """:func:`subgraph` of this store."""
+        return subgraph(self.store, radius=radius, **center)

@@ -99,12 +99,12 @@ def _open_index(build_path: Path, _build: Build) -> Any:
 
 
 def _open_network(_build_path: Path, build: Build) -> Any:
-    from kg.network import project
+    from kg.network import StoreNetwork
 
     graph = build.resource("graph")
     if graph is None:
         raise ValueError("no graph store to project")
-    return project(graph)
+    return StoreNetwork(graph)
 
 
 # Resources a build opens beside the model, each from the build folder (and the resources opened before it). A
@@ -655,14 +655,12 @@ class Build:
 
     def subgraph(self, node: str, *, radius: int) -> dict[str, Any]:
         """The neighbourhood of one page node (``unit/…``, ``topic/…``, ``doc/D/art/N``, ``doc/D/task/N``)."""
-        from kg.network import subgraph as kg_subgraph
         from kg.profile import UnknownUnit
 
-        store = self.require("graph")
         network = self.require("network")
         center = self._center(node)
         try:
-            found = kg_subgraph(store, radius=radius, graph=network, **center)
+            found = network.subgraph(radius=radius, **center)
         except UnknownUnit as error:
             raise _unknown_unit(error) from None
         centers = set(found["center"])

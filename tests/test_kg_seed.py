@@ -21,7 +21,7 @@ from ingest.serialize import corpus_from_data
 from kg import iris, queries
 from kg.build import build_graph
 from kg.due import due_tasks
-from kg.network import project, shortest_path, subgraph
+from kg.network import neighbourhood, project, shortest_path, store_neighbourhood, subgraph
 from kg.profile import UnknownUnit, profile
 from kg.responsibility import ask
 from kg.store import (
@@ -276,6 +276,25 @@ def test_subgraph_of_a_unit_and_paths(store):
     unit_iri = data["center"][0]
     task = next(n["id"] for n in data["nodes"] if n["kind"] == "Task")
     assert shortest_path(graph, unit_iri, task)[-1] == task
+
+
+def test_a_neighbourhood_read_from_the_store_equals_the_whole_projections(store):
+    """The server reads each neighbourhood around its centers (a 10,000-document projection took minutes and
+    gigabytes); it must show exactly what the whole projection shows, hubs and all, at radius 1 and 2."""
+    graph = project(store)
+    by_kind: dict[str, list[str]] = {}
+    for node, data in sorted(graph.nodes(data=True)):
+        by_kind.setdefault(data["kind"], []).append(node)
+    assert {"Unit", "Concept", "Article", "Task", "Obligation", "Document", "StatutoryRole"} <= set(by_kind)
+    centers = [node for nodes in by_kind.values() for node in nodes[:: max(1, len(nodes) // 6)]]
+    assert len(centers) > 40
+    for center in centers:
+        for radius in (1, 2):
+            expected = neighbourhood(graph, [center], radius=radius)
+            assert store_neighbourhood(store, [center], radius=radius) == expected, (center, radius)
+    pair = [by_kind["Unit"][0], by_kind["Concept"][0]]
+    assert store_neighbourhood(store, pair, radius=1) == neighbourhood(graph, pair, radius=1)
+    assert store_neighbourhood(store, ["https://example.org/not-a-node"]) == {"nodes": [], "edges": []}
 
 
 def test_neighbourhoods_do_not_walk_through_the_document(store, policy):
