@@ -291,3 +291,23 @@ def test_field_lengths_read_whole_equal_whooshs_per_passage_reads(index: SearchI
     for field in fields:  # a field no passage has (no column) falls back to whoosh's own read
         for docnum in range(reader.doc_count_all()):
             assert lengths.doc_field_length(docnum, field) == reader._perdoc.doc_field_length(docnum, field), field
+
+
+def test_caches_within_a_small_budget_give_the_same_results(
+    seed_data: Path, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An open index forgets decoded postings and passages past its budget (a server at 10,000 documents grew
+    past 6 GB); what it forgets it reads again, so every result is the one an unbounded index gives."""
+    import search_api.search.engine as engine
+    from bench.search_speed import QUERIES
+
+    monkeypatch.setattr(engine, "POSTINGS_KEPT", 400)
+    monkeypatch.setattr(engine, "PASSAGES_KEPT", 15)
+    small = SearchIndex(seed_data / "current" / "index")
+    queries = [*QUERIES, "who is responsible for elevator safety", "区财政局 2018"]
+    for _round in range(2):
+        for query in queries:
+            assert small.search(query, limit=10).to_json() == index.search(query, limit=10).to_json(), query
+    assert 0 < small._posting_cache.weight <= 400 and len(small._stored_cache) <= 15
+    assert small._facet_cache.weight <= 400
+    small.close()

@@ -34,6 +34,7 @@ from ingest.errors import PolicyKGError
 from ingest.segment import Segmenter, read_dictionary
 from ontology.thesaurus import Thesaurus
 from search_api.builds.datadir import open_build
+from search_api.search.budget import BoundedCache
 from search_api.search.english import Translator
 from search_api.search.english import content_words as english_content
 from search_api.search.index import DICTIONARY_FILE, INDEX_DIR, KINDS, LEXICON_FILE, META_FILE
@@ -85,8 +86,16 @@ SUGGESTIONS = 5
 SCORE_DEPTH = 96
 """How many of each part's best passages (a facet's, a topic's, a bigram's) are scored first; the heads deepen
 (×4) until the threshold test proves the top exact (:meth:`SearchIndex._top`)."""
-FACET_CACHE = 4096
+POSTINGS_KEPT = 3_000_000
+"""How many decoded postings an open index keeps, over its term, facet and filter caches each (least recently
+used forgotten first: :mod:`search_api.search.budget`); on the seed and the laws everything fits."""
+PASSAGES_KEPT = 100_000
+"""How many passages' stored fields an open index keeps."""
 PLAN_CACHE = 1024
+
+
+def _one(_value: object) -> int:
+    return 1
 
 
 class SearchError(PolicyKGError):
@@ -272,12 +281,14 @@ class SearchIndex:
         self._unit_forms = _unit_forms(self.units)
         self._reader = self._searcher.reader()
         self._known: dict[str, tuple[str, ...]] = {}
-        self._stored_cache: dict[int, dict[str, Any]] = {}
+        self._stored_cache: BoundedCache[int, dict[str, Any]] = BoundedCache(PASSAGES_KEPT, _one)
         self._docnums: dict[str, int | None] = {}
-        self._posting_cache: dict[str, _Part] = {}
+        self._posting_cache: BoundedCache[str, _Part] = BoundedCache(POSTINGS_KEPT, len)
         self._plans: dict[tuple[str, str | None], QueryPlan] = {}
-        self._facet_cache: dict[tuple[tuple[tuple[str, ...], float], ...], _Part] = {}
-        self._filter_cache: dict[str, frozenset[int]] = {}
+        self._facet_cache: BoundedCache[tuple[tuple[tuple[str, ...], float], ...], _Part] = BoundedCache(
+            POSTINGS_KEPT, len
+        )
+        self._filter_cache: BoundedCache[str, frozenset[int]] = BoundedCache(POSTINGS_KEPT, len)
         self._analyzed: dict[str, list[str]] = {}
         self.translator = Translator.load(folder)
         self._semantic: SemanticIndex | None = None
@@ -333,12 +344,13 @@ class SearchIndex:
     def _stored(self, docnum: int) -> dict[str, Any]:
         fields = self._stored_cache.get(docnum)
         if fields is None:
-            fields = self._stored_cache[docnum] = dict(self._searcher.stored_fields(docnum))
+            fields = dict(self._searcher.stored_fields(docnum))
             fields["_vocab"] = frozenset(fields["vocab"].split())
             by_word: dict[str, list[tuple[int, int]]] = {}
             for word, start, end in fields.get("marks") or ():
                 by_word.setdefault(word, []).append((start, end))
             fields["_marks"] = by_word  # word → its spans: highlighting looks up the query's words only
+            self._stored_cache.put(docnum, fields)
         return fields
 
     def find_units(self, text: str) -> list[tuple[str, int, int]]:
@@ -539,7 +551,7 @@ class SearchIndex:
                 while matcher.is_active():
                     scores[matcher.id()] = float(matcher.score())
                     matcher.next()
-            cached = self._posting_cache[key] = _Part(scores)
+            cached = self._posting_cache.put(key, _Part(scores))
         return cached
 
     def _term_queries(self, tokens: tuple[str, ...]) -> list[Any]:
@@ -570,9 +582,7 @@ class SearchIndex:
                 old = best.get(docnum, 0.0)
                 best[docnum] = max(old, score)
                 rest[docnum] = rest.get(docnum, 0.0) + min(old, score)
-        if len(self._facet_cache) >= FACET_CACHE:
-            self._facet_cache.clear()
-        cached = self._facet_cache[key] = _Part(best, rest)
+        cached = self._facet_cache.put(key, _Part(best, rest))
         return cached
 
     def _addends(self, plan: QueryPlan) -> list[tuple[str, float, list[tuple[_Part, float]]]]:
@@ -752,7 +762,7 @@ class SearchIndex:
         key = str(filter_query)
         cached = self._filter_cache.get(key)
         if cached is None:
-            cached = self._filter_cache[key] = frozenset(self._searcher.docs_for_query(filter_query))
+            cached = self._filter_cache.put(key, frozenset(self._searcher.docs_for_query(filter_query)))
         return cached
 
     def _candidates(
