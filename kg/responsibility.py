@@ -130,22 +130,29 @@ def expand_topics(thesaurus: Thesaurus, concept_ids: Iterable[str]) -> dict[str,
     return expanded
 
 
-def _add(bucket: dict[str, dict[tuple[str, str, int], Evidence]], node: str, evidence: Evidence) -> None:
+_Key = tuple[str, str, int]  # (evidence kind, document, number): one passage
+_Claim = tuple[float, tuple[str, ...], str, AnswerRole, Row]  # weight, path, kind, role, the row quoted
+Bucket = dict[str, dict[_Key, _Claim]]
+
+
+def _add(bucket: Bucket, node: str, kind: str, row: Row, path: tuple[str, ...], weight: float, role: AnswerRole) -> None:
     """Keep a unit's best evidence per passage; of equal weights the smallest path, so the answer does not
-    depend on the order a store (local, remote, or the topic table) returns rows in."""
+    depend on the order a store (local, remote, or the topic table) returns rows in. Kept as plain tuples:
+    at 10,000 documents a topic brings a hundred thousand rows, and only the shown units' best few become
+    :class:`Evidence`."""
     items = bucket.setdefault(node, {})
-    key = (evidence.kind, evidence.doc, evidence.number)
+    key = (kind, str(row["doc"]), int(row["number"] or 0))
     kept = items.get(key)
-    if kept is None or (kept.weight, evidence.path) < (evidence.weight, kept.path):
-        items[key] = evidence
+    if kept is None or (kept[0], path) < (weight, kept[1]):
+        items[key] = (weight, path, kind, role, row)
 
 
-def _task_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict) -> None:
+def _task_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: Bucket) -> None:
     for row in rows:
         role = AnswerRole.of_task_role(str(row["role"]))
         weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]] * ROLE_WEIGHT[role]
         path = (str(row["topic"]), str(row["task"]), str(row["unit"]))
-        _add(bucket, str(row["unit"]), _evidence("task", row, path, weight, role))
+        _add(bucket, str(row["unit"]), "task", row, path, weight, role)
 
 
 def _evidence(kind: str, row: Row, path: tuple[str, ...], weight: float, role: AnswerRole) -> Evidence:
@@ -163,7 +170,7 @@ def _evidence(kind: str, row: Row, path: tuple[str, ...], weight: float, role: A
 
 
 def _article_evidence(
-    store: GraphStore, sentences: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict
+    store: GraphStore, sentences: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: Bucket
 ) -> None:
     best: dict[str, tuple[float, Row]] = {}
     # the article's first sentence naming its best topic stands for it, whatever order the store returned
@@ -182,10 +189,10 @@ def _article_evidence(
         score = float(row["score"] or 0.0)
         weight = ARTICLE_FACTOR * topic_weight * score * ROLE_WEIGHT[role]
         path = (str(sentence["topic"]), str(row["article"]), str(row["task"]), str(row["unit"]))
-        _add(bucket, str(row["unit"]), _evidence("article", sentence, path, weight, role))
+        _add(bucket, str(row["unit"]), "article", sentence, path, weight, role)
 
 
-def _obligation_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: dict) -> None:
+def _obligation_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: Bucket) -> None:
     for row in rows:
         topic_weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]]
         path = (str(row["topic"]), str(row["article"]), str(row["obligation"]), str(row["bearer"]))
@@ -199,7 +206,7 @@ def _obligation_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]]
         else:
             role, kind = AnswerRole.BEARER, "obligation"
         weight = topic_weight * ROLE_WEIGHT[role] * (float(row["strength"] or 0.5) if kind == "obligation" else 1)
-        _add(bucket, str(row["bearer"]), _evidence(kind, row, path, weight, role))
+        _add(bucket, str(row["bearer"]), kind, row, path, weight, role)
 
 
 def _labels(store: GraphStore, nodes: Sequence[str]) -> dict[str, Row]:
@@ -244,19 +251,19 @@ def responsible_for_topics(
     if not topics:
         return ()
     iris_ = sorted(topics)
-    bucket: dict[str, dict[tuple[str, str, int], Evidence]] = {}
+    bucket: Bucket = {}
     _task_evidence(topic_rows(store, table, "tasks", iris_), topics, bucket)
     _article_evidence(store, topic_rows(store, table, "sentences", iris_), topics, bucket)
     _obligation_evidence(topic_rows(store, table, "obligations", iris_), topics, bucket)
     if not bucket:
         return ()
-    scores = {node: combined_score([e.weight for e in items.values()]) for node, items in bucket.items()}
+    scores = {node: combined_score([claim[0] for claim in items.values()]) for node, items in bucket.items()}
     shown = _contenders(scores, limit)
     labels = _labels(store, sorted(shown))
     ranked = []
     for node in shown:
-        items = bucket[node]
-        evidence = sorted(items.values(), key=lambda e: (-e.weight, e.kind, e.doc, e.number))
+        best = sorted(bucket[node].items(), key=lambda item: (-item[1][0], *item[0]))[: max(evidence_limit, 1)]
+        evidence = [_evidence(kind, row, path, weight, role) for _key, (weight, path, kind, role, row) in best]
         label = labels.get(node, {})
         ranked.append(
             Responsible(

@@ -105,11 +105,11 @@ class TopicTable:
             cursor = self._db.execute(f"SELECT * FROM {kind} WHERE topic IN ({marks}) ORDER BY rowid", list(topics))
             names = [column[0] for column in cursor.description]
             found = cursor.fetchall()
-        flags = _BOOLEANS[kind]
-        return [
-            {name: bool(value) if name in flags else value for name, value in zip(names, row, strict=True)}
-            for row in found
-        ]
+        rows: list[Row] = [dict(zip(names, row, strict=True)) for row in found]
+        for flag in _BOOLEANS[kind]:
+            for row in rows:
+                row[flag] = bool(row[flag])
+        return rows
 
     def close(self) -> None:
         """Release the file."""

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg import iris, queries
-from kg.responsibility import Evidence, _add
+from kg.responsibility import _add
+from kg.roles import AnswerRole
 from kg.store import open_store
 from kg.topic_table import TOPIC_TABLE, TopicTable, tasked_sentences
 from search_api.builds.datadir import current_build_id
@@ -96,14 +97,14 @@ def test_table_rejects_unknown_kind_and_reads_nothing_for_no_topic(seed_data_dir
 
 def test_equal_evidence_keeps_the_same_item_in_any_row_order() -> None:
     """Two rows of one task reached through two topics of equal weight: the kept path does not depend on order."""
-
-    def item(topic: str) -> Evidence:
-        return Evidence(kind="task", doc="d", number=29, text="t", start=0, end=1, path=(topic, "task", "unit"), weight=1.0)
-
+    row = {"doc": "d", "number": 29, "text": "t", "start": 0, "end": 1}
     first: dict = {}
     second: dict = {}
     for bucket, order in ((first, ("b-topic", "a-topic")), (second, ("a-topic", "b-topic"))):
         for topic in order:
-            _add(bucket, "unit", item(topic))
+            _add(bucket, "unit", "task", row, (topic, "task", "unit"), 1.0, AnswerRole.LEAD)
     assert first == second
-    assert first["unit"][("task", "d", 29)].path[0] == "a-topic"
+    weight, path, kind, _role, _row = first["unit"][("task", "d", 29)]
+    assert (weight, path[0], kind) == (1.0, "a-topic", "task")
+    _add(first, "unit", "task", row, ("z-topic", "task", "unit"), 2.0, AnswerRole.LEAD)
+    assert first["unit"][("task", "d", 29)][1][0] == "z-topic"  # a heavier row wins whatever its path
