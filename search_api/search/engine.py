@@ -35,6 +35,7 @@ from ingest.segment import Segmenter, read_dictionary
 from ontology.thesaurus import Thesaurus
 from search_api.builds.datadir import open_build
 from search_api.search.budget import BoundedCache
+from search_api.search.dense import dense_top
 from search_api.search.english import Translator
 from search_api.search.english import content_words as english_content
 from search_api.search.index import DICTIONARY_FILE, INDEX_DIR, KINDS, LEXICON_FILE, META_FILE
@@ -89,6 +90,9 @@ SCORE_DEPTH = 96
 POSTINGS_KEPT = 3_000_000
 """How many decoded postings an open index keeps, over its term, facet and filter caches each (least recently
 used forgotten first: :mod:`search_api.search.budget`); on the seed and the laws everything fits."""
+DENSE_FROM = 30_000
+"""From how many passages the fused top is scored over arrays (:mod:`search_api.search.dense`): below it the
+dictionary path is as fast and numpy's 0.2 s import would double a cold question."""
 PASSAGES_KEPT = 100_000
 """How many passages' stored fields an open index keeps."""
 PLAN_CACHE = 1024
@@ -182,13 +186,28 @@ class _Part:
     (``rest`` None).  Its passages ranked by value (``best`` + :data:`FACET_TIEBREAK` × ``rest``), best first,
     are sorted on the first :meth:`head` (a term's postings inside a facet never need them)."""
 
-    __slots__ = ("_order", "_values", "best", "rest")
+    __slots__ = ("_arrays", "_order", "_values", "best", "rest")
 
     def __init__(self, best: dict[int, float], rest: dict[int, float] | None = None) -> None:
         self.best = best
         self.rest = rest
         self._order: tuple[int, ...] | None = None
         self._values: tuple[float, ...] = ()
+        self._arrays: tuple[Any, Any, Any | None] | None = None
+
+    def arrays(self) -> tuple[Any, Any, Any | None]:
+        """The part as numpy arrays (passage numbers, best values, the rest or None), made once: the large-index
+        path of :mod:`search_api.search.dense`."""
+        if self._arrays is None:
+            import numpy as np
+
+            size = len(self.best)
+            docs = np.fromiter(self.best.keys(), dtype=np.int64, count=size)
+            best = np.fromiter(self.best.values(), dtype=np.float64, count=size)
+            rest = self.rest
+            extra = None if rest is None else np.fromiter((rest[d] for d in self.best), dtype=np.float64, count=size)
+            self._arrays = (docs, best, extra)
+        return self._arrays
 
     def __len__(self) -> int:
         return len(self.best)
@@ -201,6 +220,12 @@ class _Part:
             self._values = tuple(v for _, v in ranked)
             self._order = tuple(d for d, _ in ranked)
         return self._order, self._values
+
+    def bound(self, boost: float) -> float:
+        """The most this part adds to a passage's leg score (a facet's value is not boosted: see
+        :func:`_leg_scores`)."""
+        _order, values = self._ranked()
+        return (values[0] if values else 0.0) * (boost if self.rest is None else 1.0)
 
     def head(self, depth: int, allowed: frozenset[int] | None) -> tuple[list[int], float]:
         """The ``depth`` best (allowed) passages and the value of the next one (0 when none is left): no
@@ -242,6 +267,35 @@ def _leg_scores(group: list[tuple[_Part, float]], pool: set[int]) -> dict[int, f
     return total
 
 
+def _leg_best(group: list[tuple[_Part, float]], seeds: set[int], allowed: frozenset[int] | None) -> float:
+    """A leg's best score over every (allowed) passage: the best of ``seeds``, then of the passages the parts
+    that could still beat it match (parts whose bounds, smallest first, sum to no more than it cannot)."""
+    best = max(_leg_scores(group, seeds).values(), default=0.0)
+    bounds = sorted(((part.bound(boost), part) for part, boost in group), key=lambda pair: pair[0])
+    reach = 0.0
+    for position, (bound, _part) in enumerate(bounds):
+        if (reach + bound) * (1 + 1e-9) >= best:
+            rest = {d for _, part in bounds[position:] for d in part.best if allowed is None or d in allowed}
+            return max(best, max(_leg_scores(group, rest - seeds).values(), default=0.0))
+        reach += bound
+    return best
+
+
+def _fused(
+    legs: list[tuple[str, float, list[tuple[_Part, float]], float]], pool: set[int]
+) -> tuple[dict[int, float], list[tuple[str, dict[int, float]]]]:
+    """Each passage of ``pool``'s fused score (each leg divided by its best and weighed, added in leg order),
+    and each leg's scores."""
+    fused: dict[int, float] = {}
+    found: list[tuple[str, dict[int, float]]] = []
+    for leg, weight, group, best in legs:
+        total = _leg_scores(group, pool)
+        found.append((leg, total))
+        for docnum, score in total.items():
+            fused[docnum] = fused.get(docnum, 0.0) + weight * score / best
+    return fused, found
+
+
 def _legs_of(
     parts: list[tuple[str, float, list[tuple[_Part, float]]]], docnums: list[int], allowed: frozenset[int] | None
 ) -> dict[int, set[str]]:
@@ -280,6 +334,7 @@ class SearchIndex:
         self.units: dict[str, dict[str, Any]] = meta["units"]
         self._unit_forms = _unit_forms(self.units)
         self._reader = self._searcher.reader()
+        self._passages = self._reader.doc_count_all()
         self._known: dict[str, tuple[str, ...]] = {}
         self._stored_cache: BoundedCache[int, dict[str, Any]] = BoundedCache(PASSAGES_KEPT, _one)
         self._docnums: dict[str, int | None] = {}
@@ -633,32 +688,32 @@ class SearchIndex:
         if allowed is not None and not plan.terms and not plan.units and not plan.grams:
             ranked = [(docnum, 0.0) for docnum in sorted(allowed)[:count]]
             return ranked, _legs_of(parts, [d for d, _ in ranked], allowed)
-        depth = SCORE_DEPTH
-        while True:
-            heads = [[part.head(depth, allowed) for part, _ in group] for _, _, group in parts]
-            pool = {docnum for group in heads for docs, _ in group for docnum in docs}
-            fused: dict[int, float] = {}
-            found: list[tuple[str, dict[int, float]]] = []
-            threshold, exact = 0.0, True
-            for (leg, weight, group), group_heads in zip(parts, heads, strict=True):
-                total = _leg_scores(group, pool)
-                top = max(total.values(), default=0.0)
-                bound = sum(next_value * boost for (_, next_value), (_, boost) in zip(group_heads, group, strict=True))
-                if bound > 0 and top < bound * (1 + 1e-9):
-                    exact = False  # a passage no head holds may score best in this leg: deepen
-                    break
-                if top <= 0:
-                    continue
-                threshold += weight * bound / top
-                found.append((leg, total))
-                for docnum, score in total.items():
-                    fused[docnum] = fused.get(docnum, 0.0) + weight * score / top
-            if exact:
-                ranked = heapq.nsmallest(count, fused.items(), key=lambda item: (-item[1], item[0]))
-                if threshold == 0 or (len(ranked) == count and ranked[-1][1] > threshold * (1 + 1e-9) + 1e-12):
-                    legs = {d: {leg for leg, total in found if d in total} for d, _ in ranked}
-                    return ranked, legs  # at the latest when the heads hold every passage: no bound is left
-            depth *= 4
+        if self._passages >= DENSE_FROM:
+            return dense_top(parts, allowed, count, self._passages, FACET_TIEBREAK)
+        seeds = {d for _, _, group in parts for part, _ in group for d in part.head(SCORE_DEPTH, allowed)[0]}
+        legs = []
+        for leg, weight, group in parts:
+            best = _leg_best(group, seeds, allowed)
+            if best > 0:
+                legs.append((leg, weight, group, best))
+        fused, _found = _fused(legs, seeds)
+        floor = heapq.nsmallest(count, fused.values(), key=lambda score: -score)[-1] if len(fused) >= count else 0.0
+        # a passage that only parts whose bounds sum below the floor match cannot reach the top
+        bounds = sorted(
+            ((weight * part.bound(boost) / best, part) for _leg, weight, group, best in legs for part, boost in group),
+            key=lambda pair: pair[0],
+        )
+        reach = 0.0
+        essential: list[_Part] = []
+        for position, (bound, _part) in enumerate(bounds):
+            if (reach + bound) * (1 + 1e-9) >= floor:
+                essential = [part for _, part in bounds[position:]]
+                break
+            reach += bound
+        pool = seeds | {d for part in essential for d in part.best if allowed is None or d in allowed}
+        fused, found = _fused(legs, pool)
+        ranked = heapq.nsmallest(count, fused.items(), key=lambda item: (-item[1], item[0]))
+        return ranked, {d: {leg for leg, total in found if d in total} for d, _ in ranked}
 
     def _fuse(self, plan: QueryPlan, filter_query: Any, count: int, semantic: _Part, limit: int) -> list[Hit]:
         """The lexical ranking and the semantic leg joined by :data:`SEMANTIC_FUSION` (``"fill"`` or ``"rrf"``)."""
