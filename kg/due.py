@@ -66,15 +66,9 @@ def due_tasks(
 
         unit_iri = find_unit(store, unit)
     out = []
-    for _task, rows in rows_by(store.select(queries.due_tasks_sparql()), "task").items():
+    for _task, rows in rows_by(store.select(queries.due_tasks_sparql(by, unit_iri)), "task").items():
         first = rows[0]
-        if first["ongoing"] or not first["due"]:
-            continue
         due = str(first["due"])
-        if by is not None and dt.date.fromisoformat(due) > by:
-            continue
-        if unit_iri is not None and unit_iri not in {row["unit"] for row in rows}:
-            continue
         out.append(
             DueTask(
                 doc=str(first["doc"]),
