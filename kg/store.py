@@ -19,6 +19,7 @@ import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -101,19 +102,25 @@ def python_value(datatype: str | None, value: str) -> Value:
 
 def oxigraph_rows(solutions: Any) -> list[Row]:
     """Rows of plain values from pyoxigraph ``QuerySolutions`` (a local query's, or results parsed from a
-    server's answer: both backends give the same values)."""
+    server's answer: both backends give the same values). A solution iterates its values in the order of the
+    variables: zipping them is half the cost of looking each up by name (96,000 rows of a due list, 6 → 3 s)."""
     names = [variable.value for variable in solutions.variables]
-    return [{name: plain_value(solution[name]) for name in names} for solution in solutions]
+    return [dict(zip(names, map(plain_value, solution), strict=True)) for solution in solutions]
+
+
+@cache
+def _literal_type() -> type:
+    from pyoxigraph import Literal
+
+    return Literal
 
 
 def plain_value(term: Any) -> Value | None:
     """A pyoxigraph term as a plain value: a literal's Python value by its datatype, an IRI's or blank node's
     string, None for an unbound variable."""
-    from pyoxigraph import Literal
-
     if term is None:
         return None
-    if isinstance(term, Literal):
+    if type(term) is _literal_type():
         return python_value(term.datatype.value, term.value)
     return term.value
 
