@@ -85,8 +85,8 @@ SEMANTIC_DEPTH = 20
 by how far their cosine stands above the next one's (the leg's own scale, as BM25's is for the others)."""
 SUGGESTIONS = 5
 SCORE_DEPTH = 96
-"""How many of each part's best passages (a facet's, a topic's, a bigram's) are scored first; the heads deepen
-(×4) until the threshold test proves the top exact (:meth:`SearchIndex._top`)."""
+"""How many of each part's best passages (a facet's, a topic's, a bigram's) are scored first, to set the bar
+the other parts must be able to reach (:meth:`SearchIndex._top`)."""
 POSTINGS_KEPT = 3_000_000
 """How many decoded postings an open index keeps, over its term, facet and filter caches each (least recently
 used forgotten first: :mod:`search_api.search.budget`); on the seed and the laws everything fits."""
@@ -227,20 +227,18 @@ class _Part:
         _order, values = self._ranked()
         return (values[0] if values else 0.0) * (boost if self.rest is None else 1.0)
 
-    def head(self, depth: int, allowed: frozenset[int] | None) -> tuple[list[int], float]:
-        """The ``depth`` best (allowed) passages and the value of the next one (0 when none is left): no
-        passage outside the head scores more in this part."""
-        order, values = self._ranked()
+    def head(self, depth: int, allowed: frozenset[int] | None) -> list[int]:
+        """The ``depth`` best (allowed) passages of this part."""
+        order, _values = self._ranked()
         if allowed is None:
-            nxt = values[depth] if depth < len(values) else 0.0
-            return list(order[:depth]), nxt
+            return list(order[:depth])
         docs: list[int] = []
-        for i, docnum in enumerate(order):
+        for docnum in order:
             if docnum in allowed:
                 if len(docs) == depth:
-                    return docs, values[i]
+                    break
                 docs.append(docnum)
-        return docs, 0.0
+        return docs
 
 
 def _translated_grams(plan: QueryPlan) -> tuple[str, ...]:
@@ -677,11 +675,12 @@ class SearchIndex:
         by its best passage's score and weighed by :data:`LEG_WEIGHTS`, so expansions can never outvote what
         the user typed.
 
-        Only the passages at the head of some part's ranking are scored (Fagin's threshold algorithm): a
-        passage outside every head scores at most the sum of the parts' next values, so when the ``count``-th
-        best scored passage beats that bound (and each leg's best beats its own), the top is the one scoring
-        every passage would give; otherwise the heads deepen.  A common bigram such as 安全 no longer costs a
-        pass over most of the corpus."""
+        Not every passage is scored (max-score pruning): the heads of each part's ranking (:data:`SCORE_DEPTH`)
+        give a first top; a passage that only parts whose most-they-add sums stay below its ``count``-th score
+        match cannot enter it, so only the passages of the other parts are scored, and the top is the one
+        scoring every passage gives (each leg's best, its divisor, is found the same way).  A common bigram
+        such as 安全 then costs nothing once rarer words set the bar.  From :data:`DENSE_FROM` passages on,
+        :mod:`search_api.search.dense` scores every matched passage over arrays instead."""
         parts = self._addends(plan)
         if semantic is not None and len(semantic):
             parts.append(("semantic", SEMANTIC_WEIGHT, [(semantic, 1.0)]))
@@ -690,7 +689,7 @@ class SearchIndex:
             return ranked, _legs_of(parts, [d for d, _ in ranked], allowed)
         if self._passages >= DENSE_FROM:
             return dense_top(parts, allowed, count, self._passages, FACET_TIEBREAK)
-        seeds = {d for _, _, group in parts for part, _ in group for d in part.head(SCORE_DEPTH, allowed)[0]}
+        seeds = {d for _, _, group in parts for part, _ in group for d in part.head(SCORE_DEPTH, allowed)}
         legs = []
         for leg, weight, group in parts:
             best = _leg_best(group, seeds, allowed)
