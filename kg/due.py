@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg import queries
-from kg.store import GraphStore, rows_by
+from kg.store import GraphStore
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,18 +66,18 @@ def due_tasks(
 
         unit_iri = find_unit(store, unit)
     out = []
-    for _task, rows in rows_by(store.select(queries.due_tasks_sparql(by, unit_iri)), "task").items():
-        first = rows[0]
-        due = str(first["due"])
+    for row in store.select(queries.due_tasks_sparql(by, unit_iri)):
+        due = str(row["due"])
+        names = str(row["names"] or "").split(queries.NAME_SEPARATOR)
         out.append(
             DueTask(
-                doc=str(first["doc"]),
-                number=int(first["number"] or 0),
-                text=str(first["text"]),
-                deadline=None if first["deadline"] is None else str(first["deadline"]),
+                doc=str(row["doc"]),
+                number=int(row["number"] or 0),
+                text=str(row["text"]),
+                deadline=None if row["deadline"] is None else str(row["deadline"]),
                 due=due,
                 status=status(due, today),
-                units=tuple(sorted({str(row["name"]) for row in rows if row["name"]})),
+                units=tuple(sorted({name for name in names if name})),
             )
         )
     out.sort(key=lambda t: (t.due, t.doc, t.number))
