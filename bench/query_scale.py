@@ -52,8 +52,9 @@ def _per_question_ms(run: Callable[[str], object], questions: list[str]) -> list
     return times
 
 
-def measure(data_dir: Path) -> dict[str, float]:
-    """CPU milliseconds per question on one build: ask and search, new and warm (mean and p90)."""
+def measure(data_dir: Path) -> tuple[dict[str, float], list[tuple[float, str]]]:
+    """CPU milliseconds per question on one build: ask and search, new and warm (mean and p90); and the three
+    slowest new questions (ms, question), which say where a large build's cost goes."""
     from search_api.facade import Build
 
     with Build.open(data_dir) as build:
@@ -62,6 +63,7 @@ def measure(data_dir: Path) -> dict[str, float]:
         asked = ask_questions()
         searched = list(QUERIES)
         figures: dict[str, float] = {"documents": documents}
+        slowest: list[tuple[float, str]] = []
         for name, run, questions in (
             ("ask", build.ask, asked),
             ("search", lambda q: build.search(q, limit=10), searched),
@@ -71,7 +73,8 @@ def measure(data_dir: Path) -> dict[str, float]:
             figures[f"{name} new, mean (ms)"] = statistics.fmean(new)
             figures[f"{name} new, p90 (ms)"] = statistics.quantiles(new, n=10)[-1]
             figures[f"{name} warm, mean (ms)"] = statistics.fmean(warm)
-    return figures
+            slowest += [(round(ms, 1), f"{name}: {question}") for ms, question in zip(new, questions, strict=True)]
+    return figures, sorted(slowest, reverse=True)[:3]
 
 
 def _build(sources: list[Path], data_dir: Path) -> Path:
@@ -110,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
 
             generate(tmp / f"gen{count}-src", count)
             builds[f"gen{count}"] = _build([tmp / f"gen{count}-src"], tmp / f"gen{count}")
-        figures = {name: measure(folder) for name, folder in builds.items()}
-    report: dict[str, Any] = {"figures": figures, "ratios_to_seed": {}}
+        measured = {name: measure(folder) for name, folder in builds.items()}
+    figures = {name: found for name, (found, _slowest) in measured.items()}
+    report: dict[str, Any] = {"figures": figures, "ratios_to_seed": {}, "slowest_new": {}}
+    for name, (_found, slowest) in measured.items():
+        report["slowest_new"][name] = [{"ms": ms, "question": question} for ms, question in slowest]
     seed = figures["seed"]
     for name, row in figures.items():
         if name != "seed":
@@ -126,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         cells = "".join(f"{figures[n][key]:12.1f}" for n in names)
         ratios = "  ".join(f"{n} {report['ratios_to_seed'][n].get(key, 0):.2f}×" for n in names if n != "seed")
         sys.stdout.write(f"{key:28}{cells}  {ratios if key != 'documents' else ''}\n")
+    for name in names:
+        slow = "; ".join(f"{item['question']} {item['ms']:.0f} ms" for item in report["slowest_new"][name])
+        sys.stdout.write(f"slowest new on {name}: {slow}\n")
     return 0
 
 
