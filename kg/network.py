@@ -138,6 +138,17 @@ def _batched(nodes: Sequence[str]) -> Iterator[list[str]]:
         yield list(nodes[at : at + _BATCH])
 
 
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` may stand between ``<`` and ``>`` in a query (RFC 3987, as the store parses it)."""
+    from pyoxigraph import NamedNode
+
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def store_neighbourhood(store: GraphStore, centers: Iterable[str], *, radius: int = 1) -> dict[str, Any]:
     """:func:`neighbourhood` of the whole projection, read from the store around ``centers`` only.
 
@@ -158,7 +169,7 @@ def store_neighbourhood(store: GraphStore, centers: Iterable[str], *, radius: in
 
     not_main: set[str] = set()
     roots = list(dict.fromkeys(centers))
-    learn(roots)
+    learn(root for root in roots if _is_iri(root))  # a center a user typed may be no IRI: then it is no node
     keep: set[str] = set()
     for center in (c for c in roots if c in graph):
         seen, frontier = {center}, [center]

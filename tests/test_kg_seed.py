@@ -295,6 +295,8 @@ def test_a_neighbourhood_read_from_the_store_equals_the_whole_projections(store)
     pair = [by_kind["Unit"][0], by_kind["Concept"][0]]
     assert store_neighbourhood(store, pair, radius=1) == neighbourhood(graph, pair, radius=1)
     assert store_neighbourhood(store, ["https://example.org/not-a-node"]) == {"nodes": [], "edges": []}
+    for typed in ("http://\ufff0", "https://w3id.org/policykg/topic/a b", "http://x/>", "not an iri"):
+        assert store_neighbourhood(store, [typed, pair[0]]) == neighbourhood(graph, [pair[0]], radius=1), typed
 
 
 def test_neighbourhoods_do_not_walk_through_the_document(store, policy):
