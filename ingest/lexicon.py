@@ -66,6 +66,9 @@ def write_lexicon(path: Path, words: tuple[str, ...], domain_frequencies: dict[s
     temporary = path.with_name(path.name + ".tmp")
     temporary.unlink(missing_ok=True)
     with sqlite3.connect(temporary) as connection:
+        # a file written once and renamed into place: no journal, no syncs (a crash leaves only the .tmp)
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
         connection.execute("CREATE TABLE words (word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID")
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         connection.executemany("INSERT INTO words VALUES (?, ?)", sorted(frequencies.items()))
