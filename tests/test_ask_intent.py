@@ -121,3 +121,42 @@ def test_cli_ask_json_carries_the_view_and_exits_1_on_none(seed_data_dir: Path) 
     assert unit.returncode == 0 and json.loads(unit.stdout)["unit_profile"]["unit"]["name"] == "区财政局"
     none = run("谁负责太空垃圾清理")
     assert none.returncode == 1 and json.loads(none.stdout)["confidence"] == "none"
+
+
+@pytest.fixture(scope="module")
+def two_districts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed and a neighbouring district's version of it without article (二十二): two documents with a task
+    table, the second's id sorting first (北林区 → blq… before 王益区 → wyq…)."""
+    from search_api.builds.make import run_build
+    from tests.conftest import CORPUS
+
+    folder = tmp_path_factory.mktemp("districts")
+    seed = next(CORPUS.glob("*.txt"))
+    text = seed.read_text(encoding="utf-8")
+    (folder / seed.name).write_text(text, encoding="utf-8")
+    other = "\n".join(line for line in text.splitlines() if not line.startswith("（二十二）"))
+    (folder / "北林区.txt").write_text(other.replace("王益区", "北林区"), encoding="utf-8")
+    data_dir = folder / "data"
+    result = run_build([folder], data_dir=data_dir)
+    assert result.path is not None and not result.failures
+    return data_dir
+
+
+def test_a_trace_question_of_no_document_shows_where_the_article_is_implemented_first(
+    two_districts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import search_api.facade as facade
+    from search_api.cli.main import main
+
+    build = Build.open(two_districts)
+    every = build.trace().to_json()["documents"]
+    assert len(every) == 2 and every[0]["title"].startswith("北林区")  # by id: the neighbour first
+    monkeypatch.setattr(facade, "ASK_TRACE_DOCUMENTS", 1)
+    data = build.ask("第二十二条由哪些任务落实").to_json()
+    shown = data["trace"]["documents"]
+    # the one matrix shown is the document where a task implements article 22, the other is counted
+    assert [d["title"][:3] for d in shown] == ["王益区"] and data["trace"]["documents_total"] == 2
+    assert 37 in [link["task"] for link in shown[0]["links"] if link["article"] == 22]
+    assert main(["ask", "which tasks implement article 22", "--data", str(two_districts)]) == 0
+    out = capsys.readouterr().out
+    assert "article 22: " in out and "(1 of 2 documents with a task table" in out

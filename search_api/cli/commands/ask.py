@@ -110,5 +110,8 @@ def _print_view(data: dict, titles: dict[str, str]) -> bool:
             print(f"{titled(titles, trace['doc'])} article {article}: {len(links)} tasks")
             for link in links:
                 print(f"  task {link['task']} ({link['score']:.2f}): {tasks.get(link['task'], '')[:60]}")
+        total = data["trace"].get("documents_total", len(traces))
+        if total > len(traces):
+            print(f"({len(traces)} of {total} documents with a task table; `policykg trace DOC` shows one)")
         return True
     return False
