@@ -569,10 +569,16 @@ class Build:
             raise _unknown_unit(error) from None
         return DueReport(by=by, as_of=as_of, unit=unit, tasks=tasks)
 
-    def trace(self, doc: str | None = None) -> TraceReport:
-        """The article × task matrix and its gaps, of one document (id or title) or of every one with tasks."""
-        from kg.trace import trace
+    def trace(self, doc: str | None = None, *, limit: int | None = None, offset: int = 0) -> TraceReport:
+        """The article × task matrix and its gaps, of one document (id or title) or of every one with tasks
+        (``offset`` … ``offset + limit`` of them by id when a limit is given: a large build has thousands)."""
+        from kg.trace import documents_with_tasks, trace
 
+        if doc is None and (limit is not None or offset):
+            listed = [d for d, _title in documents_with_tasks(self.require("graph"))]
+            page = listed[offset : None if limit is None else offset + limit]
+            shown = trace(self.require("graph"), docs=page) if page else ()
+            return TraceReport(documents=tuple(shown), total=len(listed))
         traces = tuple(trace(self.require("graph"), doc=doc))
         if doc and not traces:
             raise NotFound(

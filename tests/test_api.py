@@ -230,6 +230,13 @@ def test_trace_is_the_cli_json(api: Server, doc_id: str) -> None:
     assert one == cli_json(api.data_dir, "trace", "--doc", doc_id, "--format", "json")
     assert one["articles_without_tasks"] == [1, 2, 3, 6, 13, 14, 31, 32, 33]
     assert_error(api.client.get("/api/trace", params={"doc": "no-such-doc"}), 404)
+    # a page of the documents: counted, past the end empty, a bad limit the caller's error
+    page = api.client.get("/api/trace", params={"limit": 1}).json()
+    assert page == cli_json(api.data_dir, "trace", "--limit", "1", "--format", "json") == everything
+    assert page["documents_total"] == 1
+    assert api.client.get("/api/trace", params={"offset": 1}).json() == {"documents": [], "documents_total": 1}
+    for bad in ({"limit": 0}, {"limit": "all"}, {"offset": -1}):
+        assert_error(api.client.get("/api/trace", params=bad), 400, "bad_parameter")
 
 
 def test_due_is_the_cli_json(api: Server) -> None:

@@ -160,3 +160,16 @@ def test_a_trace_question_of_no_document_shows_where_the_article_is_implemented_
     assert main(["ask", "which tasks implement article 22", "--data", str(two_districts)]) == 0
     out = capsys.readouterr().out
     assert "article 22: " in out and "(1 of 2 documents with a task table" in out
+
+
+def test_trace_pages_through_the_documents_by_id(two_districts: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from search_api.cli.main import main
+
+    build = Build.open(two_districts)
+    every = build.trace().to_json()["documents"]
+    second = build.trace(limit=1, offset=1).to_json()
+    assert second == {"documents": every[1:], "documents_total": 2}
+    assert main(["trace", "--limit", "1", "--data", str(two_districts)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(every[0]["title"]) and every[1]["title"] not in out
+    assert "(1 of 2 documents with a task table, from 0)" in out

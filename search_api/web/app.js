@@ -331,7 +331,9 @@
         const task = d.tasks.find((x) => x.number === l.task) || { text: "" };
         return `<li><a href="${taskHref(d.doc, l.task)}">${esc(t("task"))} ${l.task}</a><p class="snippet">${esc(task.text)}</p></li>`;
       })).join("");
-      return `<h2 id="intent">${esc(t("intent_trace"))} · ${esc(t("article"))} ${article ?? ""}</h2><ol class="hits trace-list">${rows}</ol>`;
+      const total = answer.trace.documents_total ?? docs.length;  // a large build shows the first few documents
+      const more = total > docs.length ? `<p class="small muted">${docs.length} / ${total} · <a href="#/trace">${esc(t("navTrace"))}</a></p>` : "";
+      return `<h2 id="intent">${esc(t("intent_trace"))} · ${esc(t("article"))} ${article ?? ""}</h2><ol class="hits trace-list">${rows}</ol>${more}`;
     }
     return "";
   }
@@ -494,9 +496,18 @@
     }
     return cells;
   }
-  async function traceView(m) {
-    const data = await api(m[1] ? `/api/trace?doc=${enc(m[1])}` : "/api/trace");
+  const TRACE_PAGE = 20;  // matrices a page of the traceability view shows (a large build has thousands)
+  async function traceView(m, params) {
+    const from = Math.max(0, parseInt(params.get("from") || "0", 10) || 0);
+    const data = await api(m[1] ? `/api/trace?doc=${enc(m[1])}` : `/api/trace?limit=${TRACE_PAGE}&offset=${from}`);
     const docs = data.documents || [data];
+    const total = data.documents_total ?? docs.length;
+    const pageHref = (start) => `#/trace?from=${start}`;
+    const pager = !m[1] && total > docs.length
+      ? `<nav class="pager">${from > 0 ? `<a href="${pageHref(Math.max(0, from - TRACE_PAGE))}" rel="prev">← ${esc(t("previous"))}</a>` : "<span></span>"}
+        <span class="muted">${from + 1}–${from + docs.length} / ${total}</span>
+        ${from + docs.length < total ? `<a href="${pageHref(from + TRACE_PAGE)}" rel="next">${esc(t("next"))} →</a>` : "<span></span>"}</nav>`
+      : "";
     setTitle(t("trace"));
     const blocks = docs.map((doc) => {
       const cells = traceCells(doc);
@@ -529,7 +540,7 @@
         <div class="legend"><span class="l-hit">${esc(t("legendHit"))}</span><span class="l-weak">${esc(t("legendWeak"))}</span><span class="l-gap">${esc(t("legendGap"))}</span></div>
         <div class="matrix-wrap" tabindex="0" aria-label="${esc(t("trace"))}"><table class="matrix"><thead><tr><th class="row">${esc(t("article"))} \\ ${esc(t("task"))}</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
     }).join("");
-    return `<h1>${esc(t("trace"))}</h1><p class="muted">${esc(t("traceIntro"))}</p>${blocks}`;
+    return `<h1>${esc(t("trace"))}</h1><p class="muted">${esc(t("traceIntro"))}</p>${pager}${blocks}${pager}`;
   }
   async function dueView(_m, params) {
     const by = params.get("by") || "";

@@ -15,7 +15,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``policykg trace``."""
     parser.add_argument("--doc", help="only this document (id or title)")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    parser.add_argument("--limit", type=_count, help="without --doc: at most this many documents, by id")
+    parser.add_argument("--offset", type=_count, default=0, help="without --doc: skip this many documents first")
     add_build_arguments(parser)
+
+
+def _count(text: str) -> int:
+    """A count option: a whole number, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number (0 or more), got {text!r}")
+    return int(text)
 
 
 def _table(data: dict) -> None:
@@ -38,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from search_api.cli.current import open_current, print_json
 
     with open_current(args) as build:
-        report = build.trace(args.doc)
+        report = build.trace(args.doc, limit=args.limit, offset=args.offset)
     traces = [t.to_json() for t in report.documents]
     if args.format == "json":
         print_json(report)
@@ -55,4 +64,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         for data in traces:
             _table(data)
+        if report.total is not None and report.total > len(traces):
+            print(f"({len(traces)} of {report.total} documents with a task table, from {args.offset})")
     return 0

@@ -17,10 +17,16 @@ router = APIRouter(prefix="/api", tags=["analysis"])
 
 @router.get("/trace", response_model=TraceAnswer, summary="Traceability: article × task matrix with gaps")
 def trace(
-    snapshot: SnapshotDep, doc: str | None = Query(None, max_length=500, description="document id")
+    snapshot: SnapshotDep,
+    doc: str | None = Query(None, max_length=500, description="document id"),
+    limit: Annotated[
+        int | None, Query(ge=1, le=1000, description="without doc: at most this many documents, by id")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="without doc: skip this many documents")] = 0,
 ) -> Response:
-    """The JSON of ``policykg trace --format json``: the matrix, articles without tasks and the other gaps."""
-    return json_result(snapshot.trace(doc))
+    """The JSON of ``policykg trace --format json``: the matrix, articles without tasks and the other gaps
+    (without ``doc``: ``{"documents": [...], "documents_total": n}``, a page of them with ``limit``)."""
+    return json_result(snapshot.trace(doc, limit=limit, offset=offset))
 
 
 @router.get("/due", response_model=DueAnswer, summary="Tasks due by a date")
