@@ -329,7 +329,8 @@
       const docs = answer.trace.documents || [answer.trace];
       const rows = docs.flatMap((d) => d.links.filter((l) => article == null || l.article === article).map((l) => {
         const task = d.tasks.find((x) => x.number === l.task) || { text: "" };
-        return `<li><a href="${taskHref(d.doc, l.task)}">${esc(t("task"))} ${l.task}</a><p class="snippet">${esc(task.text)}</p></li>`;
+        const from = docs.length > 1 ? ` <span class="small muted">${esc(d.title || d.doc)}</span>` : "";  // whose task 4
+        return `<li><a href="${taskHref(d.doc, l.task)}">${esc(t("task"))} ${l.task}</a>${from}<p class="snippet">${esc(task.text)}</p></li>`;
       })).join("");
       const total = answer.trace.documents_total ?? docs.length;  // a large build shows the first few documents
       const more = total > docs.length ? `<p class="small muted">${docs.length} / ${total} · <a href="#/trace">${esc(t("navTrace"))}</a></p>` : "";
