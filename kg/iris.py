@@ -98,6 +98,18 @@ def task_iri(doc_id: str, number: int, *, as_text: bool = False) -> URIRef:
     return _iri(f"doc/{slug(doc_id)}/task/{number}", as_text=as_text)
 
 
+def task_key(iri: str) -> tuple[str, int] | None:
+    """(document id, number) of a task IRI made by :func:`task_iri`; None for any other IRI.
+
+    >>> task_key("https://w3id.org/policykg/id/doc/wyq-1a2b3c/task/37"), task_key(ID_BASE + "doc/x/art/3")
+    (('wyq-1a2b3c', 37), None)
+    """
+    parts = local_part(iri).split("/")
+    if len(parts) == 4 and parts[0] == "doc" and parts[2] == "task" and parts[3].isdigit():
+        return parts[1], int(parts[3])
+    return None
+
+
 def article_link_iri(task: URIRef, article_number: int) -> URIRef:
     """The qualified link from a task to one article it implements."""
     return _ref(f"{task}/link/{article_number}")

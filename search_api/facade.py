@@ -57,6 +57,7 @@ log = logging.getLogger("policykg.build")
 
 ASK_LIMIT = 20  # units in an answer (policykg ask --limit)
 ASK_EVIDENCE = 5  # evidence items per unit (policykg ask --evidence)
+ASK_DUE_TASKS = 50  # tasks in a due question's view, soonest first (the rest are counted: ``tasks_total``)
 ASK_TRACE_DOCUMENTS = 10  # matrices in a trace question's view (the rest are counted: ``documents_total``)
 GRAPH_NODE_LIMIT = 400  # a neighbourhood larger than this is cut to the nodes nearest the centre
 
@@ -145,14 +146,16 @@ class DueReport:
     as_of: dt.date
     unit: str | None
     tasks: tuple[DueTask, ...]
+    total: int | None = None  # tasks due when ``tasks`` is a page of them (None: all are shown)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON of ``policykg due --json`` and ``GET /api/due``."""
+        """The JSON of ``policykg due --json`` and ``GET /api/due`` (``tasks_total``: how many are due)."""
         return {
             "by": self.by.isoformat() if self.by else None,
             "as_of": self.as_of.isoformat(),
             "unit": self.unit,
             "tasks": [task.to_json() for task in self.tasks],
+            "tasks_total": len(self.tasks) if self.total is None else self.total,
         }
 
 
@@ -467,7 +470,7 @@ class Build:
         )
         views: dict[str, Any] = {}
         if recognised.intent is Intent.DUE:
-            views["due"] = self.due(by=recognised.by, as_of=today, unit=recognised.unit)
+            views["due"] = self.due(by=recognised.by, as_of=today, unit=recognised.unit, limit=ASK_DUE_TASKS)
         elif recognised.intent is Intent.UNIT and recognised.unit:
             views["unit_profile"] = self.unit_profile(recognised.unit)
         elif recognised.intent is Intent.TRACE:
@@ -557,17 +560,30 @@ class Build:
         except UnknownUnit as error:
             raise _unknown_unit(error) from None
 
-    def due(self, *, by: dt.date | None = None, as_of: dt.date | None = None, unit: str | None = None) -> DueReport:
-        """Tasks due on or before ``by`` (every dated task when None), open or overdue on ``as_of`` (today)."""
-        from kg.due import due_tasks
+    def due(
+        self,
+        *,
+        by: dt.date | None = None,
+        as_of: dt.date | None = None,
+        unit: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> DueReport:
+        """Tasks due on or before ``by`` (every dated task when None), open or overdue on ``as_of`` (today);
+        ``offset`` … ``offset + limit`` of them, soonest first, when a limit is given."""
+        from kg.due import due_page, due_tasks
         from kg.profile import UnknownUnit
 
         as_of = as_of or dt.date.today()
+        store = self.require("graph")
         try:
-            tasks = due_tasks(self.require("graph"), by=by, as_of=as_of, unit=unit)
+            if limit is None and not offset:
+                return DueReport(by=by, as_of=as_of, unit=unit, tasks=due_tasks(store, by=by, as_of=as_of, unit=unit))
+            every = limit if limit is not None else 1 << 62
+            tasks, total = due_page(store, by=by, as_of=as_of, unit=unit, limit=every, offset=offset)
         except UnknownUnit as error:
             raise _unknown_unit(error) from None
-        return DueReport(by=by, as_of=as_of, unit=unit, tasks=tasks)
+        return DueReport(by=by, as_of=as_of, unit=unit, tasks=tasks, total=total)
 
     def trace(self, doc: str | None = None, *, limit: int | None = None, offset: int = 0) -> TraceReport:
         """The article × task matrix and its gaps, of one document (id or title) or of every one with tasks

@@ -245,6 +245,14 @@ def test_due_is_the_cli_json(api: Server) -> None:
     assert due == cli_json(api.data_dir, "due", "--by", "2019-12-31", "--as-of", "2019-06-30", "--json")
     assert due["tasks"] and all(t["due"] <= "2019-12-31" for t in due["tasks"])
     assert {t["status"] for t in due["tasks"]} == {"open", "overdue"}
+    # a page: the same tasks from the same place, counted; past the end empty; a bad limit the caller's error
+    page = api.client.get("/api/due", params={**params, "limit": 4, "offset": 2}).json()
+    assert page["tasks"] == due["tasks"][2:6] and page["tasks_total"] == due["tasks_total"] == len(due["tasks"])
+    assert page == cli_json(api.data_dir, "due", "--by", "2019-12-31", "--as-of", "2019-06-30", "--limit", "4",
+                            "--offset", "2", "--json")
+    assert api.client.get("/api/due", params={**params, "offset": 999}).json()["tasks"] == []
+    for bad in ({"limit": 0}, {"limit": "all"}, {"offset": -1}):
+        assert_error(api.client.get("/api/due", params={**params, **bad}), 400, "bad_parameter")
     mine = api.client.get("/api/due", params={**params, "unit": "区财政局"}).json()
     assert mine["tasks"] and len(mine["tasks"]) < len(due["tasks"])
 

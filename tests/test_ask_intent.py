@@ -142,6 +142,17 @@ def two_districts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
+def test_a_due_question_shows_the_soonest_tasks_and_counts_the_rest(
+    seed_build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search_api.facade as facade
+
+    monkeypatch.setattr(facade, "ASK_DUE_TASKS", 5)
+    data = seed_build.ask("2019年底前要完成哪些任务", today=dt.date(2019, 1, 1)).to_json()
+    every = seed_build.due(by=dt.date(2019, 12, 31), as_of=dt.date(2019, 1, 1)).to_json()
+    assert data["due"]["tasks"] == every["tasks"][:5] and data["due"]["tasks_total"] == len(every["tasks"]) > 5
+
+
 def test_a_trace_question_of_no_document_shows_where_the_article_is_implemented_first(
     two_districts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

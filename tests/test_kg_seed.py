@@ -20,7 +20,7 @@ from ingest.model import Corpus
 from ingest.serialize import corpus_from_data
 from kg import iris, queries
 from kg.build import build_graph
-from kg.due import due_tasks
+from kg.due import due_page, due_tasks
 from kg.network import neighbourhood, project, shortest_path, store_neighbourhood, subgraph
 from kg.profile import UnknownUnit, profile
 from kg.responsibility import ask
@@ -181,6 +181,18 @@ def test_due_by_end_of_2019_lists_the_2018_and_2019_tasks(store, policy):
     assert all(not t.deadline.ongoing for t in policy.tasks if t.number in expected)
     assert {t.status for t in tasks if t.due.startswith("2018")} == {"overdue"}
     assert {t.status for t in tasks if t.due.startswith("2019")} == {"open"}
+
+
+@pytest.mark.parametrize("unit", [None, "区安监局"])
+def test_a_page_of_due_tasks_is_that_slice_of_the_whole_list(store, unit):
+    every = due_tasks(store, by=dt.date(2019, 12, 31), as_of=dt.date(2019, 6, 1), unit=unit)
+    assert len(every) > 12
+    for offset, limit in ((0, 5), (5, 7), (len(every) - 3, 10), (len(every), 5)):
+        page, total = due_page(store, by=dt.date(2019, 12, 31), as_of=dt.date(2019, 6, 1), unit=unit,
+                               limit=limit, offset=offset)
+        assert total == len(every) and page == every[offset : offset + limit]
+    whole, total = due_page(store, as_of=dt.date(2019, 6, 1), limit=10_000)
+    assert whole == due_tasks(store, as_of=dt.date(2019, 6, 1)) and total == len(whole)
 
 
 def test_cli_sparql_count_update_refusal_and_validate(data_dir, store_args, capsys):

@@ -42,3 +42,10 @@ def print_json(result: JsonResult) -> None:
     from search_api.facade import render_json
 
     sys.stdout.write(render_json(result))
+
+
+def count_option(text: str) -> int:
+    """A count option (``--limit``, ``--offset``): a whole number, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number (0 or more), got {text!r}")
+    return int(text)

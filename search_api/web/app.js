@@ -317,7 +317,10 @@
     // A due, unit or trace question gets the view `policykg due/unit/trace` prints, above the units.
     if (answer.due) {
       const rows = answer.due.tasks.map((x) => `<li><a href="${taskHref(x.doc, x.number)}">${esc(t("task"))} ${x.number}</a> ${esc(x.due)} ${pill(t(`status_${x.status}`), x.status)} ${esc((x.units || []).join("、"))}<p class="snippet">${esc(x.text)}</p></li>`).join("");
-      return `<h2 id="intent">${esc(t("intent_due"))} · ${esc(answer.due.by || "")} (${answer.due.tasks.length})</h2><ol class="hits due-list">${rows}</ol>`;
+      const total = answer.due.tasks_total ?? answer.due.tasks.length;  // a large build shows the soonest few
+      const query = new URLSearchParams(answer.due.by ? { by: answer.due.by } : {});
+      const more = total > answer.due.tasks.length ? `<p class="small muted">${answer.due.tasks.length} / ${total} · <a href="#/due?${query}">${esc(t("navDue"))}</a></p>` : "";
+      return `<h2 id="intent">${esc(t("intent_due"))} · ${esc(answer.due.by || "")} (${total})</h2><ol class="hits due-list">${rows}</ol>${more}`;
     }
     if (answer.unit_profile) {
       const p = answer.unit_profile;
@@ -497,18 +500,21 @@
     }
     return cells;
   }
-  const TRACE_PAGE = 20;  // matrices a page of the traceability view shows (a large build has thousands)
+  // Pages of a long list (a large build has thousands of matrices or due tasks): where this page starts, what
+  // it shows of how many, and the link to a page starting elsewhere.
+  const pageStart = (params) => Math.max(0, parseInt(params.get("from") || "0", 10) || 0);
+  function pager(from, shown, total, size, hrefFrom) {
+    if (total <= shown && from === 0) return "";
+    return `<nav class="pager">${from > 0 ? `<a href="${hrefFrom(Math.max(0, from - size))}" rel="prev">← ${esc(t("previous"))}</a>` : "<span></span>"}
+      <span class="muted">${shown ? `${from + 1}–${from + shown}` : 0} / ${total}</span>
+      ${from + shown < total ? `<a href="${hrefFrom(from + size)}" rel="next">${esc(t("next"))} →</a>` : "<span></span>"}</nav>`;
+  }
+  const TRACE_PAGE = 20;  // matrices a page of the traceability view shows
   async function traceView(m, params) {
-    const from = Math.max(0, parseInt(params.get("from") || "0", 10) || 0);
+    const from = pageStart(params);
     const data = await api(m[1] ? `/api/trace?doc=${enc(m[1])}` : `/api/trace?limit=${TRACE_PAGE}&offset=${from}`);
     const docs = data.documents || [data];
-    const total = data.documents_total ?? docs.length;
-    const pageHref = (start) => `#/trace?from=${start}`;
-    const pager = !m[1] && total > docs.length
-      ? `<nav class="pager">${from > 0 ? `<a href="${pageHref(Math.max(0, from - TRACE_PAGE))}" rel="prev">← ${esc(t("previous"))}</a>` : "<span></span>"}
-        <span class="muted">${from + 1}–${from + docs.length} / ${total}</span>
-        ${from + docs.length < total ? `<a href="${pageHref(from + TRACE_PAGE)}" rel="next">${esc(t("next"))} →</a>` : "<span></span>"}</nav>`
-      : "";
+    const pages = m[1] ? "" : pager(from, docs.length, data.documents_total ?? docs.length, TRACE_PAGE, (start) => `#/trace?from=${start}`);
     setTitle(t("trace"));
     const blocks = docs.map((doc) => {
       const cells = traceCells(doc);
@@ -541,8 +547,9 @@
         <div class="legend"><span class="l-hit">${esc(t("legendHit"))}</span><span class="l-weak">${esc(t("legendWeak"))}</span><span class="l-gap">${esc(t("legendGap"))}</span></div>
         <div class="matrix-wrap" tabindex="0" aria-label="${esc(t("trace"))}"><table class="matrix"><thead><tr><th class="row">${esc(t("article"))} \\ ${esc(t("task"))}</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
     }).join("");
-    return `<h1>${esc(t("trace"))}</h1><p class="muted">${esc(t("traceIntro"))}</p>${pager}${blocks}${pager}`;
+    return `<h1>${esc(t("trace"))}</h1><p class="muted">${esc(t("traceIntro"))}</p>${pages}${blocks}${pages}`;
   }
+  const DUE_PAGE = 200;  // tasks a page of the due view shows
   async function dueView(_m, params) {
     const by = params.get("by") || "";
     const unit = params.get("unit") || "";
@@ -551,7 +558,11 @@
     if (by) query.set("by", by);
     if (unit) query.set("unit", unit);
     if (asOf) query.set("as_of", asOf);
-    const [data, units] = await Promise.all([api(`/api/due?${query}`), api("/api/units")]);
+    const from = pageStart(params);
+    const pageHref = (start) => { const page = new URLSearchParams(query); page.set("from", start); return `#/due?${page}`; };
+    const [data, units] = await Promise.all([api(`/api/due?${query}&limit=${DUE_PAGE}&offset=${from}`), api("/api/units")]);
+    const total = data.tasks_total ?? data.tasks.length;
+    const pages = pager(from, data.tasks.length, total, DUE_PAGE, pageHref);
     setTitle(t("due"));
     const rows = data.tasks.map((task) => `<tr><td>${esc(task.due || deadlineDue(task.deadline) || "")} <span class="muted small">${esc(deadlineText(task.deadline))}</span></td>
       <td><a href="${taskHref(task.doc, task.number)}">${esc(t("task"))} ${esc(task.number)}</a></td>
@@ -563,7 +574,7 @@
         <datalist id="unit-names">${units.units.map((u) => `<option value="${esc(u.name)}">`).join("")}</datalist>
         <label>${esc(t("asOf"))} <input type="date" name="as_of" value="${esc(asOf)}"></label>
         <button class="btn" type="submit">${esc(t("show"))}</button></form>
-      <p class="small muted">${data.tasks.length} ${esc(t("taskCount"))}</p>
+      <p class="small muted">${total} ${esc(t("taskCount"))}</p>${pages}
       ${data.tasks.length ? `<table class="data"><thead><tr><th>${esc(t("deadline"))}</th><th>${esc(t("task"))}</th><th>${esc(t("status"))}</th><th>${esc(t("text"))}</th><th>${esc(t("leadUnits"))}</th></tr></thead><tbody>${rows}</tbody></table>` : `<p class="muted">${esc(t("noDue"))}</p>`}`;
   }
 

@@ -92,8 +92,10 @@ def _print_view(data: dict, titles: dict[str, str]) -> bool:
         due = data["due"]
         for task in due["tasks"]:
             print(f"{task['due']} {task['status']:<8} {task['number']:>3} {'、'.join(task['units'])}  {task['text'][:50]}")
-        print(f"{len(due['tasks'])} tasks due by {due['by']} (as of {due['as_of']})"
-              + (f" for {due['unit']}" if due["unit"] else ""))
+        total = due.get("tasks_total", len(due["tasks"]))
+        shown = f"{len(due['tasks'])} of {total} tasks" if total > len(due["tasks"]) else f"{total} tasks"
+        print(f"{shown} due by {due['by']} (as of {due['as_of']})" + (f" for {due['unit']}" if due["unit"] else "")
+              + ("; `policykg due` lists them all" if total > len(due["tasks"]) else ""))
         return True
     if "unit_profile" in data:
         profile = data["unit_profile"]

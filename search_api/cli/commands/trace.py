@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from search_api.cli.current import add_build_arguments
+from search_api.cli.current import add_build_arguments, count_option
 
 HELP = "article × task traceability matrix and its gaps"
 
@@ -15,16 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``policykg trace``."""
     parser.add_argument("--doc", help="only this document (id or title)")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
-    parser.add_argument("--limit", type=_count, help="without --doc: at most this many documents, by id")
-    parser.add_argument("--offset", type=_count, default=0, help="without --doc: skip this many documents first")
+    parser.add_argument("--limit", type=count_option, help="without --doc: at most this many documents, by id")
+    parser.add_argument("--offset", type=count_option, default=0, help="without --doc: skip this many documents first")
     add_build_arguments(parser)
-
-
-def _count(text: str) -> int:
-    """A count option: a whole number, 0 or more."""
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a whole number (0 or more), got {text!r}")
-    return int(text)
 
 
 def _table(data: dict) -> None:

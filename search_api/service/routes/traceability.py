@@ -51,11 +51,16 @@ def due(
             description=f"status open/overdue relative to this date, {DATE_FORMS} (default today)",
         ),
     ] = None,
+    limit: Annotated[int | None, Query(ge=1, le=10_000, description="at most this many tasks, soonest first")] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="skip this many tasks first")] = 0,
 ) -> Response:
-    """The JSON of ``policykg due --json``: tasks due by the date with their status."""
+    """The JSON of ``policykg due --json``: tasks due by the date with their status (``tasks_total``: how many;
+    a page of them with ``limit``)."""
     report = snapshot.due(
         by=parse_date("by", by, None),
         unit=parse_unit_name(unit),
         as_of=parse_date("as_of", as_of, dt.date.today()),
+        limit=limit,
+        offset=offset,
     )
     return json_result(report)
