@@ -25,11 +25,13 @@ class DueTask:
     due: str  # ISO date
     status: str  # open | overdue
     units: tuple[str, ...]
+    doc_title: str = ""  # the document's title: a large build's list mixes documents
 
     def to_json(self) -> dict[str, Any]:
-        """``{"doc", "number", "text", "deadline", "due", "status", "units"}``."""
+        """``{"doc", "doc_title", "number", "text", "deadline", "due", "status", "units"}``."""
         return {
             "doc": self.doc,
+            "doc_title": self.doc_title,
             "number": self.number,
             "text": self.text,
             "deadline": self.deadline,
@@ -104,6 +106,7 @@ def _due_task(row: Row, today: dt.date) -> DueTask:
     names = str(row["names"] or "").split(queries.NAME_SEPARATOR)
     return DueTask(
         doc=str(row["doc"]),
+        doc_title=str(row["title"] or ""),
         number=int(row["number"] or 0),
         text=str(row["text"]),
         deadline=None if row["deadline"] is None else str(row["deadline"]),

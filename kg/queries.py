@@ -306,7 +306,7 @@ def due_tasks_sparql(by: dt.date | None = None, unit: str | None = None, tasks: 
     led = f"?task pkg:leadUnit <{unit}> ." if unit else ""
     among = values_clause("task", tasks) if tasks else ""
     return f"""{PREFIXES}
-SELECT ?task ?doc ?number ?text ?deadline ?due (GROUP_CONCAT(?name; separator="{NAME_SEPARATOR}") AS ?names)
+SELECT ?task ?doc ?title ?number ?text ?deadline ?due (GROUP_CONCAT(?name; separator="{NAME_SEPARATOR}") AS ?names)
 WHERE {{
   {among}
   {"?task pkg:deadline ?dl ." if tasks else ""}
@@ -315,9 +315,10 @@ WHERE {{
   ?task pkg:deadline ?dl ; a pkg:Task ; pkg:inDocument ?d ; pkg:number ?number ; pkg:text ?text .
   {led}
   ?d dcterms:identifier ?doc .
+  OPTIONAL {{ ?d dcterms:title ?title }}
   ?dl pkg:text ?deadline .
   OPTIONAL {{ ?task pkg:leadUnit ?unit . ?unit skos:prefLabel ?name }}
-}} GROUP BY ?task ?doc ?number ?text ?deadline ?due"""
+}} GROUP BY ?task ?doc ?title ?number ?text ?deadline ?due"""
 
 
 def run(store: GraphStore, query: str) -> list[Row]:

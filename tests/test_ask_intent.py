@@ -184,3 +184,18 @@ def test_trace_pages_through_the_documents_by_id(two_districts: Path, capsys: py
     out = capsys.readouterr().out
     assert out.startswith(every[0]["title"]) and every[1]["title"] not in out
     assert "(1 of 2 documents with a task table, from 0)" in out
+
+
+def test_due_names_each_tasks_document_when_the_list_mixes_documents(
+    two_districts: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from search_api.cli.main import main
+
+    build = Build.open(two_districts)
+    titles = {d["doc"]: d["title"] for d in build.trace().to_json()["documents"]}
+    tasks = build.due(by=dt.date(2019, 12, 31)).to_json()["tasks"]
+    assert {task["doc"] for task in tasks} == set(titles)
+    assert all(task["doc_title"] == titles[task["doc"]] for task in tasks)
+    assert main(["due", "--by", "2019", "--limit", "200", "--data", str(two_districts)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert {line.split()[2][:3] for line in lines[:-1]} == {"王益区", "北林区"}

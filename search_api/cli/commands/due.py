@@ -35,13 +35,12 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print_json(report)
             return 0
-        from search_api.cli.display import document_titles, titled
+    from search_api.cli.display import short_title
 
-        titles = document_titles(build.require("graph"))
     tasks = report.tasks
     several = len({task.doc for task in tasks}) > 1  # name the document only when it is not always the same
     for task in tasks:
-        source = f"{titled(titles, task.doc)} " if several else ""
+        source = f"{short_title(task.doc_title or task.doc)} " if several else ""
         print(f"{task.due} {task.status:<8} {source}{task.number:>3} {task.deadline or '':<8} "
               f"{'、'.join(task.units)}  {task.text[:50]}")
     shown = f"{len(tasks)} of {report.total} tasks (from {args.offset})" if report.total is not None else f"{len(tasks)} tasks"
