@@ -206,7 +206,7 @@ def render_json(result: JsonResult) -> str:
     r"""The one JSON text of a result: ``policykg … --json`` prints it and the API sends it, byte for byte.
 
     >>> render_json(DueReport(by=None, as_of=dt.date(2019, 6, 30), unit=None, tasks=()))
-    '{\n  "by": null,\n  "as_of": "2019-06-30",\n  "unit": null,\n  "tasks": []\n}\n'
+    '{\n  "by": null,\n  "as_of": "2019-06-30",\n  "unit": null,\n  "tasks": [],\n  "tasks_total": 0\n}\n'
     """
     return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
 
