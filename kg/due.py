@@ -72,10 +72,11 @@ def due_page(
     by: dt.date | None = None,
     as_of: dt.date | None = None,
     unit: str | None = None,
-    limit: int,
+    limit: int | None = None,
     offset: int = 0,
 ) -> tuple[tuple[DueTask, ...], int]:
-    """Tasks ``offset`` … ``offset + limit`` of :func:`due_tasks`, in its order, and how many there are.
+    """Tasks ``offset`` … ``offset + limit`` (to the end when None) of :func:`due_tasks`, in its order, and how
+    many there are.
 
     Why two reads: the order needs only each task's due date (its document and number are in its IRI), and
     the text, deadline and units are read for the page alone; at 10,000 documents, 32,000 tasks due by 2019,
@@ -85,7 +86,7 @@ def due_page(
     dated = [(str(row["due"]), *key, str(row["task"])) for row in store.select(queries.due_dates_sparql(by, unit_iri))
              if (key := iris.task_key(str(row["task"]))) is not None]
     dated.sort()
-    page = [task for _due, _doc, _number, task in dated[offset : offset + limit]]
+    page = [task for _due, _doc, _number, task in dated[offset : None if limit is None else offset + limit]]
     if not page:
         return (), len(dated)
     rows = store.select(queries.due_tasks_sparql(by, unit_iri, page))

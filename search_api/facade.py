@@ -579,8 +579,7 @@ class Build:
         try:
             if limit is None and not offset:
                 return DueReport(by=by, as_of=as_of, unit=unit, tasks=due_tasks(store, by=by, as_of=as_of, unit=unit))
-            every = limit if limit is not None else 1 << 62
-            tasks, total = due_page(store, by=by, as_of=as_of, unit=unit, limit=every, offset=offset)
+            tasks, total = due_page(store, by=by, as_of=as_of, unit=unit, limit=limit, offset=offset)
         except UnknownUnit as error:
             raise _unknown_unit(error) from None
         return DueReport(by=by, as_of=as_of, unit=unit, tasks=tasks, total=total)
