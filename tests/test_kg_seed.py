@@ -161,6 +161,8 @@ def test_unit_profile_by_any_alias(store, policy, corpus):
         assert data["unit"]["name"] == "区财政局"
         assert [t["number"] for t in data["tasks"]] == expected
         assert all({"doc", "number", "role", "deadline"} <= set(t) for t in data["tasks"])
+    # a successor's name finds the unit it succeeds (a name bound in the store's index, not a scan of labels)
+    assert profile(store, "区应急管理局").to_json()["unit"]["name"] == "区安监局"
     with pytest.raises(UnknownUnit):
         profile(store, "不存在的单位")
 
