@@ -53,7 +53,8 @@ def documents_with_tasks(store: GraphStore, ids: Sequence[str] = ()) -> list[tup
     with_tasks = sorted({str(r["doc"]) for r in store.select(queries.documents_with_tasks_sparql(ids))})
     if not with_tasks:
         return []
-    return [(str(r["doc"]), str(r["title"])) for r in store.select(queries.documents_sparql(with_tasks))]
+    titles = {str(r["doc"]): str(r["title"]) for r in store.select(queries.document_titles_sparql(with_tasks))}
+    return [(doc, titles[doc]) for doc in with_tasks if doc in titles]
 
 
 def documents_for_article(store: GraphStore, article: int | None) -> tuple[list[str], int]:
