@@ -465,7 +465,7 @@
     const dueOf = (task) => task.due || deadlineDue(task.deadline);
     const tasks = [...(profile.tasks || [])].sort((a, b) => String(dueOf(a) || "9999").localeCompare(String(dueOf(b) || "9999")) || a.number - b.number);
     const rows = tasks.map((task) => `<tr><td>${esc(deadlineText(task.deadline))} <span class="muted small">${esc(dueOf(task) && dueOf(task) !== deadlineText(task.deadline) ? dueOf(task) : "")}</span></td>
-      <td><a href="${taskHref(task.doc, task.number)}">${esc(t("task"))} ${esc(task.number)}</a>${several && task.doc_title ? `<br><span class="small muted">${esc(task.doc_title)}</span>` : ""}</td><td>${pill(roleLabel(task.role), roleKey(task.role))}</td>
+      <td><a href="${taskHref(task.doc, task.number)}">${esc(t("task"))} ${esc(task.number)}</a></td><td>${pill(roleLabel(task.role), roleKey(task.role))}</td>
       <td class="small">${esc(task.text || "")} ${(task.articles || []).map((a) => `<a class="small" href="${articleHref(task.doc, a.number ?? a)}">${esc(a.label || a.number || a)}</a>`).join(" ")}</td></tr>`).join("");
     const obligations = (profile.obligations || []).slice(0, 30).map((o) => `<li class="small">${o.doc && o.article != null ? `<a href="${articleHref(o.doc, o.article)}">${esc(t("article"))} ${esc(o.article)}</a> ` : ""}${esc(o.text)}</li>`).join("");
     const co = (profile.co_units || profile.co_responsible || []).map((u) => `<a class="unit-chip" href="${unitHref(unitId(u))}">${esc(unitName(u))}${u.shared_tasks ? ` <span class="muted small">×${Array.isArray(u.shared_tasks) ? u.shared_tasks.length : u.shared_tasks}</span>` : ""}</a>`).join("");
@@ -566,7 +566,7 @@
     const several = new Set(data.tasks.map((task) => task.doc)).size > 1;  // name each task's document then
     setTitle(t("due"));
     const rows = data.tasks.map((task) => `<tr><td>${esc(task.due || deadlineDue(task.deadline) || "")} <span class="muted small">${esc(deadlineText(task.deadline))}</span></td>
-      <td><a href="${taskHref(task.doc, task.number)}">${esc(t("task"))} ${esc(task.number)}</a></td>
+      <td><a href="${taskHref(task.doc, task.number)}">${esc(t("task"))} ${esc(task.number)}</a>${several && task.doc_title ? `<br><span class="small muted">${esc(task.doc_title)}</span>` : ""}</td>
       <td>${task.status ? pill(t(`status_${task.status}`), task.status) : ""}</td><td class="small">${esc(task.text || "")}</td>
       <td class="small">${(task.units || []).map(unitName).map(esc).join("、")}</td></tr>`).join("");
     return `<h1>${esc(t("due"))}</h1>
