@@ -50,11 +50,17 @@ def documents_with_tasks(store: GraphStore, ids: Sequence[str] = ()) -> list[tup
 
     Why ``ids``: a question about one or two documents must not read every document's title; at thousands of
     documents that read was most of a traceability answer's cost."""
-    with_tasks = sorted({str(r["doc"]) for r in store.select(queries.documents_with_tasks_sparql(ids))})
+    with_tasks = task_document_ids(store, ids)
     if not with_tasks:
         return []
     titles = {str(r["doc"]): str(r["title"]) for r in store.select(queries.document_titles_sparql(with_tasks))}
     return [(doc, titles[doc]) for doc in with_tasks if doc in titles]
+
+
+def task_document_ids(store: GraphStore, ids: Sequence[str] = ()) -> list[str]:
+    """Ids of every document that has a task table, or of those among ``ids``, sorted: no titles (a caller that
+    shows a page of them reads the page's titles only)."""
+    return sorted({str(r["doc"]) for r in store.select(queries.documents_with_tasks_sparql(ids))})
 
 
 def documents_for_article(store: GraphStore, article: int | None) -> tuple[list[str], int]:
@@ -64,7 +70,7 @@ def documents_for_article(store: GraphStore, article: int | None) -> tuple[list[
     Why this order: a question about article N of no named document ("which tasks implement article 22") is
     answered by the documents where that article has tasks; the others show it as a gap. Why only ids: at
     thousands of documents the caller shows a few, and reading every matrix took 40 s at 10,000 documents."""
-    with_tasks = sorted({str(r["doc"]) for r in store.select(queries.documents_with_tasks_sparql())})
+    with_tasks = task_document_ids(store)
     implementing = {str(r["doc"]) for r in store.select(queries.linked_articles_sparql()) if r["number"] == article}
     first = [d for d in with_tasks if d in implementing]
     return first + [d for d in with_tasks if d not in implementing], len(with_tasks)

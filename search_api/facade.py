@@ -587,10 +587,10 @@ class Build:
     def trace(self, doc: str | None = None, *, limit: int | None = None, offset: int = 0) -> TraceReport:
         """The article × task matrix and its gaps, of one document (id or title) or of every one with tasks
         (``offset`` … ``offset + limit`` of them by id when a limit is given: a large build has thousands)."""
-        from kg.trace import documents_with_tasks, trace
+        from kg.trace import task_document_ids, trace
 
         if doc is None and (limit is not None or offset):
-            listed = [d for d, _title in documents_with_tasks(self.require("graph"))]
+            listed = task_document_ids(self.require("graph"))
             page = listed[offset : None if limit is None else offset + limit]
             shown = trace(self.require("graph"), docs=page) if page else ()
             return TraceReport(documents=tuple(shown), total=len(listed))
@@ -607,13 +607,13 @@ class Build:
         else among those where a task implements the article, then the others; ``total`` counts them all.
 
         Why bounded: at 10,000 documents every matrix was 1,770 documents and 40 s of store reads."""
-        from kg.trace import documents_for_article, documents_with_tasks, trace
+        from kg.trace import documents_for_article, task_document_ids, trace
 
         store = self.require("graph")
-        if len(cited) == 1 and documents_with_tasks(store, cited):
-            return self.trace(cited[0])
-        found = dict(documents_with_tasks(store, cited)) if cited else {}
+        found = set(task_document_ids(store, cited)) if cited else set()
         ids = [d for d in cited if d in found]
+        if len(cited) == 1 and ids:  # the one document the answer cites: its matrix alone
+            return TraceReport(documents=tuple(trace(store, docs=ids)), single=True)
         total = len(ids)
         if not ids:
             ids, total = documents_for_article(store, article)
