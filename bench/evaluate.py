@@ -12,7 +12,8 @@ The questions live in ``bench/questions/*.jsonl``, one JSON object a line::
 
     {"id", "lang": "zh"|"en", "type": "search"|"ask", "query", "style": "topic"|"paraphrase" (default topic),
      "corpus": "laws" (searched in a build of corpus/ plus ../shared/corpus/laws; default: corpus/ alone),
-     "expected": [{"kind": "task"|"article"|"law"|…, "number": N, "doc": "part of the title"}, …],
+     "expected": [{"kind": "task"|"article"|"law"|…, "number": N, "doc": "part of the title",
+                   "title": "part of the item's heading" (optional)}, …],
      "units": ["区安监局", …]  (ask only)}
 
 Question sets, each reported by language and style:
@@ -52,6 +53,18 @@ LAWS = ROOT.parent / "shared" / "corpus" / "laws"
 """The nine laws and regulations the ``laws`` set was written from (outside the repository; never copied in)."""
 REGULATIONS = ROOT.parent / "shared" / "corpus" / "regulations"
 """The six local regulations the ``regs-tune`` set was written from (a tuning set, like ``dev-tune``)."""
+ODKG = ROOT.parent / "shared" / "corpus" / "external" / "odkg"
+"""The 481 real notices (zips) the held-out ``ext`` set was written from, searched beside corpus/."""
+
+
+def unpack_odkg(folder: Path) -> Path:
+    """The ODKG zips unpacked under ``folder`` (one subfolder per zip, as ``bench.build_scale`` reads them)."""
+    import zipfile
+
+    for archive in sorted(ODKG.rglob("*.zip")):
+        with zipfile.ZipFile(archive) as zipped:
+            zipped.extractall(folder / f"{archive.parent.name}_{archive.stem}")
+    return folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +121,13 @@ def _key(kind: str, number: int | None) -> str:
 
 
 def _matches(expected: dict[str, Any], hit: Any) -> bool:
+    """By kind and number; by document when ``doc`` is given (part of its title); by heading when ``title`` is
+    given (notices restart （一） in every section, so a number alone names several items)."""
     if hit.kind != expected["kind"] or hit.number != expected["number"]:
         return False
-    return "doc" not in expected or expected["doc"] in (hit.doc_title or "")
+    if "doc" in expected and expected["doc"] not in (hit.doc_title or ""):
+        return False
+    return "title" not in expected or expected["title"] in (hit.title or "")
 
 
 def score_search(question: dict[str, Any], hits: list[Any]) -> tuple[int | None, float, tuple[str, ...]]:
@@ -144,6 +161,7 @@ class _Passage:
     doc_title: str | None
     bigrams: frozenset[str]
     length: int
+    title: str = ""
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -174,7 +192,14 @@ class BigramBaseline:
             text = " ".join((fields.get("title", ""), fields.get("text", "")))
             doc = index.documents.get(fields.get("doc") or "", {})
             self.passages.append(
-                _Passage(fields["kind"], fields.get("number"), doc.get("title"), bigrams(text), len(text))
+                _Passage(
+                    fields["kind"],
+                    fields.get("number"),
+                    doc.get("title"),
+                    bigrams(text),
+                    len(text),
+                    fields.get("title", ""),
+                )
             )
 
     def search(self, query: str, limit: int = 10) -> list[_Passage]:
@@ -333,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--regs-data", type=Path, help="an existing build of corpus/ plus the shared regulations (default: build it)"
     )
+    parser.add_argument(
+        "--ext-data", type=Path, help="an existing build of corpus/ plus the 481 ODKG notices (default: build it)"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
@@ -348,6 +376,11 @@ def main(argv: list[str] | None = None) -> int:
             data_dirs["regs"] = args.regs_data
         elif REGULATIONS.is_dir():
             data_dirs["regs"] = _build(Path(tmp), "regs", [ROOT / "corpus", REGULATIONS])
+        if args.ext_data:
+            data_dirs["ext"] = args.ext_data
+        elif ODKG.is_dir():
+            odkg = unpack_odkg(Path(tmp) / "odkg")
+            data_dirs["ext"] = _build(Path(tmp), "ext", [ROOT / "corpus", odkg])
         figures, scored = evaluate(data_dirs)
     from bench.metadata_eval import all_figures, write_summary
 

@@ -278,6 +278,18 @@ class Document:
         """All articles in reading order, across sections."""
         return tuple(article for section in self.sections for article in section.articles)
 
+    def numbered_articles(self) -> tuple[tuple[Section, Article, int], ...]:
+        """Each article in reading order with its section and its occurrence: 0 for the first article of its
+        number, 1 for the next one of the same number, ….  Notices restart （一） in every section, so a number
+        alone does not name an article; the graph's IRIs and the index's record ids both count this way."""
+        seen: dict[int, int] = {}
+        out = []
+        for section in self.sections:
+            for article in section.articles:
+                out.append((section, article, seen.get(article.number, 0)))
+                seen[article.number] = seen.get(article.number, 0) + 1
+        return tuple(out)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AliasRecord:

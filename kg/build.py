@@ -9,7 +9,6 @@ so the same corpus gives the same graph, byte for byte in sorted Turtle.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -361,19 +360,16 @@ def add_document(
         graph.add((node, PKG.withinJurisdiction, Literal(place)))
     for old in revises:
         graph.add((node, PROV.wasRevisionOf, iris.document_iri(old)))
-    seen: Counter[int] = Counter()
     articles: dict[int, URIRef] = {}
     spans: list[tuple[Span, URIRef]] = []
     for part in doc.parts:
         _part(graph, doc, part)
-    for section in doc.sections:
-        section_node = _section(graph, doc, section)
-        for article in section.articles:
-            article_node = iris.article_iri(doc.id, article.number, occurrence=seen[article.number])
-            seen[article.number] += 1
-            articles.setdefault(article.number, article_node)
-            _article(graph, doc, section_node, article_node, article, units=units, thesaurus=thesaurus)
-            spans.append((article.span, article_node))
+    section_nodes = {id(section): _section(graph, doc, section) for section in doc.sections}
+    for section, article, occurrence in doc.numbered_articles():
+        article_node = iris.article_iri(doc.id, article.number, occurrence=occurrence)
+        articles.setdefault(article.number, article_node)
+        _article(graph, doc, section_nodes[id(section)], article_node, article, units=units, thesaurus=thesaurus)
+        spans.append((article.span, article_node))
     for task in doc.tasks:
         _task(graph, doc, task, articles, units=units, thesaurus=thesaurus)
     for index, citation in enumerate(doc.citations, start=1):

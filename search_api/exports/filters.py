@@ -19,7 +19,6 @@ The units of the kept tasks and obligations stay in the register (with the membe
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -101,12 +100,10 @@ class Cut:
 
 def article_nodes(doc: Document) -> list[tuple[Article, str]]:
     """Each article of ``doc`` with its graph IRI, numbered as :func:`kg.build.add_document` numbers them."""
-    seen: Counter[int] = Counter()
-    nodes = []
-    for article in doc.articles():
-        nodes.append((article, str(iris.article_iri(doc.id, article.number, occurrence=seen[article.number]))))
-        seen[article.number] += 1
-    return nodes
+    return [
+        (article, str(iris.article_iri(doc.id, article.number, occurrence=occurrence)))
+        for _section, article, occurrence in doc.numbered_articles()
+    ]
 
 
 def obligation_nodes(article_iri: str, article: Article) -> list[tuple[Obligation, str]]:

@@ -38,7 +38,14 @@ from search_api.search.budget import BoundedCache
 from search_api.search.dense import dense_top
 from search_api.search.english import Translator
 from search_api.search.english import content_words as english_content
-from search_api.search.index import DICTIONARY_FILE, INDEX_DIR, KINDS, LEXICON_FILE, META_FILE
+from search_api.search.index import (
+    DICTIONARY_FILE,
+    INDEX_DIR,
+    KINDS,
+    LEXICON_FILE,
+    META_FILE,
+    article_record_id,
+)
 from search_api.search.postings import PostingScorer
 from search_api.search.query import Filters, QueryPlan, parse_query, plan_query
 from search_api.search.semantic import SemanticError, SemanticIndex
@@ -868,19 +875,19 @@ class SearchIndex:
 
     def _fold_obligations(self, candidates: list[_Candidate]) -> list[_Candidate]:
         """One hit per article: an obligation folds into its article (fetched if it did not match itself)."""
-        articles: dict[tuple[str, Any], _Candidate] = {}
+        articles: dict[str, _Candidate] = {}
         out: list[_Candidate] = []
         for cand in candidates:
             if cand.fields["kind"] in ("article", "law"):
-                articles[(cand.fields["doc"], cand.fields["number"])] = cand
+                articles[cand.fields["id"]] = cand
         for cand in candidates:
             if cand.fields["kind"] != "obligation":
                 out.append(cand)
                 continue
-            key = (cand.fields["doc"], cand.fields["article"])
+            key = article_record_id(cand.fields["doc"], cand.fields["article"], cand.fields.get("occurrence") or 0)
             parent = articles.get(key)
             if parent is None:
-                docnum = self._docnum(f"{key[0]}#art-{key[1]}")
+                docnum = self._docnum(key)
                 if docnum is None:
                     out.append(cand)
                     continue
@@ -1047,7 +1054,7 @@ def _tasks_over_articles(candidates: list[_Candidate]) -> None:
             key = (c.fields["doc"], c.fields["article"])
             best_task[key] = max(best_task.get(key, 0.0), c.score)
     for c in candidates:
-        if c.fields["kind"] in ("article", "law"):
+        if c.fields["kind"] in ("article", "law") and not c.fields.get("occurrence"):  # tasks name the first
             task_score = best_task.get((c.fields["doc"], c.fields["number"]))
             if task_score is not None and c.score >= task_score:
                 c.score = task_score * 0.95

@@ -51,6 +51,7 @@ class Record:
     due: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     article: int | None = None
+    occurrence: int = 0  # of ``article`` in its document (:meth:`ingest.model.Document.numbered_articles`)
 
     def fields(self, analyzer: Any) -> dict[str, Any]:
         """The whoosh document (keyword fields joined with commas, empty ones left out), with the words
@@ -71,6 +72,7 @@ class Record:
             "start": self.start,
             "end": self.end,
             "article": self.article,
+            "occurrence": self.occurrence,
             "vocab": " ".join(sorted(vocab)),
             "marks": marks,
         }
@@ -103,6 +105,7 @@ def schema(words: Iterable[str]) -> Any:
         number=STORED(),
         label=STORED(),
         article=STORED(),
+        occurrence=STORED(),
         start=STORED(),
         end=STORED(),
         vocab=STORED(),  # every index word of the passage: which facets of a question it answers
@@ -188,6 +191,16 @@ def _obligation_units(obligations: Iterable[Obligation]) -> tuple[tuple[str, ...
     return tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(roles))
 
 
+def article_record_id(doc_id: str, number: int, occurrence: int = 0) -> str:
+    """The index id of an article: ``doc#art-3`` for the first article numbered 3, ``doc#art-3~1`` for the next
+    (:meth:`ingest.model.Document.numbered_articles`; ids must be unique, or one article stands for another).
+
+    >>> article_record_id("d", 3), article_record_id("d", 3, 1)
+    ('d#art-3', 'd#art-3~1')
+    """
+    return f"{doc_id}#art-{number}" + (f"~{occurrence}" if occurrence else "")
+
+
 def document_records(doc: Document, *, names: _Names, thesaurus: Thesaurus) -> Iterator[Record]:
     """Every passage of one document: articles (or law articles), their obligations, its tasks."""
     tasks_of: dict[int, list[Task]] = {}
@@ -195,30 +208,31 @@ def document_records(doc: Document, *, names: _Names, thesaurus: Thesaurus) -> I
         for link in task.articles:
             tasks_of.setdefault(link.number, []).append(task)
     article_kind = "law" if doc.kind == "law" else "article"
-    for section in doc.sections:
-        for art in section.articles:
-            yield _article_record(
-                doc, section.title, art, article_kind, tasks_of.get(art.number, []), names, thesaurus
+    for section, art, occurrence in doc.numbered_articles():
+        # a task names its article by number: the first of that number, as in the graph (kg.build)
+        tasks = [] if occurrence else tasks_of.get(art.number, [])
+        record = _article_record(doc, section.title, art, article_kind, tasks, names, thesaurus, occurrence)
+        yield record
+        for ob in art.obligations:
+            lead, roles = _obligation_units([ob])
+            yield Record(
+                id=ob.id if not occurrence else f"{ob.id}~{occurrence}",
+                kind="obligation",
+                doc=doc.id,
+                number=art.number,
+                label=art.label,
+                title=art.title,
+                text=ob.text,
+                start=ob.span.start,
+                end=ob.span.end,
+                context=f"{section.title} {art.title}",
+                lead=lead,
+                lead_names=names.text(lead, roles),
+                due=_years(ob.deadline),
+                topics=_topics(thesaurus, ob.text),
+                article=art.number,
+                occurrence=occurrence,
             )
-            for ob in art.obligations:
-                lead, roles = _obligation_units([ob])
-                yield Record(
-                    id=ob.id,
-                    kind="obligation",
-                    doc=doc.id,
-                    number=art.number,
-                    label=art.label,
-                    title=art.title,
-                    text=ob.text,
-                    start=ob.span.start,
-                    end=ob.span.end,
-                    context=f"{section.title} {art.title}",
-                    lead=lead,
-                    lead_names=names.text(lead, roles),
-                    due=_years(ob.deadline),
-                    topics=_topics(thesaurus, ob.text),
-                    article=art.number,
-                )
     for task in doc.tasks:
         start, end = _located(doc, task.text, task.span.start)
         yield Record(
@@ -254,6 +268,7 @@ def _article_record(
     tasks: list[Task],
     names: _Names,
     thesaurus: Thesaurus,
+    occurrence: int = 0,
 ) -> Record:
     """An article; its units are the bearers of its obligations, then the units of the tasks implementing it."""
     lead, roles = _obligation_units(art.obligations)
@@ -263,7 +278,7 @@ def _article_record(
     co = tuple(u for u in dict.fromkeys(task_co) if u not in lead)
     start, end = _located(doc, art.text, art.span.start)
     return Record(
-        id=f"{doc.id}#art-{art.number}",
+        id=article_record_id(doc.id, art.number, occurrence),
         kind=kind,
         doc=doc.id,
         number=art.number,
@@ -280,6 +295,7 @@ def _article_record(
         due=tuple(sorted({y for ob in art.obligations for y in _years(ob.deadline)})),
         topics=_topics(thesaurus, art.title, art.text),
         article=art.number,
+        occurrence=occurrence,
     )
 
 

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from ingest.errors import PolicyKGError
 from ingest.model import Corpus
+from search_api.search.index import article_record_id
 
 SEMANTIC_DIR = "semantic"
 VECTORS_FILE = "vectors.npy"
@@ -121,11 +122,10 @@ def passages(corpus: Corpus) -> list[Passage]:
     article, or the article itself)."""
     out: list[Passage] = []
     for doc in corpus.documents:
-        for section in doc.sections:
-            for art in section.articles:
-                record = f"{doc.id}#art-{art.number}"
-                texts = dict.fromkeys(t.strip() for t in (art.text, *(s.text for s in art.sentences)))
-                out.extend(Passage(record, text) for text in texts if text)
+        for _section, art, occurrence in doc.numbered_articles():
+            record = article_record_id(doc.id, art.number, occurrence)
+            texts = dict.fromkeys(t.strip() for t in (art.text, *(s.text for s in art.sentences)))
+            out.extend(Passage(record, text) for text in texts if text)
         for task in doc.tasks:
             if task.text.strip():
                 out.append(Passage(f"{doc.id}#task-{task.number}", task.text.strip()))
