@@ -17,7 +17,8 @@ from search_api.search.engine import SearchIndex
 from search_api.search.index import INDEX_DIR
 from tests.conftest import seed_path
 
-ROAD_QUERY = "开车不系安全带"  # everyday words; the seed speaks of 公路安全生命防护工程 and 运输车辆
+ROAD_QUERY = "山路急转弯容易翻车"  # everyday words; the seed speaks of 农村公路 and 急弯陡坡 (task 40)
+SCHOOL_QUERY = "给学生上安全课"  # the seed: 建立完善中小学安全教育和… (task 56)
 
 
 @pytest.fixture(scope="session")
@@ -98,13 +99,14 @@ def test_cache_reembeds_only_changed_passages(
 def test_paraphrase_reaches_its_passage_through_the_semantic_leg(
     embedded_data_dir: Path, seed_data_dir: Path
 ) -> None:
-    hits = _index(embedded_data_dir).search(ROAD_QUERY, limit=5).hits
-    road = [h for h in hits[:3] if h.kind == "task" and "公路安全" in h.text]
-    assert road, [(h.kind, h.number) for h in hits]
-    assert "semantic" in road[0].matched
-    plain = _index(seed_data_dir).search(ROAD_QUERY, limit=5).hits
-    assert road[0].id not in {h.id for h in plain}  # words alone do not reach it
-    assert all("semantic" not in h.matched for h in plain)
+    for query, number, words in ((ROAD_QUERY, 40, "急弯陡坡"), (SCHOOL_QUERY, 56, "中小学安全教育")):
+        hits = _index(embedded_data_dir).search(query, limit=5).hits
+        found = [h for h in hits[:3] if h.kind == "task" and h.number == number]
+        assert found and words in found[0].text, (query, [(h.kind, h.number) for h in hits])
+        assert "semantic" in found[0].matched
+        plain = _index(seed_data_dir).search(query, limit=10).hits
+        assert found[0].id not in {h.id for h in plain}  # words alone do not reach it
+        assert all("semantic" not in h.matched for h in plain)
 
 
 def test_no_embed_build_searches_as_before(
@@ -119,7 +121,7 @@ def test_no_embed_build_searches_as_before(
     plain = _index(seed_data_dir)
     lexical = _index(embedded_data_dir)
     lexical._semantic_opened = True  # the embedded build with the leg left out: the ranking of words alone
-    for query in ("谁负责电梯安全", "危化品 kind:task", "who is responsible for fire safety", ROAD_QUERY):
+    for query in ("谁负责电梯安全", "危化品 kind:task", "who is responsible for fire safety", SCHOOL_QUERY):
         got = plain.search(query, limit=10)
         assert got.hits, query
         assert [(h.id, round(h.score, 9), h.matched) for h in got.hits] == [
@@ -138,3 +140,48 @@ def test_damaged_vectors_fall_back_to_words_and_say_which_file(embedded_data_dir
     assert any("semantic leg off" in n and semantic.VECTORS_FILE in n for n in result.notes), result.notes
     with pytest.raises(semantic.SemanticError, match=semantic.VECTORS_FILE):
         semantic.SemanticIndex.open(copy)
+
+
+def test_a_query_whose_words_stand_in_the_corpus_keeps_the_lexical_head(embedded_data_dir: Path) -> None:
+    """Literal first: the hits holding most of the query's own characters keep lexical order above the leg."""
+    from search_api.search.engine import LITERAL_COVERAGE, _coverage
+
+    index = _index(embedded_data_dir)
+    words_only = _index(embedded_data_dir)
+    words_only._semantic_opened = True  # the same build, the leg left out
+    for query in ("安全生产责任保险", "安全生产风险抵押金", "中小学安全教育"):
+        lexical = words_only.search(query, limit=10)
+        grams = lexical.plan.grams if lexical.plan else ()
+        head = [h.id for h in lexical.hits if _coverage(h, grams) >= LITERAL_COVERAGE]
+        assert head and head[0] == lexical.hits[0].id, query
+        fused = [h.id for h in index.search(query, limit=10).hits]
+        assert fused[: len(head)] == head, query
+
+
+def test_an_english_question_is_also_embedded_in_its_chinese_reading(
+    embedded_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model matches Chinese with Chinese better than across languages: an English query is embedded as
+    typed and as the Chinese words the dictionary and the thesaurus read in it; a Chinese query once."""
+    asked: list[str] = []
+    model = semantic.embedder()
+
+    class Recording:
+        name = model.name
+
+        def passages(self, texts: list[str]) -> Any:
+            return model.passages(texts)
+
+        def query(self, text: str) -> Any:
+            asked.append(text)
+            return model.query(text)
+
+    monkeypatch.setattr(semantic, "_EMBEDDER", Recording())
+    index = _index(embedded_data_dir)
+    hits = index.search("who is responsible for elevator safety inspections", limit=5).hits
+    assert asked[0] == "who is responsible for elevator safety inspections"
+    assert len(asked) == 2 and "电梯" in asked[1] and asked[1].isascii() is False
+    assert any("semantic" in h.matched for h in hits)
+    asked.clear()
+    index.search("电梯安全检查", limit=5)
+    assert asked == ["电梯安全检查"]

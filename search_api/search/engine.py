@@ -75,19 +75,21 @@ the translated leg, the same for the bigrams of the dictionary's Chinese words (
 SEMANTIC_WEIGHT = 1.5
 """The semantic leg's weight in the fused sum (:mod:`search_api.search.semantic`; tuned on dev-tune and
 regs-tune only, docs/search-evaluation.md)."""
-SEMANTIC_FUSION = "fill"
-"""How the semantic leg joins the words: ``"fill"`` keeps the lexical ranking's strong hits (score at least
-:data:`FILL_FRACTION` of its best) on top, in lexical order, and the weighted sum (the leg one more addend,
-:data:`SEMANTIC_WEIGHT`) ranks the slots below them; ``"rrf"`` is reciprocal-rank fusion of the lexical and
-the semantic rankings (the semantic one weighed :data:`RRF_WEIGHT`); ``"sum"`` the weighted sum alone.
-Measured on the tuning sets (docs/search-evaluation.md)."""
-FILL_FRACTION = 1.0
-"""``"fill"``: a lexical hit is strong, and keeps its rank, when it scores at least this share of the best (1.0:
-lexical's first hit only; 0.5–0.95 kept more of lexical and gained less on the tuning sets)."""
+SEMANTIC_FUSION = "gate"
+"""How the semantic leg joins the words: ``"gate"`` (:data:`LITERAL_COVERAGE`) puts what the user typed first
+when it stands in the corpus and the meaning first when it does not; ``"rrf"`` is reciprocal-rank fusion of
+the lexical and the semantic rankings (the semantic one weighed :data:`RRF_WEIGHT`); ``"sum"`` makes the leg
+one more addend of the weighted sum (:data:`SEMANTIC_WEIGHT`).  Measured on the tuning sets
+(docs/search-evaluation.md)."""
+LITERAL_COVERAGE = 0.6
+"""``"gate"``: a Chinese query is literal when the lexical ranking's first hit holds at least this share of the
+query's own character bigrams.  Then the lexical hits that hold that share keep their ranks, in lexical order,
+and reciprocal-rank fusion ranks the rest; else (everyday words for the document's terms) the semantic ranking
+leads and the lexical hits follow.  A query without Chinese bigrams (English) is fused by RRF."""
 RRF_K = 60
 RRF_WEIGHT = 0.5
-"""``"rrf"``: the semantic ranking's weight (lexical 1.0), ``RRF_K`` the usual 60."""
-SEMANTIC_DEPTH = 20
+"""Reciprocal-rank fusion: the semantic ranking's weight (lexical 1.0), ``RRF_K`` the usual 60."""
+SEMANTIC_DEPTH = 40
 """How many passages the semantic leg finds: the records whose best vector is among the most similar, valued
 by how far their cosine stands above the next one's (the leg's own scale, as BM25's is for the others)."""
 SUGGESTIONS = 5
@@ -508,7 +510,9 @@ class SearchIndex:
             return SearchResult(
                 query=query, expanded=tuple(plan.expanded()), hits=(), notes=tuple(notes), plan=plan
             )
+        reading = chinese_reading(plan)
         similar = self._similar(plan.parsed.text)  # the model runs outside the lock
+        similar_read = self._similar(reading) if reading and similar is not None else None
         if self._semantic_note:
             notes.append(self._semantic_note)
         with self._lock:
@@ -517,7 +521,9 @@ class SearchIndex:
             if semantic is None or not len(semantic) or SEMANTIC_FUSION == "sum":
                 hits = self._rank(plan, self._candidates(plan, filter_query, count, semantic), limit)
             else:
-                hits = self._fuse(plan, filter_query, count, semantic, limit)
+                read = self._semantic_part(reading, similar_read) if reading else None
+                extra = [read] if read is not None and len(read) else []
+                hits = self._fuse(plan, filter_query, count, [semantic, *extra], limit)
         suggestions: tuple[str, ...] = ()
         if not hits and (plan.terms or plan.grams):
             notes.append("no passage matches; try fewer words or another wording")
@@ -721,31 +727,29 @@ class SearchIndex:
         ranked = heapq.nsmallest(count, fused.items(), key=lambda item: (-item[1], item[0]))
         return ranked, {d: {leg for leg, total in found if d in total} for d, _ in ranked}
 
-    def _fuse(self, plan: QueryPlan, filter_query: Any, count: int, semantic: _Part, limit: int) -> list[Hit]:
-        """The lexical ranking and the semantic leg joined by :data:`SEMANTIC_FUSION` (``"fill"`` or ``"rrf"``)."""
+    def _fuse(
+        self, plan: QueryPlan, filter_query: Any, count: int, semantic: list[_Part], limit: int
+    ) -> list[Hit]:
+        """The lexical ranking and the semantic leg joined by :data:`SEMANTIC_FUSION` (``"gate"`` or ``"rrf"``).
+        ``semantic``: the query's own similarity, then (English) that of its Chinese reading
+        (:func:`chinese_reading`)."""
         lexical = self._rank(plan, self._candidates(plan, filter_query, count, None), count)
-        if SEMANTIC_FUSION == "fill":
-            fused = self._rank(plan, self._candidates(plan, filter_query, count, semantic), count)
-            best = lexical[0].score if lexical else 0.0
-            by_id = {h.id: h for h in fused}
-            head = [by_id.get(h.id, h) for h in lexical if best > 0 and h.score >= FILL_FRACTION * best]
-            ids = {h.id for h in head}
-            out = head + [h for h in fused if h.id not in ids]
-        else:
-            alone = self._semantic_hits(plan, semantic, self._allowed(filter_query))
-            scores: dict[str, float] = {}
-            hit_of: dict[str, Hit] = {}
-            for weight, ranking in ((1.0, lexical), (RRF_WEIGHT, alone)):
-                for rank, hit in enumerate(ranking, 1):
-                    scores[hit.id] = scores.get(hit.id, 0.0) + weight / (RRF_K + rank)
-                    seen = hit_of.get(hit.id)
-                    if seen is None:
-                        hit_of[hit.id] = hit
-                    elif "semantic" in hit.matched and "semantic" not in seen.matched:
-                        hit_of[hit.id] = replace(seen, matched=(*seen.matched, "semantic"))
-            order = sorted(scores, key=lambda i: -scores[i])
-            out = [replace(hit_of[i], score=scores[i]) for i in order]
-        return out[:limit]
+        allowed = self._allowed(filter_query)
+        rankings = [self._semantic_hits(plan, part, allowed) for part in semantic]
+        alone = rankings[0]
+        found = {h.id for ranking in rankings for h in ranking}
+        lexical = [replace(h, matched=(*h.matched, "semantic")) if h.id in found else h for h in lexical]
+        if SEMANTIC_FUSION != "gate" or not plan.grams:
+            return _reciprocal_rank(lexical, *rankings)[:limit]
+        if lexical and _coverage(lexical[0], plan.grams) >= LITERAL_COVERAGE:
+            head = [h for h in lexical if _coverage(h, plan.grams) >= LITERAL_COVERAGE]
+            taken = {h.id for h in head}
+            rest = _reciprocal_rank([h for h in lexical if h.id not in taken], [h for h in alone if h.id not in taken])
+            ordered = head + rest
+        else:  # the user's words are not the corpus's: meaning first
+            by_id = {h.id: h for h in lexical}
+            ordered = [by_id.get(h.id, h) for h in alone] + [h for h in lexical if h.id not in found]
+        return [replace(h, score=(1 + RRF_WEIGHT) / (RRF_K + rank)) for rank, h in enumerate(ordered[:limit], 1)]
 
     def _semantic_hits(self, plan: QueryPlan, semantic: _Part, allowed: frozenset[int] | None) -> list[Hit]:
         """The semantic leg's own ranking as hits (most similar first; obligations folded into articles)."""
@@ -934,6 +938,50 @@ class SearchIndex:
             article=f.get("article"),
             matched=tuple(leg for leg in ("literal", "expanded", "translated", "semantic") if leg in cand.legs),
         )
+
+
+def _reciprocal_rank(lexical: list[Hit], *semantic: list[Hit]) -> list[Hit]:
+    """Reciprocal-rank fusion, Σ w / (:data:`RRF_K` + rank): lexical w 1, each semantic ranking
+    :data:`RRF_WEIGHT`; a hit's score is its sum, and a hit several rankings hold keeps the lexical one (its
+    snippet marks the words)."""
+    scores: dict[str, float] = {}
+    hit_of: dict[str, Hit] = {}
+    for weight, ranking in ((1.0, lexical), *((RRF_WEIGHT, r) for r in semantic)):
+        for rank, hit in enumerate(ranking, 1):
+            scores[hit.id] = scores.get(hit.id, 0.0) + weight / (RRF_K + rank)
+            hit_of.setdefault(hit.id, hit)
+    return [replace(hit_of[i], score=scores[i]) for i in sorted(scores, key=lambda i: -scores[i])]
+
+
+def chinese_reading(plan: QueryPlan) -> str:
+    """A query without Chinese of its own (English) as the corpus's Chinese: per facet, the word the dictionary
+    or the thesaurus weighs most, in the query's order; "" for a Chinese query.  The semantic leg embeds it
+    beside the English, since the model matches Chinese with Chinese far better than across languages
+    (docs/search-evaluation.md).
+
+    >>> from search_api.search.query import ParsedQuery, Term
+    >>> def term(word, weight, facet, source):
+    ...     return Term(tokens=(word,), weight=weight, facet=facet, source=source)
+    >>> terms = (term("电梯", 0.9, "c:lift", "english"), term("升降机", 0.7, "c:lift", "english"),
+    ...          term("困", 0.85, "t:trap", "translated"), term("维修", 0.5, "c:lift", "narrower"))
+    >>> chinese_reading(QueryPlan(parsed=ParsedQuery(raw="lift trap", text="lift trap"), terms=terms))
+    '电梯困'
+    """
+    if plan.grams:
+        return ""
+    best: dict[str, Any] = {}
+    for term in plan.terms:
+        if term.leg == "expanded" or term.text.isascii():
+            continue
+        if term.facet not in best or term.weight > best[term.facet].weight:
+            best[term.facet] = term
+    return "".join(term.text for term in best.values())
+
+
+def _coverage(hit: Hit, grams: tuple[str, ...]) -> float:
+    """The share of ``grams`` (the query's own character bigrams) that the passage's heading or text holds."""
+    body = f"{hit.title} {hit.text}"
+    return sum(1 for gram in grams if gram in body) / len(grams) if grams else 0.0
 
 
 def _highlight_spans(marks: Iterable[tuple[str, int, int]], words: set[str]) -> list[tuple[int, int]]:
