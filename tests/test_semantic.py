@@ -185,3 +185,15 @@ def test_an_english_question_is_also_embedded_in_its_chinese_reading(
     asked.clear()
     index.search("电梯安全检查", limit=5)
     assert asked == ["电梯安全检查"]
+
+
+def test_ask_weighs_units_by_passages_that_name_the_topic_not_by_the_leg(
+    embedded_data_dir: Path, seed_data_dir: Path
+) -> None:
+    """``ask`` reads the same evidence with or without vectors: a passage near the topic in meaning names no one."""
+    for question in ("谁负责电梯安全", "who is responsible for hazardous chemicals", SCHOOL_QUERY):
+        with_leg = _index(embedded_data_dir).candidate_evidence(question, limit=20)
+        plain = _index(seed_data_dir).candidate_evidence(question, limit=20)
+        assert [(h.id, round(h.score, 9)) for h in with_leg] == [(h.id, round(h.score, 9)) for h in plain]
+        assert all("semantic" not in h.matched for h in with_leg)
+    assert any("semantic" in h.matched for h in _index(embedded_data_dir).search(SCHOOL_QUERY, limit=5).hits)
