@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--laws-data", type=Path, help="an existing build of corpus/ plus the laws (default: build)")
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # as `policykg serve` runs the embedding model: one core a worker
     with tempfile.TemporaryDirectory(prefix="policykg-speed-") as tmp:
         from search_api.builds.make import run_build
 

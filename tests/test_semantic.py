@@ -152,7 +152,7 @@ def test_a_query_whose_words_stand_in_the_corpus_keeps_the_lexical_head(embedded
     for query in ("安全生产责任保险", "安全生产风险抵押金", "中小学安全教育"):
         lexical = words_only.search(query, limit=10)
         grams = lexical.plan.grams if lexical.plan else ()
-        head = [h.id for h in lexical.hits if _coverage(h, grams) >= LITERAL_COVERAGE]
+        head = [h.id for h in lexical.hits if _coverage({"title": h.title, "text": h.text}, grams) >= LITERAL_COVERAGE]
         assert head and head[0] == lexical.hits[0].id, query
         fused = [h.id for h in index.search(query, limit=10).hits]
         assert fused[: len(head)] == head, query

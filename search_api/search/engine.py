@@ -741,27 +741,35 @@ class SearchIndex:
     ) -> list[Hit]:
         """The lexical ranking and the semantic leg joined by :data:`SEMANTIC_FUSION` (``"gate"`` or ``"rrf"``).
         ``semantic``: the query's own similarity, then (English) that of its Chinese reading
-        (:func:`chinese_reading`)."""
-        lexical = self._rank(plan, self._candidates(plan, filter_query, count, None), count)
+        (:func:`chinese_reading`).  Rankings are fused as candidates; hits are made for the top only."""
+        lexical = self._ranked(plan, self._candidates(plan, filter_query, count, None))[:count]
         allowed = self._allowed(filter_query)
-        rankings = [self._semantic_hits(plan, part, allowed) for part in semantic]
-        alone = rankings[0]
-        found = {h.id for ranking in rankings for h in ranking}
-        lexical = [replace(h, matched=(*h.matched, "semantic")) if h.id in found else h for h in lexical]
+        rankings = [self._semantic_candidates(plan, part, allowed) for part in semantic]
+        found = {c.fields["id"] for ranking in rankings for c in ranking}
+        for cand in lexical:
+            if cand.fields["id"] in found:
+                cand.legs.add("semantic")
         if SEMANTIC_FUSION != "gate" or not plan.grams:
-            return _reciprocal_rank(lexical, *rankings)[:limit]
-        if lexical and _coverage(lexical[0], plan.grams) >= LITERAL_COVERAGE:
-            head = [h for h in lexical if _coverage(h, plan.grams) >= LITERAL_COVERAGE]
-            taken = {h.id for h in head}
-            rest = _reciprocal_rank([h for h in lexical if h.id not in taken], [h for h in alone if h.id not in taken])
-            ordered = head + rest
+            ordered = _reciprocal_rank(lexical, *rankings)
+        elif lexical and _coverage(lexical[0].fields, plan.grams) >= LITERAL_COVERAGE:
+            head = [c for c in lexical if _coverage(c.fields, plan.grams) >= LITERAL_COVERAGE]
+            taken = {c.fields["id"] for c in head}
+            rest = [c for c in lexical if c.fields["id"] not in taken]
+            ordered = head + _reciprocal_rank(rest, [c for c in rankings[0] if c.fields["id"] not in taken])
         else:  # the user's words are not the corpus's: meaning first
-            by_id = {h.id: h for h in lexical}
-            ordered = [by_id.get(h.id, h) for h in alone] + [h for h in lexical if h.id not in found]
-        return [replace(h, score=(1 + RRF_WEIGHT) / (RRF_K + rank)) for rank, h in enumerate(ordered[:limit], 1)]
+            by_id = {c.fields["id"]: c for c in lexical}
+            ordered = [by_id.get(c.fields["id"], c) for c in rankings[0]]
+            ordered += [c for c in lexical if c.fields["id"] not in found]
+        shown = ordered[:limit]
+        if SEMANTIC_FUSION == "gate" and plan.grams:
+            for rank, cand in enumerate(shown, 1):
+                cand.score = (1 + RRF_WEIGHT) / (RRF_K + rank)
+        return self._hits(plan, shown)
 
-    def _semantic_hits(self, plan: QueryPlan, semantic: _Part, allowed: frozenset[int] | None) -> list[Hit]:
-        """The semantic leg's own ranking as hits (most similar first; obligations folded into articles)."""
+    def _semantic_candidates(
+        self, plan: QueryPlan, semantic: _Part, allowed: frozenset[int] | None
+    ) -> list[_Candidate]:
+        """The semantic leg's own ranking (most similar first; obligations folded into articles)."""
         docs = sorted(semantic.best.items(), key=lambda item: (-item[1], item[0]))
         candidates = []
         for docnum, value in docs:
@@ -772,7 +780,7 @@ class SearchIndex:
         if "obligation" not in plan.parsed.filters.kinds:
             candidates = self._fold_obligations(candidates)
         candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
-        return [self._hit(c, set(), plan.grams) for c in candidates]
+        return candidates
 
     def semantic_index(self) -> SemanticIndex | None:
         """The build's vectors, opened on first use; None without them (``--no-embed``, an older build) or when
@@ -807,11 +815,10 @@ class SearchIndex:
         if index is None or text in self._semantic_parts:
             return None
         try:
-            scores = index.scores(text)
+            return index.nearest(text, SEMANTIC_DEPTH + 1)
         except SemanticError as error:
             self._semantic_note = f"semantic leg off: {error}"
             return None
-        return heapq.nlargest(SEMANTIC_DEPTH + 1, scores.items(), key=lambda item: (item[1], item[0]))
 
     def _semantic_part(self, text: str, ranked: list[tuple[str, float]] | None) -> _Part | None:
         """The semantic leg: the :data:`SEMANTIC_DEPTH` most similar records (``ranked``), each valued by its
@@ -853,6 +860,10 @@ class SearchIndex:
 
     # -- ranking --------------------------------------------------------------------------------------------
     def _rank(self, plan: QueryPlan, candidates: list[_Candidate], limit: int) -> list[Hit]:
+        return self._hits(plan, self._ranked(plan, candidates)[:limit])
+
+    def _ranked(self, plan: QueryPlan, candidates: list[_Candidate]) -> list[_Candidate]:
+        """Candidates reweighed (facets covered, kind priors, topics), obligations folded, best first."""
         facet_terms: dict[str, tuple[set[str], list[frozenset[str]]]] = {}  # facet → its words, its phrases
         for term in plan.terms:
             words_, phrases = facet_terms.setdefault(term.facet, (set(), []))
@@ -883,8 +894,12 @@ class SearchIndex:
         if plan.who:
             _tasks_over_articles(candidates)
         candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
+        return candidates
+
+    def _hits(self, plan: QueryPlan, candidates: list[_Candidate]) -> list[Hit]:
+        """Hits (snippets, units, highlights) of candidates already ranked: made only for what is shown."""
         words = {w for t in plan.terms if len(t.tokens) == 1 or t.source == "phrase" for w in t.tokens}
-        return [self._hit(c, words, plan.grams) for c in candidates[:limit]]
+        return [self._hit(c, words, plan.grams) for c in candidates]
 
     def _fold_obligations(self, candidates: list[_Candidate]) -> list[_Candidate]:
         """One hit per article: an obligation folds into its article (fetched if it did not match itself)."""
@@ -949,17 +964,21 @@ class SearchIndex:
         )
 
 
-def _reciprocal_rank(lexical: list[Hit], *semantic: list[Hit]) -> list[Hit]:
+def _reciprocal_rank(lexical: list[_Candidate], *semantic: list[_Candidate]) -> list[_Candidate]:
     """Reciprocal-rank fusion, Σ w / (:data:`RRF_K` + rank): lexical w 1, each semantic ranking
-    :data:`RRF_WEIGHT`; a hit's score is its sum, and a hit several rankings hold keeps the lexical one (its
-    snippet marks the words)."""
+    :data:`RRF_WEIGHT`; a candidate's score becomes its sum, and a passage several rankings hold keeps the
+    lexical candidate (its snippet marks the words)."""
     scores: dict[str, float] = {}
-    hit_of: dict[str, Hit] = {}
+    first: dict[str, _Candidate] = {}
     for weight, ranking in ((1.0, lexical), *((RRF_WEIGHT, r) for r in semantic)):
-        for rank, hit in enumerate(ranking, 1):
-            scores[hit.id] = scores.get(hit.id, 0.0) + weight / (RRF_K + rank)
-            hit_of.setdefault(hit.id, hit)
-    return [replace(hit_of[i], score=scores[i]) for i in sorted(scores, key=lambda i: -scores[i])]
+        for rank, cand in enumerate(ranking, 1):
+            key = cand.fields["id"]
+            scores[key] = scores.get(key, 0.0) + weight / (RRF_K + rank)
+            first.setdefault(key, cand)
+    ordered = sorted(scores, key=lambda key: -scores[key])
+    for key in ordered:
+        first[key].score = scores[key]
+    return [first[key] for key in ordered]
 
 
 def chinese_reading(plan: QueryPlan) -> str:
@@ -987,9 +1006,9 @@ def chinese_reading(plan: QueryPlan) -> str:
     return "".join(term.text for term in best.values())
 
 
-def _coverage(hit: Hit, grams: tuple[str, ...]) -> float:
-    """The share of ``grams`` (the query's own character bigrams) that the passage's heading or text holds."""
-    body = f"{hit.title} {hit.text}"
+def _coverage(fields: dict[str, Any], grams: tuple[str, ...]) -> float:
+    """The share of ``grams`` (the query's own character bigrams) that a passage's heading or text holds."""
+    body = f"{fields.get('title', '')} {fields.get('text', '')}"
     return sum(1 for gram in grams if gram in body) / len(grams) if grams else 0.0
 
 
@@ -1147,13 +1166,11 @@ def _filter_dict(filters: Filters) -> dict[str, tuple[str, ...]]:
 
 
 def _with_filters(parsed: Any, filters: Filters) -> Any:
-    from dataclasses import replace
 
     return replace(parsed, filters=filters)
 
 
 def _replace_plan(plan: QueryPlan, **changes: Any) -> QueryPlan:
-    from dataclasses import replace
 
     return replace(plan, **changes)
 

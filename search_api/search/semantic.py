@@ -306,15 +306,19 @@ class SemanticIndex:
                 self._queries.popitem(last=False)
         return vector
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Each record's cosine similarity to ``text``: its best vector's."""
+    def nearest(self, text: str, count: int) -> list[tuple[str, float]]:
+        """The ``count`` records most similar to ``text``, best first (ties by record), each with its best
+        vector's cosine: a partial sort of the runs' maxima, not a dictionary of every record."""
         import numpy as np
 
         if not self.records:
-            return {}
-        sims = self.vectors @ self.query_vector(text)
-        best: dict[str, float] = {}
-        for record, sim in zip(self._names, np.maximum.reduceat(sims, self._starts).tolist(), strict=True):
-            if sim > best.get(record, -2.0):  # a record whose rows are not adjacent keeps its best run
-                best[record] = sim
-        return best
+            return []
+        best = np.maximum.reduceat(self.vectors @ self.query_vector(text), self._starts)
+        take = min(len(best), count + 8)  # a record whose rows are not adjacent has several runs
+        top = np.argpartition(-best, take - 1)[:take] if take < len(best) else np.arange(len(best))
+        found: dict[str, float] = {}
+        for i in top.tolist():
+            name, sim = self._names[i], float(best[i])
+            if sim > found.get(name, -2.0):
+                found[name] = sim
+        return sorted(found.items(), key=lambda item: (-item[1], item[0]))[:count]

