@@ -41,6 +41,7 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m bench.evaluate
+	$(BIN)/python -m bench.evaluate --embed
 
 clean:
 	rm -rf .policykg $(VENV)

@@ -139,3 +139,13 @@ def test_dictionary_entries_streamed_equal_pycccedicts(index: SearchIndex) -> No
     whole = [entry for entry in CcCedict().get_entries() if entry["simplified"] in headwords]
     assert len(streamed) > 500
     assert streamed == whole
+
+
+def test_a_passage_holding_the_whole_query_outranks_one_holding_its_words(seed_laws_data_dir: Path) -> None:
+    """职业病防治规划: the seed's task 41 has 职业病防治 and 规划 (…中长期规划) and once ranked first; the occupational
+    disease law's article 10 says 职业病防治规划 itself."""
+    hits = open_index(seed_laws_data_dir).search("职业病防治规划", limit=10).hits
+    whole = [i for i, h in enumerate(hits) if "职业病防治规划" in h.text]
+    words_only = [i for i, h in enumerate(hits) if "职业病防治" in h.text and "职业病防治规划" not in h.text]
+    assert whole and words_only and max(whole) < min(words_only)
+    assert (hits[0].kind, hits[0].number) == ("law", 10) and "职业病防治法" in (hits[0].doc_title or "")

@@ -894,6 +894,11 @@ class SearchIndex:
         if plan.who:
             _tasks_over_articles(candidates)
         candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
+        if len(plan.grams) > 1:  # literal first: passages holding the whole query (every bigram of it) lead
+            whole = [c for c in candidates if _coverage(c.fields, plan.grams) == 1.0]
+            if 0 < len(whole) < len(candidates):
+                held = {id(c) for c in whole}
+                candidates = whole + [c for c in candidates if id(c) not in held]
         return candidates
 
     def _hits(self, plan: QueryPlan, candidates: list[_Candidate]) -> list[Hit]:
