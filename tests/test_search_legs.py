@@ -149,3 +149,14 @@ def test_a_passage_holding_the_whole_query_outranks_one_holding_its_words(seed_l
     words_only = [i for i, h in enumerate(hits) if "职业病防治" in h.text and "职业病防治规划" not in h.text]
     assert whole and words_only and max(whole) < min(words_only)
     assert (hits[0].kind, hits[0].number) == ("law", 10) and "职业病防治法" in (hits[0].doc_title or "")
+
+
+def test_the_words_that_ask_who_are_the_question_not_its_topic(index: SearchIndex) -> None:
+    """As 谁 and 负责 are left out of a Chinese query's words, "who … responsible" are not translated (负有 …)."""
+    from search_api.search.engine import chinese_reading
+
+    plan = index.plan("who is responsible for elevator safety")
+    assert plan.who
+    assert {t.facet for t in plan.terms if t.leg == "translated"} == {"t:elevator", "t:safety"}
+    assert chinese_reading(plan) == "电梯安全"
+    assert index.search("who is responsible for elevator safety", limit=1).hits[0].number == 37

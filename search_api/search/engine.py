@@ -47,7 +47,7 @@ from search_api.search.index import (
     article_record_id,
 )
 from search_api.search.postings import PostingScorer
-from search_api.search.query import Filters, QueryPlan, parse_query, plan_query
+from search_api.search.query import WHO_WORDS_EN, Filters, QueryPlan, parse_query, plan_query
 from search_api.search.semantic import SemanticError, SemanticIndex
 from search_api.search.tokenizer import DomainTokenizer, analyze, domain_analyzer
 
@@ -480,8 +480,13 @@ class SearchIndex:
             parts=self._parts,
             known=self._is_known,
             find_units=self.find_units,
-            translate=self.translator.translate,
+            translate=self._translate,
         )
+
+    def _translate(self, text: str) -> list[tuple[str, list[str]]]:
+        """English n-grams → Chinese words, the words that ask *who* left out (as 谁 and 负责 are in Chinese):
+        "responsible" is the question, not its topic."""
+        return self.translator.translate(text, skip=WHO_WORDS_EN)
 
     def search(
         self,
@@ -881,11 +886,7 @@ class SearchIndex:
                     if not words.isdisjoint(singles) or any(t <= words for t in phrases)
                 )
                 cand.score *= 0.4 + 0.6 * covered / len(facet_terms)
-            kind = cand.fields["kind"]
-            prior = (WHO_PRIOR if plan.who else KIND_PRIOR).get(kind, 1.0)
-            if plan.wants_task and kind == "task":
-                prior *= TASK_WORD_PRIOR
-            cand.score *= prior
+            cand.score *= _kind_prior(plan, cand.fields["kind"])
             if topic_set & set(_split(cand.fields.get("topics"))):
                 cand.score *= 1.15
         kinds = plan.parsed.filters.kinds
@@ -1125,6 +1126,12 @@ def _order(fields: dict[str, Any]) -> tuple[Any, ...]:
     """A stable tie-break: kind, document, number."""
     kind = fields.get("kind", "")
     return (KINDS.index(kind) if kind in KINDS else 99, fields.get("doc", ""), fields.get("number") or 0)
+
+
+def _kind_prior(plan: QueryPlan, kind: str) -> float:
+    """How much a passage of ``kind`` weighs for this question: tasks first when it asks who (or names tasks)."""
+    prior = (WHO_PRIOR if plan.who else KIND_PRIOR).get(kind, 1.0)
+    return prior * TASK_WORD_PRIOR if plan.wants_task and kind == "task" else prior
 
 
 def _tasks_over_articles(candidates: list[_Candidate]) -> None:
