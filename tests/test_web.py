@@ -101,6 +101,10 @@ def test_views_render_without_errors(browser, api: Server) -> None:
         page.goto(f"{api.url}/{route}")
         page.wait_for_selector(selector)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    page.goto(f"{api.url}/#/search?q=双随机一公开")
+    page.wait_for_selector(".hits li .matched")
+    legs = page.locator(".hits li .matched").first  # which legs found a hit, in the page's language
+    assert "原词" in legs.inner_text() and "literal" in (legs.get_attribute("title") or "")
     page.goto(f"{api.url}/#/doc/no-such-doc")
     page.wait_for_selector(".error")
     assert not errors, errors

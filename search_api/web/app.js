@@ -13,6 +13,7 @@
       homeTitle: "安全生产政策知识图谱", homeIntro: "输入关键词或用一句话提问：问题会得到负责单位及其依据，关键词会找到相关条文和任务。",
       examples: "试试：", documents: "文件", loading: "正在加载…", error: "出错了", notFound: "没有找到",
       askedPlace: "所问地区", kind_regulator: "监管部门", kind_duty_holder: "责任主体",
+      leg_literal: "原词", leg_expanded: "同义扩展", leg_translated: "英译", leg_semantic: "语义相近", foundBy: "由此找到",
       answer: "回答", namedInLaws: "法律规定的职责", responsibleUnits: "负责单位", noAnswer: "没有找到负责单位。", results: "搜索结果", noResults: "没有匹配的结果。",
       related: "相关条文与任务", hits: "条结果", evidence: "依据", successorNow: "现为", score: "得分", more: "更多",
       askInstead: "按问题回答", searchInstead: "只看搜索结果", topics: "主题",
@@ -51,6 +52,7 @@
       homeTitle: "Work-safety policy knowledge graph", homeIntro: "Type keywords or ask a question: questions get the responsible units with evidence, keywords find articles and tasks.",
       examples: "Try:", documents: "Documents", loading: "Loading…", error: "Something went wrong", notFound: "Not found",
       askedPlace: "Place asked about", kind_regulator: "regulator", kind_duty_holder: "duty holder",
+      leg_literal: "your words", leg_expanded: "related terms", leg_translated: "translated", leg_semantic: "similar meaning", foundBy: "found by",
       answer: "Answer", namedInLaws: "Named in laws", responsibleUnits: "Responsible units", noAnswer: "No responsible unit found.", results: "Search results", noResults: "Nothing matches.",
       related: "Related articles and tasks", hits: "hits", evidence: "Evidence", successorNow: "now", score: "score", more: "more",
       askInstead: "Answer as a question", searchInstead: "Search results only", topics: "Topics",
@@ -349,7 +351,7 @@
       const units = (h.units || []).map(unitName).filter(Boolean);
       return `<li>${pill(kindLabel(h.kind), "kind")} <a class="title" href="${href}">${esc(label)} ${esc(h.title && h.title !== String(h.number) ? h.title : "")}</a>
         <span class="small muted">${esc(h.doc_title || "")}</span>
-        ${h.matched?.length ? `<span class="small muted matched">${h.matched.map(esc).join(" · ")}</span>` : ""}
+        ${h.matched?.length ? `<span class="small muted matched" title="${esc(t("foundBy"))}: ${esc(h.matched.join(", "))}">${h.matched.map((leg) => esc(t(`leg_${leg}`))).join(" · ")}</span>` : ""}
         <p class="snippet">${safeSnippet(h.snippet || "")}</p>
         ${units.length ? `<div class="small muted">${esc(t("leadUnits"))}: ${units.map(esc).join("、")}</div>` : ""}</li>`;
     }).join("")}</ol>`;
