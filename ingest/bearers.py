@@ -157,9 +157,15 @@ def role_of(text: str) -> str | None:
 
 
 def _has_head(text: str) -> bool:
-    return any(text.endswith(r.text) for r in role_table() if r.match != "exact") or any(
-        text == r.text for r in role_table()
-    )
+    heads, names = _role_forms()
+    return text.endswith(heads) or text in names
+
+
+@cache
+def _role_forms() -> tuple[tuple[str, ...], frozenset[str]]:
+    """The role texts a phrase may end with (all but exact-match roles), and every role text."""
+    table = role_table()
+    return tuple(r.text for r in table if r.match != "exact"), frozenset(r.text for r in table)
 
 
 @cache
@@ -173,9 +179,12 @@ def starts_with_marker(text: str, pos: int) -> bool:
     >>> starts_with_marker("区委每年", 2), starts_with_marker("县级以上", 2), starts_with_marker("应急管理", 0)
     (True, False, False)
     """
-    if any(text.startswith(word, pos) for word in NOT_MARKERS):
+    if pos >= len(text):
         return False
-    for word in marker_words():
+    first = text[pos]  # only the words that start with this character can match: called for every position
+    if any(text.startswith(word, pos) for word in _by_first_character(NOT_MARKERS).get(first, ())):
+        return False
+    for word in _by_first_character(marker_words()).get(first, ()):
         if text.startswith(word, pos):
             trigger = _triggers_by_word().get(word)
             if trigger is None or not blocked(text, pos, trigger):
@@ -183,22 +192,39 @@ def starts_with_marker(text: str, pos: int) -> bool:
     return False
 
 
+@cache
+def _by_first_character(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """``words`` grouped by their first character, each group in the order given."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word)
+    return {first: tuple(group) for first, group in groups.items()}
+
+
 _VERB_PAIR = re.compile(r"^[\u4e00-\u9fff]{2}、(?P<second>[\u4e00-\u9fff]{2}.*)", re.S)
 
 
 def _opens_predicate(text: str) -> bool:
-    if any(text.startswith(word) for word in NOT_MARKERS):
+    if text.startswith(NOT_MARKERS):
         return False
     if (pair := _VERB_PAIR.match(text)) and _opens_predicate(pair["second"]):
         return True  # 协调、配合…的生产经营单位做好…: two verbs in a row open a predicate, not a subject
-    return bool(
-        any(text.startswith(t.word) for t in directive_triggers())
-        or any(text.startswith(w) for w in ADVERBS)
-        or any(text.startswith(w) for w in PREPOSITIONS if len(w) > 1)
-        or text.startswith(_SINGLE_START)
-        or text.startswith(VERB_STARTS)
-        or text.startswith("每")
+    return text.startswith(_predicate_openers())
+
+
+@cache
+def _predicate_openers() -> tuple[str, ...]:
+    """What a predicate (not a subject) opens with: directive triggers, adverbs, prepositions of two characters
+    or more, single-character starts, verb starts, 每."""
+    words = (
+        *(t.word for t in directive_triggers()),
+        *ADVERBS,
+        *(w for w in PREPOSITIONS if len(w) > 1),
+        *_SINGLE_START,
+        *VERB_STARTS,
+        "每",
     )
+    return tuple(dict.fromkeys(words))
 
 
 # A bare head noun names nobody in particular (…的单位 split off its clause); a phrase opening with a
