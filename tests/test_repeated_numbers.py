@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,14 @@ import pytest
 from search_api.search import semantic
 from search_api.search.engine import SearchIndex
 from search_api.search.index import INDEX_DIR, article_record_id
-from tests.conftest import EXTERNAL
+from tests.conftest import EXTERNAL, Server, serve
 
 NOTICE = ("odkg/archived_data/test1.zip", "test1/14.txt")
 """工信厅企业函〔2022〕58号: 一、主题和目标 （一）（二）, 二、行动内容 （一）（二）, 三、工作要求 （一）（二）（三）."""
 
 
 @pytest.fixture(scope="module")
-def notice_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def notice_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from search_api.builds.make import run_build
 
     folder = tmp_path_factory.mktemp("notice")
@@ -29,7 +30,18 @@ def notice_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = folder / "data"
     result = run_build([folder / "notice.txt"], data_dir=data_dir)
     assert result.path is not None
-    return (data_dir / "current").resolve()
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def notice_build(notice_data: Path) -> Path:
+    return (notice_data / "current").resolve()
+
+
+@pytest.fixture(scope="module")
+def notice_api(notice_data: Path) -> Iterator[Server]:
+    with serve(notice_data) as server:
+        yield server
 
 
 def _records(build: Path) -> list[dict]:
@@ -80,3 +92,34 @@ def test_semantic_passages_name_each_article_once() -> None:  # the build's embe
     (doc,) = corpus.documents
     records = {p.record for p in semantic.passages(corpus)}
     assert {r for r in records if "#art-1" in r} == {f"{doc.id}#art-1", f"{doc.id}#art-1~1", f"{doc.id}#art-1~2"}
+
+
+def test_the_api_serves_each_article_of_a_repeated_number(notice_api: Server) -> None:
+    (doc,) = notice_api.client.get("/api/documents").json()["documents"]
+    outline = notice_api.client.get(f"/api/documents/{doc['id']}").json()["outline"]
+    ones = [(s["title"], a["occurrence"]) for s in outline for a in s["articles"] if a["number"] == 1]
+    assert ones == [("主题和目标", 0), ("行动内容", 1), ("工作要求", 2)]
+    third = notice_api.client.get(f"/api/documents/{doc['id']}/articles/1", params={"occurrence": 2}).json()
+    assert (third["title"], third["occurrence"], third["section_title"]) == ("加强组织领导", 2, "工作要求")
+    assert (third["previous"]["number"], third["previous"]["occurrence"]) == (2, 1)  # 二、's （二）, just before
+    first = notice_api.client.get(f"/api/documents/{doc['id']}/articles/1").json()
+    assert (first["title"], first["occurrence"]) == ("行动主题", 0)
+    missing = notice_api.client.get(f"/api/documents/{doc['id']}/articles/1", params={"occurrence": 3})
+    assert missing.status_code == 404 and "occurrence 3" in missing.json()["error"]
+    hit = notice_api.client.get("/api/search", params={"q": "加强组织领导 服务活动"}).json()["hits"][0]
+    assert (hit["number"], hit["occurrence"], hit["title"]) == (1, 2, "加强组织领导")
+
+
+def test_the_page_opens_the_article_a_hit_names(browser: object, notice_api: Server) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{notice_api.url}/#/search?q=加强组织领导 服务活动")
+    page.wait_for_selector(".hits li a.title")
+    page.locator(".hits li a.title").first.click()
+    page.wait_for_selector("h1:has-text('加强组织领导')")
+    assert "工作要求" in page.locator(".crumbs").inner_text()
+    page.locator(".pager a[rel=prev]").click()  # the article before it: （二） of the section before
+    page.wait_for_selector(".crumbs:has-text('行动内容')")
+    assert page.locator("h1").inner_text().startswith("（二）")
+    assert not errors, errors

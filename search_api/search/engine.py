@@ -142,6 +142,7 @@ class Hit:
     topics: tuple[str, ...] = ()
     article: int | None = None  # the article a task implements or an obligation belongs to
     matched: tuple[str, ...] = ()  # the legs that found it: literal, expanded, translated, semantic
+    occurrence: int = 0  # an article's, when its document repeats the number (notices restart （一） per section)
 
 
     def to_json(self) -> dict[str, Any]:
@@ -152,6 +153,7 @@ class Hit:
             "doc": self.doc,
             "doc_title": self.doc_title,
             "number": self.number,
+            "occurrence": self.occurrence,
             "title": self.title,
             "score": round(self.score, 4),
             "snippet": self.snippet,
@@ -966,6 +968,7 @@ class SearchIndex:
             highlights=tuple((s + offset, e + offset) for s, e in spans),
             topics=_split(f.get("topics")),
             article=f.get("article"),
+            occurrence=(f.get("occurrence") or 0) if f["kind"] in ("article", "law") else 0,
             matched=tuple(leg for leg in ("literal", "expanded", "translated", "semantic") if leg in cand.legs),
         )
 

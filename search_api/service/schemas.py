@@ -74,6 +74,9 @@ class ArticleBrief(BaseModel):
     text: str
     span: SpanOut
     tasks: list[int] = Field(description="numbers of the tasks that implement this article")
+    occurrence: int = Field(
+        default=0, description="0 for the first article of its number, 1 for the next (numbering restarts per section)"
+    )
 
 
 class SectionOut(BaseModel):
@@ -185,6 +188,7 @@ class Neighbour(BaseModel):
 
     number: int
     label: str
+    occurrence: int = 0  # an article's, when its document repeats the number (see ArticleBrief)
 
 
 class ArticleDetail(BaseModel):
@@ -193,6 +197,7 @@ class ArticleDetail(BaseModel):
     doc: str
     doc_title: str
     number: int
+    occurrence: int = 0
     label: str
     title: str
     text: str
@@ -264,6 +269,7 @@ class SearchHit(Open):
     kind: str
     doc: str | None = None
     number: int | None = None
+    occurrence: int = 0
     title: str | None = None
     score: float | None = None
     snippet: str | None = None

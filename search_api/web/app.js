@@ -147,7 +147,8 @@
   const unitId = (u) => (u == null ? "" : typeof u === "string" ? u : u.id || u.name || "");
   const docHref = (doc) => `#/doc/${enc(doc)}`;
   const taskHref = (doc, n) => `#/doc/${enc(doc)}/task/${n}`;
-  const articleHref = (doc, n) => `#/doc/${enc(doc)}/art/${n}`;
+  // an article whose number repeats in a later section (notices restart （一） per section): art/3~1
+  const articleHref = (doc, n, occurrence) => `#/doc/${enc(doc)}/art/${n}${occurrence ? `~${occurrence}` : ""}`;
   const unitHref = (id) => `#/unit/${enc(id)}`;
   const graphHref = (node) => `#/graph/${node.split("/").map(enc).join("/")}`;
 
@@ -160,7 +161,7 @@
     if (parts[0] === "unit" && parts[1]) return unitHref(parts[1]);
     if (parts[0] === "doc" && parts.length === 2) return docHref(parts[1]);
     if (parts[0] === "doc" && parts[2] === "task") return taskHref(parts[1], parts[3]);
-    if (parts[0] === "doc" && parts[2] === "art") return articleHref(parts[1], parts[3].split("-")[0]);
+    if (parts[0] === "doc" && parts[2] === "art") return articleHref(parts[1], ...parts[3].split("-"));  // IRI: 3-1
     return `#/search?q=${enc(label || parts[parts.length - 1])}`;
   }
   // Article text with its citations as links: 《title》 to the cited document, each 第X条 to the cited article.
@@ -346,7 +347,7 @@
   function hitList(result) {
     if (!result.hits?.length) return `<p class="muted">${esc(t("noResults"))}${result.suggestions?.length ? ` ${result.suggestions.map((w) => `<a href="#/search?q=${encodeURIComponent(w)}">${esc(w)}</a>`).join("、")}` : ""}</p>`;
     return `<ol class="hits">${result.hits.map((h) => {
-      const href = h.kind === "unit" ? unitHref(h.id || h.title) : h.doc != null && h.number != null ? (h.kind === "task" ? taskHref(h.doc, h.number) : articleHref(h.doc, h.number)) : h.doc ? docHref(h.doc) : "#";
+      const href = h.kind === "unit" ? unitHref(h.id || h.title) : h.doc != null && h.number != null ? (h.kind === "task" ? taskHref(h.doc, h.number) : articleHref(h.doc, h.number, h.occurrence)) : h.doc ? docHref(h.doc) : "#";
       const label = h.kind === "task" ? `${t("task")} ${h.number}` : h.label || (h.number != null ? `${kindLabel(h.kind)} ${h.number}` : "");
       const units = (h.units || []).map(unitName).filter(Boolean);
       return `<li>${pill(kindLabel(h.kind), "kind")} <a class="title" href="${href}">${esc(label)} ${esc(h.title && h.title !== String(h.number) ? h.title : "")}</a>
@@ -398,8 +399,8 @@
     const outline = doc.outline.map((s, i) => `${s.part && (i === 0 || doc.outline[i - 1].part !== s.part) && parts.has(s.part)
       ? `<h2 class="attachment" id="part-${s.part}">${esc(parts.get(s.part).label)} ${esc(parts.get(s.part).title)}</h2>` : ""}<section class="sec" aria-labelledby="${secId(s)}">
       <h2 id="${secId(s)}">${esc(s.label)}${esc(s.title)}</h2>
-      ${s.articles.map((a) => `<div class="art-row ${a.tasks.length ? "" : "gap"}" id="art-${a.number}">
-        <div class="art-text"><h3><a href="${articleHref(doc.id, a.number)}">${esc(a.label)}${esc(a.title)}</a></h3><p>${citedText(a.text, bodyStart(a), doc.citations)}</p></div>
+      ${s.articles.map((a) => `<div class="art-row ${a.tasks.length ? "" : "gap"}" id="art-${a.number}${a.occurrence ? `-${a.occurrence}` : ""}">
+        <div class="art-text"><h3><a href="${articleHref(doc.id, a.number, a.occurrence)}">${esc(a.label)}${esc(a.title)}</a></h3><p>${citedText(a.text, bodyStart(a), doc.citations)}</p></div>
         <div class="art-tasks" aria-label="${esc(t("tasksBeside"))}">${a.tasks.length ? a.tasks.map((n) => taskChip(tasks.get(n), doc.id)).join("") : `<span class="no-task">${esc(t("noTask"))}</span>`}</div>
       </div>`).join("")}</section>`).join("");
     const cited = (c) => {
@@ -414,23 +415,25 @@
       ${doc.preamble ? `<h2>${esc(t("preamble"))}</h2><p>${esc(doc.preamble)}</p>` : ""}
       <div class="doc-outline">${outline}</div>${citations}`;
   }
-  function pager(item, hrefOf) {
-    return `<nav class="pager">${item.previous ? `<a href="${hrefOf(item.previous.number)}" rel="prev">← ${esc(t("previous"))} ${esc(item.previous.label)}</a>` : "<span></span>"}
-      ${item.next ? `<a href="${hrefOf(item.next.number)}" rel="next">${esc(t("next"))} ${esc(item.next.label)} →</a>` : "<span></span>"}</nav>`;
+  // The previous and next article or task of a document (a neighbour carries its number, label and, for an
+  // article whose number repeats in a later section, its occurrence). Named apart from the list pager below.
+  function neighbourPager(item, hrefOf) {
+    return `<nav class="pager">${item.previous ? `<a href="${hrefOf(item.previous)}" rel="prev">← ${esc(t("previous"))} ${esc(item.previous.label)}</a>` : "<span></span>"}
+      ${item.next ? `<a href="${hrefOf(item.next)}" rel="next">${esc(t("next"))} ${esc(item.next.label)} →</a>` : "<span></span>"}</nav>`;
   }
   async function articleView(m) {
-    const a = await api(`/api/documents/${enc(m[1])}/articles/${m[2]}`);
+    const a = await api(`/api/documents/${enc(m[1])}/articles/${m[2]}${m[3] ? `?occurrence=${m[3]}` : ""}`);
     setTitle(`${a.label}${a.title}`);
     const obligations = a.obligations.filter((o) => o.bearers.length).map((o) => `<li>${esc(o.text)}
       <span class="small">${o.bearers.map((b) => b.id ? `<a class="unit-chip" href="${unitHref(b.id)}">${esc(b.name)}</a>` : `<span class="unit-chip">${esc(b.printed)}</span>`).join(" ")}</span></li>`).join("");
     return `<p class="crumbs"><a href="${docHref(a.doc)}">${esc(a.doc_title)}</a> › ${esc(a.section.label)}${esc(a.section_title)}</p>
       <h1>${esc(a.label)}${esc(a.title)}</h1>
-      <div class="toolbar"><a class="btn" href="${graphHref(`doc/${a.doc}/art/${a.number}`)}">${esc(t("openGraph"))}</a></div>
+      <div class="toolbar"><a class="btn" href="${graphHref(`doc/${a.doc}/art/${a.number}${a.occurrence ? `-${a.occurrence}` : ""}`)}">${esc(t("openGraph"))}</a></div>
       <p class="fulltext">${citedText(a.text, bodyStart(a), a.citations)}</p>
       <h2>${esc(t("tasksBeside"))}</h2>
       ${a.tasks.length ? `<div class="grid-2">${a.tasks.map((task) => taskChip(task, a.doc)).join("")}</div>` : `<p class="no-task">${esc(t("noTask"))}</p>`}
       ${obligations ? `<h2>${esc(t("obligations"))}</h2><ul>${obligations}</ul>` : ""}
-      ${pager(a, (n) => articleHref(a.doc, n))}`;
+      ${neighbourPager(a, (nb) => articleHref(a.doc, nb.number, nb.occurrence))}`;
   }
   async function taskView(m) {
     const task = await api(`/api/documents/${enc(m[1])}/tasks/${m[2]}`);
@@ -448,7 +451,7 @@
       <dt>${esc(t("leadUnits"))}</dt><dd><div class="units-list">${lead || esc(t("none"))}</div></dd>
       ${co ? `<dt>${esc(t("coUnits"))}</dt><dd><div class="units-list">${co}</div></dd>` : ""}</dl>
       <h2>${esc(t("articles"))}</h2>${articles ? `<ul>${articles}</ul>` : `<p class="no-task">${esc(t("none"))}</p>`}
-      ${pager(task, (n) => taskHref(task.doc, n))}`;
+      ${neighbourPager(task, (nb) => taskHref(task.doc, nb.number))}`;
   }
   async function unitsView() {
     const data = await api("/api/units");
@@ -766,7 +769,7 @@
   /* ---------- router ---------- */
   const ROUTES = [
     [/^\/?$/, homeView], [/^\/search$/, searchView], [/^\/docs$/, docsView],
-    [/^\/doc\/([^/]+)$/, docView], [/^\/doc\/([^/]+)\/art\/(\d+)$/, articleView], [/^\/doc\/([^/]+)\/task\/(\d+)$/, taskView],
+    [/^\/doc\/([^/]+)$/, docView], [/^\/doc\/([^/]+)\/art\/(\d+)(?:~(\d+))?$/, articleView], [/^\/doc\/([^/]+)\/task\/(\d+)$/, taskView],
     [/^\/units$/, unitsView], [/^\/unit\/(.+)$/, unitView], [/^\/trace(?:\/([^/]+))?$/, traceView], [/^\/due$/, dueView],
     [/^\/diff$/, diffView],
     [/^\/graph(?:\/(.+))?$/, graphView],

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from ingest.citations import printed_articles
 from ingest.model import Article, Citation, Deadline, Document, Revision, Section, Span, Task
@@ -175,12 +175,26 @@ def find_document(snapshot: Build, key: str) -> Document:
     return doc
 
 
-def _find_article(doc: Document, number: int) -> tuple[Section, Article]:
-    for section in doc.sections:
-        for article in section.articles:
-            if article.number == number:
-                return section, article
-    raise NotFound(f"document {doc.id} has no article {number}")
+def _find_article(doc: Document, number: int, occurrence: int = 0) -> tuple[Section, Article]:
+    for section, article, seen in doc.numbered_articles():
+        if article.number == number and seen == occurrence:
+            return section, article
+    again = f" (occurrence {occurrence})" if occurrence else ""
+    raise NotFound(f"document {doc.id} has no article {number}{again}")
+
+
+def _article_neighbours(doc: Document, article: Article) -> tuple[Neighbour | None, Neighbour | None]:
+    """The articles before and after ``article`` in reading order (numbers may repeat across sections)."""
+    ordered = doc.numbered_articles()
+    index = next(i for i, (_, a, _) in enumerate(ordered) if a is article)
+
+    def near(i: int) -> Neighbour | None:
+        if not 0 <= i < len(ordered):
+            return None
+        _, a, occurrence = ordered[i]
+        return Neighbour(number=a.number, label=a.label, occurrence=occurrence)
+
+    return near(index - 1), near(index + 1)
 
 
 def _neighbours(numbers: list[tuple[int, str]], number: int) -> tuple[Neighbour | None, Neighbour | None]:
@@ -204,7 +218,8 @@ async def documents(snapshot: SnapshotDep) -> DocumentList:
 async def document(snapshot: SnapshotDep, doc: DocPath) -> DocumentDetail:
     """Sections ▸ articles with the numbers of the tasks beside each article, the task list and citations."""
     found = find_document(snapshot, doc)
-    by_article = tasks_by_article(found)
+    by_article = tasks_by_article(found)  # a task names its article by number: the first of that number
+    occurrences = {id(a): occurrence for _, a, occurrence in found.numbered_articles()}
     outline = [
         SectionOut(
             number=s.number,
@@ -219,7 +234,8 @@ async def document(snapshot: SnapshotDep, doc: DocPath) -> DocumentDetail:
                     title=a.title,
                     text=a.text,
                     span=span_out(a.span),
-                    tasks=[t.number for t, _ in by_article.get(a.number, [])],
+                    tasks=[] if occurrences[id(a)] else [t.number for t, _ in by_article.get(a.number, [])],
+                    occurrence=occurrences[id(a)],
                 )
                 for a in s.articles
             ],
@@ -242,11 +258,18 @@ async def document(snapshot: SnapshotDep, doc: DocPath) -> DocumentDetail:
 @router.get(
     "/{doc}/articles/{n}", response_model=ArticleDetail, summary="An article and the tasks implementing it"
 )
-async def article(snapshot: SnapshotDep, doc: DocPath, n: NumberPath) -> ArticleDetail:
+async def article(
+    snapshot: SnapshotDep,
+    doc: DocPath,
+    n: NumberPath,
+    occurrence: Annotated[
+        int, Query(ge=0, le=1_000, description="which article of that number: 0 the first, 1 the next …")
+    ] = 0,
+) -> ArticleDetail:
     """The article's text, sentences, obligations (with bearers) and the tasks linked to it."""
     found = find_document(snapshot, doc)
-    section, art = _find_article(found, n)
-    previous, following = _neighbours([(a.number, a.label) for a in found.articles()], n)
+    section, art = _find_article(found, n, occurrence)
+    previous, following = _article_neighbours(found, art)
     obligations = [
         ObligationOut(
             id=o.id,
@@ -268,6 +291,7 @@ async def article(snapshot: SnapshotDep, doc: DocPath, n: NumberPath) -> Article
         doc=found.id,
         doc_title=found.title,
         number=art.number,
+        occurrence=occurrence,
         label=art.label,
         title=art.title,
         text=art.text,
@@ -278,7 +302,8 @@ async def article(snapshot: SnapshotDep, doc: DocPath, n: NumberPath) -> Article
         obligations=obligations,
         citations=[citation_out(found, c) for c in found.citations if art.span.start <= c.span.start < art.span.end],
         tasks=[
-            task_brief(snapshot, found, t, score=score) for t, score in tasks_by_article(found).get(n, [])
+            task_brief(snapshot, found, t, score=score)
+            for t, score in ([] if occurrence else tasks_by_article(found).get(n, []))
         ],
         previous=previous,
         next=following,
