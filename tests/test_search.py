@@ -203,7 +203,10 @@ def test_cli_json_contract(seed_data: Path, capsys: pytest.CaptureFixture[str]) 
     assert data["query"] == "电梯安全" and data["expanded"]
     assert len(data["hits"]) <= 3
     first = data["hits"][0]
-    assert set(first) == {"kind", "doc", "doc_title", "number", "title", "score", "snippet", "units", "matched"}
+    assert set(first) == {
+        "kind", "doc", "doc_title", "number", "occurrence", "title", "score", "snippet", "units", "matched"
+    }  # fmt: skip
+    assert first["occurrence"] == 0  # the seed numbers its articles once
     assert first["matched"][0] == "literal"
     assert (first["kind"], first["number"]) == ("task", 37)
     scores = [h["score"] for h in data["hits"]]
