@@ -199,8 +199,8 @@ def test_cli_json_contract(seed_data: Path, capsys: pytest.CaptureFixture[str]) 
 
     assert main(["search", "电梯安全", "--json", "--limit", "3", "--data", str(seed_data)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"query", "expanded", "hits", "suggestions"}
-    assert data["query"] == "电梯安全" and data["expanded"]
+    assert set(data) == {"query", "expanded", "hits", "suggestions", "basis"}
+    assert data["query"] == "电梯安全" and data["expanded"] and data["basis"] == "words"  # no vectors
     assert len(data["hits"]) <= 3
     first = data["hits"][0]
     assert set(first) == {

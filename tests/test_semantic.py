@@ -197,3 +197,19 @@ def test_ask_weighs_units_by_passages_that_name_the_topic_not_by_the_leg(
         assert [(h.id, round(h.score, 9)) for h in with_leg] == [(h.id, round(h.score, 9)) for h in plain]
         assert all("semantic" not in h.matched for h in with_leg)
     assert any("semantic" in h.matched for h in _index(embedded_data_dir).search(SCHOOL_QUERY, limit=5).hits)
+
+
+def test_a_result_says_how_it_was_ranked(embedded_data_dir: Path, seed_data_dir: Path, capsys: Any) -> None:
+    """``basis``: literal when the query's words lead, meaning when they stand nowhere, fused for English, words
+    without vectors; the CLI says so above hits ranked by meaning."""
+    from search_api.cli.main import main
+
+    index = _index(embedded_data_dir)
+    assert index.search("安全生产责任保险").basis == "literal"
+    assert index.search(ROAD_QUERY).basis == "meaning"
+    assert index.search("who is responsible for elevator safety").basis == "fused"
+    assert _index(seed_data_dir).search(ROAD_QUERY).basis == "words"
+    assert main(["search", ROAD_QUERY, "--data", str(embedded_data_dir)]) == 0
+    assert "ranked by similar meaning" in capsys.readouterr().out
+    assert main(["search", ROAD_QUERY, "--json", "--data", str(embedded_data_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["basis"] == "meaning"

@@ -172,14 +172,19 @@ class SearchResult:
     notes: tuple[str, ...] = ()
     plan: QueryPlan | None = field(default=None, repr=False, compare=False)
     suggestions: tuple[str, ...] = ()  # when nothing was found: thesaurus labels and unit names near the query
+    basis: str = "words"
+    """How the hits were ranked, so that a reader knows how far to trust them: ``words`` (words alone: a build
+    without vectors), ``literal`` (the query's own words stand in the corpus and lead), ``meaning`` (they do not:
+    ranked by similar meaning first), ``fused`` (words and meaning by reciprocal rank: English)."""
 
     def to_json(self) -> dict[str, Any]:
-        """``{"query", "expanded", "hits", "suggestions"}`` (notes go to the caller's error channel)."""
+        """``{"query", "expanded", "hits", "suggestions", "basis"}`` (notes go to the caller's error channel)."""
         return {
             "query": self.query,
             "expanded": list(self.expanded),
             "hits": [h.to_json() for h in self.hits],
             "suggestions": list(self.suggestions),
+            "basis": self.basis,
         }
 
 
@@ -532,12 +537,14 @@ class SearchIndex:
         with self._lock:
             leg = self._semantic_part(plan.parsed.text, similar) if semantic else None
             count = max(CANDIDATES, limit * 3)
+            basis = "words"
             if leg is None or not len(leg) or SEMANTIC_FUSION == "sum":
                 hits = self._rank(plan, self._candidates(plan, filter_query, count, leg), limit)
+                basis = "fused" if leg is not None and len(leg) else "words"
             else:
                 read = self._semantic_part(reading, similar_read) if reading else None
                 extra = [read] if read is not None and len(read) else []
-                hits = self._fuse(plan, filter_query, count, [leg, *extra], limit)
+                hits, basis = self._fuse(plan, filter_query, count, [leg, *extra], limit)
         suggestions: tuple[str, ...] = ()
         if not hits and (plan.terms or plan.grams):
             notes.append("no passage matches; try fewer words or another wording")
@@ -549,6 +556,7 @@ class SearchIndex:
             notes=tuple(notes),
             plan=plan,
             suggestions=suggestions,
+            basis=basis,
         )
 
     def suggest(self, query: str, *, limit: int = SUGGESTIONS) -> tuple[str, ...]:
@@ -745,8 +753,9 @@ class SearchIndex:
 
     def _fuse(
         self, plan: QueryPlan, filter_query: Any, count: int, semantic: list[_Part], limit: int
-    ) -> list[Hit]:
-        """The lexical ranking and the semantic leg joined by :data:`SEMANTIC_FUSION` (``"gate"`` or ``"rrf"``).
+    ) -> tuple[list[Hit], str]:
+        """The lexical ranking and the semantic leg joined by :data:`SEMANTIC_FUSION` (``"gate"`` or ``"rrf"``),
+        and the basis of the ranking (:attr:`SearchResult.basis`).
         ``semantic``: the query's own similarity, then (English) that of its Chinese reading
         (:func:`chinese_reading`).  Rankings are fused as candidates; hits are made for the top only."""
         lexical = self._ranked(plan, self._candidates(plan, filter_query, count, None))[:count]
@@ -757,21 +766,23 @@ class SearchIndex:
             if cand.fields["id"] in found:
                 cand.legs.add("semantic")
         if SEMANTIC_FUSION != "gate" or not plan.grams:
-            ordered = _reciprocal_rank(lexical, *rankings)
+            basis, ordered = "fused", _reciprocal_rank(lexical, *rankings)
         elif lexical and _coverage(lexical[0].fields, plan.grams) >= LITERAL_COVERAGE:
             head = [c for c in lexical if _coverage(c.fields, plan.grams) >= LITERAL_COVERAGE]
             taken = {c.fields["id"] for c in head}
             rest = [c for c in lexical if c.fields["id"] not in taken]
+            basis = "literal"
             ordered = head + _reciprocal_rank(rest, [c for c in rankings[0] if c.fields["id"] not in taken])
         else:  # the user's words are not the corpus's: meaning first
             by_id = {c.fields["id"]: c for c in lexical}
+            basis = "meaning"
             ordered = [by_id.get(c.fields["id"], c) for c in rankings[0]]
             ordered += [c for c in lexical if c.fields["id"] not in found]
         shown = ordered[:limit]
         if SEMANTIC_FUSION == "gate" and plan.grams:
             for rank, cand in enumerate(shown, 1):
                 cand.score = (1 + RRF_WEIGHT) / (RRF_K + rank)
-        return self._hits(plan, shown)
+        return self._hits(plan, shown), basis
 
     def _semantic_candidates(
         self, plan: QueryPlan, semantic: _Part, allowed: frozenset[int] | None

@@ -280,6 +280,11 @@ class SearchAnswer(Open):
 
     query: str
     hits: list[SearchHit]
+    basis: str = Field(
+        default="words",
+        description="how the hits were ranked: words (no semantic leg), literal (the query's words lead), "
+        "meaning (they stand nowhere: by similar meaning), fused (words and meaning by reciprocal rank)",
+    )
 
 
 class AskAnswer(Open):

@@ -14,6 +14,7 @@
       examples: "试试：", documents: "文件", loading: "正在加载…", error: "出错了", notFound: "没有找到",
       askedPlace: "所问地区", kind_regulator: "监管部门", kind_duty_holder: "责任主体",
       leg_literal: "原词", leg_expanded: "同义扩展", leg_translated: "英译", leg_semantic: "语义相近", foundBy: "由此找到",
+      byMeaning: "文件中没有这些原词，以下结果按语义相近排序。",
       answer: "回答", namedInLaws: "法律规定的职责", responsibleUnits: "负责单位", noAnswer: "没有找到负责单位。", results: "搜索结果", noResults: "没有匹配的结果。",
       related: "相关条文与任务", hits: "条结果", evidence: "依据", successorNow: "现为", score: "得分", more: "更多",
       askInstead: "按问题回答", searchInstead: "只看搜索结果", topics: "主题",
@@ -53,6 +54,7 @@
       examples: "Try:", documents: "Documents", loading: "Loading…", error: "Something went wrong", notFound: "Not found",
       askedPlace: "Place asked about", kind_regulator: "regulator", kind_duty_holder: "duty holder",
       leg_literal: "your words", leg_expanded: "related terms", leg_translated: "translated", leg_semantic: "similar meaning", foundBy: "found by",
+      byMeaning: "These words do not stand in the documents; the results are ranked by similar meaning.",
       answer: "Answer", namedInLaws: "Named in laws", responsibleUnits: "Responsible units", noAnswer: "No responsible unit found.", results: "Search results", noResults: "Nothing matches.",
       related: "Related articles and tasks", hits: "hits", evidence: "Evidence", successorNow: "now", score: "score", more: "more",
       askInstead: "Answer as a question", searchInstead: "Search results only", topics: "Topics",
@@ -345,8 +347,9 @@
     return "";
   }
   function hitList(result) {
+    const basis = result.basis === "meaning" ? `<p class="small muted basis">${esc(t("byMeaning"))}</p>` : "";
     if (!result.hits?.length) return `<p class="muted">${esc(t("noResults"))}${result.suggestions?.length ? ` ${result.suggestions.map((w) => `<a href="#/search?q=${encodeURIComponent(w)}">${esc(w)}</a>`).join("、")}` : ""}</p>`;
-    return `<ol class="hits">${result.hits.map((h) => {
+    return `${basis}<ol class="hits">${result.hits.map((h) => {
       const href = h.kind === "unit" ? unitHref(h.id || h.title) : h.doc != null && h.number != null ? (h.kind === "task" ? taskHref(h.doc, h.number) : articleHref(h.doc, h.number, h.occurrence)) : h.doc ? docHref(h.doc) : "#";
       const label = h.kind === "task" ? `${t("task")} ${h.number}` : h.label || (h.number != null ? `${kindLabel(h.kind)} ${h.number}` : "");
       const units = (h.units || []).map(unitName).filter(Boolean);

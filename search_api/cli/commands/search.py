@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if result.expanded:
         print("searched: " + "、".join(result.expanded[:12]) + (" …" if len(result.expanded) > 12 else ""))
+    if result.basis == "meaning" and result.hits:  # say how far to trust them
+        print("(these words do not stand in the documents; ranked by similar meaning)")
     if not result.hits:
         print("no hits" + (": try " + "、".join(result.suggestions) if result.suggestions else ""))
     for rank, hit in enumerate(result.hits, start=1):
