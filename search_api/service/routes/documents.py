@@ -175,36 +175,24 @@ def find_document(snapshot: Build, key: str) -> Document:
     return doc
 
 
-def _find_article(doc: Document, number: int, occurrence: int = 0) -> tuple[Section, Article]:
-    for section, article, seen in doc.numbered_articles():
+def _find_article(
+    doc: Document, number: int, occurrence: int = 0
+) -> tuple[Section, Article, tuple[Neighbour | None, Neighbour | None]]:
+    """The article (the ``occurrence``-th of that number), its section, and the articles before and after it in
+    reading order (numbers may repeat across sections), found in one pass over the document."""
+    ordered = doc.numbered_articles()
+    for index, (section, article, seen) in enumerate(ordered):
         if article.number == number and seen == occurrence:
-            return section, article
+            steps = [Neighbour(number=a.number, label=a.label, occurrence=k) for _, a, k in ordered]
+            return section, article, _neighbours(steps, index)
     again = f" (occurrence {occurrence})" if occurrence else ""
     raise NotFound(f"document {doc.id} has no article {number}{again}")
 
 
-def _article_neighbours(doc: Document, article: Article) -> tuple[Neighbour | None, Neighbour | None]:
-    """The articles before and after ``article`` in reading order (numbers may repeat across sections)."""
-    ordered = doc.numbered_articles()
-    index = next(i for i, (_, a, _) in enumerate(ordered) if a is article)
-
-    def near(i: int) -> Neighbour | None:
-        if not 0 <= i < len(ordered):
-            return None
-        _, a, occurrence = ordered[i]
-        return Neighbour(number=a.number, label=a.label, occurrence=occurrence)
-
-    return near(index - 1), near(index + 1)
-
-
-def _neighbours(numbers: list[tuple[int, str]], number: int) -> tuple[Neighbour | None, Neighbour | None]:
-    index = next(i for i, (n, _) in enumerate(numbers) if n == number)
-    before = Neighbour(number=numbers[index - 1][0], label=numbers[index - 1][1]) if index > 0 else None
-    after = (
-        Neighbour(number=numbers[index + 1][0], label=numbers[index + 1][1])
-        if index + 1 < len(numbers)
-        else None
-    )
+def _neighbours(steps: Sequence[Neighbour], index: int) -> tuple[Neighbour | None, Neighbour | None]:
+    """The items before and after ``steps[index]`` (None at either end)."""
+    before = steps[index - 1] if index > 0 else None
+    after = steps[index + 1] if index + 1 < len(steps) else None
     return before, after
 
 
@@ -268,8 +256,7 @@ async def article(
 ) -> ArticleDetail:
     """The article's text, sentences, obligations (with bearers) and the tasks linked to it."""
     found = find_document(snapshot, doc)
-    section, art = _find_article(found, n, occurrence)
-    previous, following = _article_neighbours(found, art)
+    section, art, (previous, following) = _find_article(found, n, occurrence)
     obligations = [
         ObligationOut(
             id=o.id,
@@ -318,7 +305,8 @@ async def task(snapshot: SnapshotDep, doc: DocPath, n: NumberPath) -> TaskDetail
     if row is None:
         raise NotFound(f"document {found.id} has no task {n}")
     titles = {a.number: a.title for a in found.articles()}
-    previous, following = _neighbours([(t.number, t.label or str(t.number)) for t in found.tasks], n)
+    steps = [Neighbour(number=t.number, label=t.label or str(t.number)) for t in found.tasks]
+    previous, following = _neighbours(steps, next(i for i, t in enumerate(found.tasks) if t.number == n))
     return TaskDetail(
         doc=found.id,
         doc_title=found.title,
