@@ -180,9 +180,10 @@ def run_build(
     and the SHACL findings of every document's triples in ``data_dir/cache/shacl`` (:mod:`kg.bulk`): a rebuild
     parses only the files that changed, validates only the documents whose triples changed, and publishes what
     a build without the cache would.
-    ``embed``: (default: no, unless ``$POLICYKG_EMBED`` is ``1``; it makes a build 7-30× slower and lowers two
-    held-out figures while raising paraphrases and English, see docs/search-evaluation.md) add the semantic leg's vectors (:mod:`search_api.search.semantic`), each passage's kept in
+    ``embed``: add the semantic leg's vectors (:mod:`search_api.search.semantic`), each passage's kept in
     ``data_dir/cache/embed`` (kept even with ``cache=False``: a vector depends only on its text and the model).
+    Default: no, unless ``$POLICYKG_EMBED`` is ``1``: it makes a build 7-30× slower and lowers two held-out
+    figures while raising paraphrases and English (docs/search-evaluation.md).
     """
     from ingest.parallel import build_workers
     from ingest.revisions import with_revisions

@@ -275,6 +275,9 @@ class SemanticIndex:
         # rows of one record are adjacent (:func:`passages`); a record's score is the max over its run of rows
         self._starts = np.array([i for i, r in enumerate(records) if i == 0 or records[i - 1] != r], dtype=np.intp)
         self._names = [records[i] for i in self._starts.tolist()]
+        # runs of a record that already had one (records written before ids were unique): nearest() reads this
+        # many more runs than it returns records, so that each record counts once
+        self._repeated_runs = len(self._names) - len(set(self._names))
         self._model = model
         self._queries: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
@@ -314,7 +317,7 @@ class SemanticIndex:
         if not self.records:
             return []
         best = np.maximum.reduceat(self.vectors @ self.query_vector(text), self._starts)
-        take = min(len(best), count + 8)  # a record whose rows are not adjacent has several runs
+        take = min(len(best), count + self._repeated_runs)
         top = np.argpartition(-best, take - 1)[:take] if take < len(best) else np.arange(len(best))
         found: dict[str, float] = {}
         for i in top.tolist():
