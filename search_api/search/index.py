@@ -399,19 +399,24 @@ def write_index(corpus: Corpus, build_folder: Path) -> dict[str, Any]:
     }
 
 
-def _writer(index: Any) -> Any:
+def _writer(index: Any, *, limitmb: int = 128) -> Any:
     """whoosh's segment writer, except that its commit reads each field's passage lengths once
     (:class:`search_api.search.postings.FieldLengths`) where whoosh re-reads the length column for every posting
-    it writes (700,000 reads for 491 documents, a third of the commit); the segment written is the same."""
+    it writes (700,000 reads for 491 documents, a third of the commit), and its posting pool gathers postings
+    per term instead of sorting them one by one (:mod:`search_api.search.posting_pool`); the segment written is
+    the same."""
     from whoosh.writing import SegmentWriter
 
+    from search_api.search.posting_pool import TermPostingPool
     from search_api.search.postings import FieldLengths
 
     class Writer(SegmentWriter):  # type: ignore[misc]
         def per_document_reader(self) -> FieldLengths:
             return FieldLengths(super().per_document_reader(), self.doc_count())
 
-    return Writer(index)
+    writer = Writer(index, limitmb=limitmb)
+    writer.pool = TermPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+    return writer
 
 
 def _write_english(index: Any, folder: Path) -> int:
