@@ -30,6 +30,10 @@ Question sets, each reported by language and style:
   ``../shared/corpus/external/odkg`` (zh, en, everyday paraphrase), written by someone who saw neither the
   ranking nor the other sets, before any tuning; searched in a build of corpus/ plus all 481 notices.  Held
   out: no constant is tuned on it.
+- ``ext-tune``: ``ext-tune.jsonl``, 60 questions of the same three kinds on 20 items of 12 *other* notices
+  (maritime rescue, service-oriented manufacturing, mega-science, air pollution, connected cars, conscription,
+  airports …), written the same blind way in round 4, session 10, searched in the same build: the tuning set
+  for notices, so that ``ext`` can stay held out.
 
 ``--embed`` builds with the semantic leg (``policykg build --embed``); ``make eval`` runs both.
 
