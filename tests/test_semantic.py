@@ -143,19 +143,58 @@ def test_damaged_vectors_fall_back_to_words_and_say_which_file(embedded_data_dir
 
 
 def test_a_query_whose_words_stand_in_the_corpus_keeps_the_lexical_head(embedded_data_dir: Path) -> None:
-    """Literal first: the hits holding most of the query's own characters keep lexical order above the leg."""
-    from search_api.search.engine import LITERAL_COVERAGE, _coverage
+    """Literal first: the hits saying most of the query's own characters (document title included) keep lexical
+    order above the leg."""
+    from search_api.search.engine import LITERAL_COVERAGE
+    from search_api.search.query import character_coverage
 
     index = _index(embedded_data_dir)
     words_only = _index(embedded_data_dir)
     words_only._semantic_opened = True  # the same build, the leg left out
     for query in ("安全生产责任保险", "安全生产风险抵押金", "中小学安全教育"):
         lexical = words_only.search(query, limit=10)
-        grams = lexical.plan.grams if lexical.plan else ()
-        head = [h.id for h in lexical.hits if _coverage({"title": h.title, "text": h.text}, grams) >= LITERAL_COVERAGE]
+        runs = lexical.plan.runs if lexical.plan else ()
+        head = [
+            h.id
+            for h in lexical.hits
+            if character_coverage(runs, f"{h.doc_title} {h.title} {h.text}") >= LITERAL_COVERAGE
+        ]
         assert head and head[0] == lexical.hits[0].id, query
-        fused = [h.id for h in index.search(query, limit=10).hits]
-        assert fused[: len(head)] == head, query
+        fused = index.search(query, limit=10)
+        assert [h.id for h in fused.hits][: len(head)] == head, query
+        assert fused.basis == "literal", query
+
+
+NOTICE_AIRFIELD = ("odkg/archived_data/test5.zip", "test5/267.txt")
+"""国函〔1985〕94号, 民航使用空军三家子机场的批复: its title names the airfield, its items say what is decided
+(四、机场扩建后，产权仍属空军)."""
+
+
+@pytest.fixture(scope="module")
+def embedded_notice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of one real notice with the semantic leg."""
+    import zipfile
+
+    from search_api.builds.make import run_build
+    from tests.conftest import EXTERNAL
+
+    folder = tmp_path_factory.mktemp("airfield")
+    archive, member = NOTICE_AIRFIELD
+    with zipfile.ZipFile(EXTERNAL / archive) as zipped:
+        (folder / "notice.txt").write_bytes(zipped.read(member))
+    result = run_build([folder / "notice.txt"], data_dir=folder / "data", embed=True)
+    assert result.path is not None
+    return folder / "data"
+
+
+def test_words_split_between_a_notices_title_and_its_item_are_literal(embedded_notice: Path) -> None:
+    """三家子产权 (who owns the 三家子 airfield): the airfield is named in the notice's title and first item, 产权 in
+    its fourth; the query's own words stand in the document, so the lexical ranking leads.  The gate once counted
+    a passage's share of the query's bigrams without the title (item 一 2 of 4, item 四 1 of 4, 子产 in neither)
+    and put the leg's guess first."""
+    result = _index(embedded_notice).search("三家子产权", limit=5)
+    assert result.basis == "literal"
+    assert any("产权仍属空军" in hit.title + hit.text for hit in result.hits[:3])
 
 
 def test_an_english_question_is_also_embedded_in_its_chinese_reading(

@@ -47,7 +47,14 @@ from search_api.search.index import (
     article_record_id,
 )
 from search_api.search.postings import PostingScorer
-from search_api.search.query import WHO_WORDS_EN, Filters, QueryPlan, parse_query, plan_query
+from search_api.search.query import (
+    WHO_WORDS_EN,
+    Filters,
+    QueryPlan,
+    character_coverage,
+    parse_query,
+    plan_query,
+)
 from search_api.search.semantic import SemanticError, SemanticIndex
 from search_api.search.tokenizer import DomainTokenizer, analyze, domain_analyzer
 
@@ -82,8 +89,9 @@ the lexical and the semantic rankings (the semantic one weighed :data:`RRF_WEIGH
 one more addend of the weighted sum (:data:`SEMANTIC_WEIGHT`).  Measured on the tuning sets
 (docs/search-evaluation.md)."""
 LITERAL_COVERAGE = 0.6
-"""``"gate"``: a Chinese query is literal when the lexical ranking's first hit holds at least this share of the
-query's own character bigrams.  Then the lexical hits that hold that share keep their ranks, in lexical order,
+"""``"gate"``: a Chinese query is literal when the lexical ranking's first hit says at least this share of the
+query's own characters (:func:`~search_api.search.query.character_coverage` of its heading, text and document
+title: a notice's item says 产权仍属空军, its title names 三家子机场).  Then the lexical hits that hold that share keep their ranks, in lexical order,
 and reciprocal-rank fusion ranks the rest; else (everyday words for the document's terms) the semantic ranking
 leads and the lexical hits follow.  A query without Chinese bigrams (English) is fused by RRF."""
 RRF_K = 60
@@ -767,8 +775,8 @@ class SearchIndex:
                 cand.legs.add("semantic")
         if SEMANTIC_FUSION != "gate" or not plan.grams:
             basis, ordered = "fused", _reciprocal_rank(lexical, *rankings)
-        elif lexical and _coverage(lexical[0].fields, plan.grams) >= LITERAL_COVERAGE:
-            head = [c for c in lexical if _coverage(c.fields, plan.grams) >= LITERAL_COVERAGE]
+        elif lexical and self._says(plan, lexical[0]) >= LITERAL_COVERAGE:
+            head = [c for c in lexical if self._says(plan, c) >= LITERAL_COVERAGE]
             taken = {c.fields["id"] for c in head}
             rest = [c for c in lexical if c.fields["id"] not in taken]
             basis = "literal"
@@ -783,6 +791,12 @@ class SearchIndex:
             for rank, cand in enumerate(shown, 1):
                 cand.score = (1 + RRF_WEIGHT) / (RRF_K + rank)
         return self._hits(plan, shown), basis
+
+    def _says(self, plan: QueryPlan, cand: _Candidate) -> float:
+        """How much of the query's own text a passage says, its document's title included (the gate's test)."""
+        fields = cand.fields
+        title = self.documents.get(fields.get("doc") or "", {}).get("title") or ""
+        return character_coverage(plan.runs, f"{title} {fields.get('title', '')} {fields.get('text', '')}")
 
     def _semantic_candidates(
         self, plan: QueryPlan, semantic: _Part, allowed: frozenset[int] | None

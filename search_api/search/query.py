@@ -127,6 +127,7 @@ class QueryPlan:
     facets: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     grams: tuple[str, ...] = ()  # the character bigrams of the query's own Chinese text (question words out)
+    runs: tuple[str, ...] = ()  # that text's Chinese runs, whose characters :func:`character_coverage` counts
 
     @property
     def empty(self) -> bool:
@@ -307,19 +308,47 @@ def plan_query(
         facets=facets,
         notes=tuple(notes),
         grams=query_grams(masked),
+        runs=query_runs(masked),
     )
 
 
+def query_runs(text: str) -> tuple[str, ...]:
+    """The Chinese runs of ``text`` once question and intent words are cut out: the query's own words, as typed.
+
+    >>> query_runs("哪些部门负责电梯维保")
+    ('电梯维保',)
+    """
+    for word in sorted((w for w in _STOP if len(w) >= 2), key=len, reverse=True):
+        text = text.replace(word, " ")
+    return tuple(_CJK_RUN.findall(text))
+
+
 def query_grams(text: str) -> tuple[str, ...]:
-    """The character bigrams of the Chinese runs of ``text`` once question and intent words are cut out: the
-    literal leg that finds words no dictionary knows.
+    """The character bigrams of :func:`query_runs`: the literal leg that finds words no dictionary knows.
 
     >>> query_grams("哪些部门负责电梯维保")
     ('电梯', '梯维', '维保')
     """
-    for word in sorted((w for w in _STOP if len(w) >= 2), key=len, reverse=True):
-        text = text.replace(word, " ")
-    return tuple(dict.fromkeys(run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)))
+    return tuple(dict.fromkeys(run[i : i + 2] for run in query_runs(text) for i in range(len(run) - 1)))
+
+
+def character_coverage(runs: tuple[str, ...], text: str) -> float:
+    """The share of the runs' characters that ``text`` holds inside one of the runs' bigrams: how much of what
+    the user typed a passage says.  Characters, not bigrams, so that a query of several words (三家子机场产权)
+    is not marked down for the bigrams across its word boundaries (子机, 场产) that no text need contain.
+
+    >>> character_coverage(("三家子机场产权",), "民航使用空军三家子机场 … 产权仍属空军")
+    1.0
+    >>> round(character_coverage(("远海翻船靠啥新设备",), "深远海救助装备研发"), 2)
+    0.22
+    """
+    total = covered = 0
+    for run in runs:
+        for i in range(len(run)):
+            total += 1
+            if (i > 0 and run[i - 1 : i + 1] in text) or (i + 1 < len(run) and run[i : i + 2] in text):
+                covered += 1
+    return covered / total if total else 0.0
 
 
 _EN_STOP = frozenset(
