@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +202,13 @@ def article_record_id(doc_id: str, number: int, occurrence: int = 0) -> str:
 
 
 def document_records(doc: Document, *, names: _Names, thesaurus: Thesaurus) -> Iterator[Record]:
-    """Every passage of one document: articles (or law articles), their obligations, its tasks."""
+    """Every passage of one document: articles (or law articles), their obligations, its tasks; each passage's
+    context begins with the document's title."""
+    for record in _passages(doc, names=names, thesaurus=thesaurus):
+        yield replace(record, context=f"{doc.title} {record.context}")
+
+
+def _passages(doc: Document, *, names: _Names, thesaurus: Thesaurus) -> Iterator[Record]:
     tasks_of: dict[int, list[Task]] = {}
     for task in doc.tasks:
         for link in task.articles:
