@@ -294,6 +294,7 @@ class Build:
             index = self._resources.get("index")
             if index is not None:
                 index.preload_segmenter()
+                index.preload_arrays()
                 index.preload_semantic()  # the embedding model, when the build has vectors: no slow first query
             if any(kind != "policy" for _id, kind, _place in self.register.documents):
                 from ingest.places import gazetteer

@@ -317,6 +317,30 @@ def test_caches_within_a_small_budget_give_the_same_results(
     small.close()
 
 
+def test_a_served_build_scores_over_arrays_at_any_size(
+    seed_data: Path, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server pays numpy's import once (Build.preload → preload_arrays) and takes the array path even on the
+    seed, far below DENSE_FROM; a one-shot question keeps the dictionary path; both rank alike."""
+    import search_api.search.engine as engine
+    from search_api.facade import Build
+
+    calls: list[int] = []
+    array_top = engine.dense_top
+    monkeypatch.setattr(engine, "dense_top", lambda *args: calls.append(1) or array_top(*args))
+    for query in TOP_QUERIES:
+        index.search(query, limit=10)
+    assert calls == []
+    build = Build.open(seed_data).preload()
+    try:
+        served = build.resource("index")
+        for query in TOP_QUERIES:
+            assert served.search(query, limit=10).to_json() == index.search(query, limit=10).to_json()
+        assert len(calls) == len(TOP_QUERIES)
+    finally:
+        build.close()
+
+
 @pytest.mark.parametrize("query", [*TOP_QUERIES, "重大隐患 unit:区财政局", "消防 due:2018", "elevator inspection"])
 def test_the_array_path_of_a_large_index_ranks_as_the_dictionary_path(
     seed_data: Path, index: SearchIndex, monkeypatch: pytest.MonkeyPatch, query: str
