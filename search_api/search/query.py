@@ -248,6 +248,9 @@ def plan_query(
         elif word not in surfaces:  # a topic's own labels replace the parts of its unseen surface
             for inner in dict.fromkeys(p for p in parts(word) if _keeps(p) and known(p)):
                 terms.append(Term(tokens=(inner,), weight=WEIGHT_PART, facet=facet, source="part"))
+    for typed, other in year_spellings(text):  # 1986 ↔ 一九八六年: old notices write years in Chinese numerals
+        if known(other):
+            terms.append(Term(tokens=(other,), weight=WEIGHT_EXACT, facet=f"w:{typed}", source="exact"))
     for name in [text[s:e] for _, s, e in units_found]:
         for word in analyze(name):
             terms.append(Term(tokens=(word,), weight=WEIGHT_EXACT, facet=f"u:{name}", source="exact"))
@@ -310,6 +313,26 @@ def plan_query(
         grams=query_grams(masked),
         runs=query_runs(masked),
     )
+
+
+_ARABIC_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_CHINESE_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}年")
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def year_spellings(text: str) -> list[tuple[str, str]]:
+    """``(the year as typed, its other spelling)`` for each year of ``text``: an Arabic year and the Chinese
+    numerals older documents print (一九八六年, one word to the segmenter), and back.
+
+    >>> year_spellings("1986年征兵年龄"), year_spellings("一九八六年新兵起运时间")
+    ([('1986', '一九八六年')], [('一九八六年', '1986')])
+    >>> year_spellings("二〇一八年底前 and 2018")
+    [('2018', '二〇一八年'), ('二〇一八年', '2018')]
+    """
+    out = [(year, "".join(_CHINESE_DIGITS[int(d)] for d in year) + "年") for year in _ARABIC_YEAR.findall(text)]
+    for written in _CHINESE_YEAR.findall(text):
+        out.append((written, "".join(str(_CHINESE_DIGITS.index("〇" if ch == "零" else ch)) for ch in written[:4])))
+    return list(dict.fromkeys(out))
 
 
 def query_runs(text: str) -> tuple[str, ...]:
