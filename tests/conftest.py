@@ -82,6 +82,25 @@ def laws_dir() -> Path:
     return LAWS
 
 
+def odkg_build(folder: Path, members: list[tuple[str, str]], *, embed: bool = False) -> Path:
+    """A data directory with a full build of some real notices: ``(zip under EXTERNAL, member)`` each, copied out
+    of the zip into ``folder`` (read in place, never into the repository); the build must have no failure."""
+    import zipfile
+
+    from search_api.builds.make import run_build
+
+    paths = []
+    for archive, member in members:
+        with zipfile.ZipFile(EXTERNAL / archive) as zipped:
+            path = folder / member.replace("/", "-")
+            path.write_bytes(zipped.read(member))
+            paths.append(path)
+    result = run_build(paths, data_dir=folder / "data", embed=embed)
+    if result.path is None or result.failures:
+        pytest.fail(f"the notices {members} did not build: {result.failures}")
+    return folder / "data"
+
+
 @pytest.fixture(scope="session")
 def seed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with a full build (model, graph, index) of corpus/, made once per test session."""

@@ -7,12 +7,10 @@ Two real replies of the State Council and the Central Military Commission (ODKG)
 
 from __future__ import annotations
 
-import zipfile
-
 import pytest
 
 from search_api.search.engine import SearchIndex, open_index
-from tests.conftest import EXTERNAL
+from tests.conftest import odkg_build
 
 NOTICES = (("odkg/archived_data/test5.zip", "test5/267.txt"), ("odkg/archived_data/test2.zip", "test2/53.txt"))
 
@@ -20,18 +18,7 @@ NOTICES = (("odkg/archived_data/test5.zip", "test5/267.txt"), ("odkg/archived_da
 @pytest.fixture(scope="module")
 def airfields(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     """Words alone (no vectors): a build of the two notices."""
-    from search_api.builds.make import run_build
-
-    folder = tmp_path_factory.mktemp("airfields")
-    paths = []
-    for archive, member in NOTICES:
-        with zipfile.ZipFile(EXTERNAL / archive) as zipped:
-            path = folder / member.replace("/", "-")
-            path.write_bytes(zipped.read(member))
-            paths.append(path)
-    result = run_build(paths, data_dir=folder / "data", embed=False)
-    assert result.path is not None and not result.failures
-    return open_index(folder / "data")
+    return open_index(odkg_build(tmp_path_factory.mktemp("airfields"), list(NOTICES)))
 
 
 @pytest.mark.parametrize(

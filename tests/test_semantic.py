@@ -173,18 +173,9 @@ NOTICE_AIRFIELD = ("odkg/archived_data/test5.zip", "test5/267.txt")
 @pytest.fixture(scope="module")
 def embedded_notice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build of one real notice with the semantic leg."""
-    import zipfile
+    from tests.conftest import odkg_build
 
-    from search_api.builds.make import run_build
-    from tests.conftest import EXTERNAL
-
-    folder = tmp_path_factory.mktemp("airfield")
-    archive, member = NOTICE_AIRFIELD
-    with zipfile.ZipFile(EXTERNAL / archive) as zipped:
-        (folder / "notice.txt").write_bytes(zipped.read(member))
-    result = run_build([folder / "notice.txt"], data_dir=folder / "data", embed=True)
-    assert result.path is not None
-    return folder / "data"
+    return odkg_build(tmp_path_factory.mktemp("airfield"), [NOTICE_AIRFIELD], embed=True)
 
 
 def test_words_split_between_a_notices_title_and_its_item_are_literal(embedded_notice: Path) -> None:

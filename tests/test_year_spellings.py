@@ -7,13 +7,11 @@ year tells them apart, and each prints it as 一九八六年, which the segmente
 
 from __future__ import annotations
 
-import zipfile
-
 import pytest
 
 from search_api.search.engine import SearchIndex, open_index
 from search_api.search.query import year_spellings
-from tests.conftest import EXTERNAL
+from tests.conftest import odkg_build
 
 ORDERS = ("test1/40.txt", "test1/26.txt")  # 1985, 1986
 
@@ -21,18 +19,8 @@ ORDERS = ("test1/40.txt", "test1/26.txt")  # 1985, 1986
 @pytest.fixture(scope="module")
 def orders(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     """Words alone: a build of the two orders."""
-    from search_api.builds.make import run_build
-
-    folder = tmp_path_factory.mktemp("orders")
-    paths = []
-    with zipfile.ZipFile(EXTERNAL / "odkg/archived_data/test1.zip") as zipped:
-        for member in ORDERS:
-            path = folder / member.replace("/", "-")
-            path.write_bytes(zipped.read(member))
-            paths.append(path)
-    result = run_build(paths, data_dir=folder / "data", embed=False)
-    assert result.path is not None and not result.failures
-    return open_index(folder / "data")
+    members = [("odkg/archived_data/test1.zip", member) for member in ORDERS]
+    return open_index(odkg_build(tmp_path_factory.mktemp("orders"), members))
 
 
 @pytest.mark.parametrize(
