@@ -163,6 +163,14 @@ def test_a_passage_holding_the_whole_query_outranks_one_holding_its_words(seed_l
     assert (hits[0].kind, hits[0].number) == ("law", 10) and "职业病防治法" in (hits[0].doc_title or "")
 
 
+def test_the_whole_query_means_its_text_as_typed_not_its_bigrams_scattered(seed_laws_data_dir: Path) -> None:
+    """被派遣劳动者的权利和义务: no passage says it as typed. Article 28 of the work safety law holds every bigram of
+    it (被派遣劳动者 … 权利和义务, in other sentences) and once led as "the whole query"; article 61 is about the
+    rights and duties of dispatched workers and ranks first on its words."""
+    hits = open_index(seed_laws_data_dir).search("被派遣劳动者的权利和义务", limit=5).hits
+    assert (hits[0].kind, hits[0].number) == ("law", 61) and "安全生产法" in (hits[0].doc_title or "")
+
+
 def test_the_words_that_ask_who_are_the_question_not_its_topic(index: SearchIndex) -> None:
     """As 谁 and 负责 are left out of a Chinese query's words, "who … responsible" are not translated (负有 …)."""
     from search_api.search.engine import chinese_reading

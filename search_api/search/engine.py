@@ -932,8 +932,8 @@ class SearchIndex:
         if plan.who:
             _tasks_over_articles(candidates)
         candidates.sort(key=lambda c: (-c.score, _order(c.fields)))
-        if len(plan.grams) > 1:  # literal first: passages holding the whole query (every bigram of it) lead
-            whole = [c for c in candidates if _coverage(c.fields, plan.grams) == 1.0]
+        if len(plan.grams) > 1:  # literal first: passages holding the whole query (its text as typed) lead
+            whole = [c for c in candidates if _says_verbatim(c.fields, plan.runs)]
             if 0 < len(whole) < len(candidates):
                 held = {id(c) for c in whole}
                 candidates = whole + [c for c in candidates if id(c) not in held]
@@ -1050,10 +1050,10 @@ def chinese_reading(plan: QueryPlan) -> str:
     return "".join(term.text for term in best.values())
 
 
-def _coverage(fields: dict[str, Any], grams: tuple[str, ...]) -> float:
-    """The share of ``grams`` (the query's own character bigrams) that a passage's heading or text holds."""
+def _says_verbatim(fields: dict[str, Any], runs: tuple[str, ...]) -> bool:
+    """Whether a passage's heading or text holds each Chinese run of the query as typed (question words cut)."""
     body = f"{fields.get('title', '')} {fields.get('text', '')}"
-    return sum(1 for gram in grams if gram in body) / len(grams) if grams else 0.0
+    return bool(runs) and all(run in body for run in runs)
 
 
 def _highlight_spans(marks: Iterable[tuple[str, int, int]], words: set[str]) -> list[tuple[int, int]]:
