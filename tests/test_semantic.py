@@ -178,6 +178,26 @@ def embedded_notice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return odkg_build(tmp_path_factory.mktemp("airfield"), [NOTICE_AIRFIELD], embed=True)
 
 
+def test_an_item_is_embedded_with_its_heading() -> None:
+    """A notice's item says in its heading what its text details (四、机场扩建后，产权仍属空军。机场的管理由…): the
+    whole item is embedded heading first, its sentences as they are."""
+    import zipfile
+
+    from ingest.pipeline import assemble, parse_document
+    from tests.conftest import EXTERNAL
+
+    archive, member = NOTICE_AIRFIELD
+    with zipfile.ZipFile(EXTERNAL / archive) as zipped:
+        text = zipped.read(member).decode("utf-8")
+    corpus = assemble([parse_document(text, source="notice.txt")])
+    (doc,) = corpus.documents
+    (item,) = [a for a in doc.articles() if a.number == 4]
+    assert item.title == "机场扩建后，产权仍属空军" and not item.text.startswith(item.title)
+    texts = [p.text for p in semantic.passages(corpus) if p.record.endswith("#art-4")]
+    assert texts[0] == f"{item.title}。{item.text}".strip()
+    assert all(s.text.strip() in texts for s in item.sentences)
+
+
 def test_words_split_between_a_notices_title_and_its_item_are_literal(embedded_notice: Path) -> None:
     """三家子产权 (who owns the 三家子 airfield): the airfield is named in the notice's title and first item, 产权 in
     its fourth; the query's own words stand in the document, so the lexical ranking leads.  The gate once counted

@@ -118,14 +118,15 @@ class Passage:
 
 
 def passages(corpus: Corpus) -> list[Passage]:
-    """Every article (whole), each of its sentences, and every task, in corpus order; a sentence that is the
-    whole article is embedded once.  A record's semantic score is its best vector's (the best sentence of an
+    """Every article (whole, its heading first: a notice's item says in its heading what the text then details),
+    each of its sentences, and every task, in corpus order; a sentence that is the whole article is embedded once.  A record's semantic score is its best vector's (the best sentence of an
     article, or the article itself)."""
     out: list[Passage] = []
     for doc in corpus.documents:
         for _section, art, occurrence in doc.numbered_articles():
             record = article_record_id(doc.id, art.number, occurrence)
-            texts = dict.fromkeys(t.strip() for t in (art.text, *(s.text for s in art.sentences)))
+            whole = art.text if not art.title or art.text.startswith(art.title) else f"{art.title}。{art.text}"
+            texts = dict.fromkeys(t.strip() for t in (whole, *(s.text for s in art.sentences)))
             out.extend(Passage(record, text) for text in texts if text)
         for task in doc.tasks:
             if task.text.strip():
