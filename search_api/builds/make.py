@@ -182,8 +182,8 @@ def run_build(
     a build without the cache would.
     ``embed``: add the semantic leg's vectors (:mod:`search_api.search.semantic`), each passage's kept in
     ``data_dir/cache/embed`` (kept even with ``cache=False``: a vector depends only on its text and the model).
-    Default: no, unless ``$POLICYKG_EMBED`` is ``1``: it makes a build 7-30× slower and lowers two held-out
-    figures while raising paraphrases and English (docs/search-evaluation.md).
+    Default: no, unless ``$POLICYKG_EMBED`` is ``1``: it makes a build 7-30× slower (it raises paraphrases and
+    English and lowers no held-out figure against words alone, docs/search-evaluation.md).
     """
     from ingest.parallel import build_workers
     from ingest.revisions import with_revisions

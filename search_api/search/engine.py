@@ -93,7 +93,8 @@ LITERAL_COVERAGE = 0.6
 query's own characters (:func:`~search_api.search.query.character_coverage` of its heading, text and document
 title: a notice's item says 产权仍属空军, its title names 三家子机场).  Then the lexical hits that say that share
 keep their ranks, in lexical order, and reciprocal-rank fusion ranks the rest; else (everyday words for the
-document's terms) the semantic ranking leads and the lexical hits follow.  A query without Chinese bigrams (English) is fused by RRF."""
+document's terms) the semantic ranking leads and the lexical hits follow.  A query without Chinese bigrams
+(English) is fused by RRF."""
 RRF_K = 60
 RRF_WEIGHT = 0.5
 """Reciprocal-rank fusion: the semantic ranking's weight (lexical 1.0), ``RRF_K`` the usual 60."""
@@ -490,7 +491,7 @@ class SearchIndex:
         if kind:
             filters = parsed.filters
             kinds = tuple(dict.fromkeys((*filters.kinds, kind)))
-            parsed = _with_filters(parsed, Filters(**{**_filter_dict(filters), "kinds": kinds}))
+            parsed = replace(parsed, filters=Filters(**{**_filter_dict(filters), "kinds": kinds}))
         return plan_query(
             parsed,
             thesaurus=self.thesaurus,
@@ -521,7 +522,7 @@ class SearchIndex:
         return no hits and a note."""
         plan = self.plan(query, kind=kind)
         if who is not None and who != plan.who:
-            plan = _replace_plan(plan, who=who)
+            plan = replace(plan, who=who)
         notes = list(plan.notes)
         limit = max(1, min(int(limit), 1000))
         if plan.empty:
@@ -778,8 +779,8 @@ class SearchIndex:
                 cand.legs.add("semantic")
         if SEMANTIC_FUSION != "gate" or not plan.grams:
             basis, ordered = "fused", _reciprocal_rank(lexical, *rankings)
-        elif lexical and self._says(plan, lexical[0]) >= LITERAL_COVERAGE:
-            head = [c for c in lexical if self._says(plan, c) >= LITERAL_COVERAGE]
+        elif lexical and (said := [self._says(plan, c) for c in lexical])[0] >= LITERAL_COVERAGE:
+            head = [c for c, share in zip(lexical, said, strict=True) if share >= LITERAL_COVERAGE]
             taken = {c.fields["id"] for c in head}
             rest = [c for c in lexical if c.fields["id"] not in taken]
             basis = "literal"
@@ -1213,16 +1214,6 @@ def _filter_dict(filters: Filters) -> dict[str, tuple[str, ...]]:
         "due": filters.due,
         "topics": filters.topics,
     }
-
-
-def _with_filters(parsed: Any, filters: Filters) -> Any:
-
-    return replace(parsed, filters=filters)
-
-
-def _replace_plan(plan: QueryPlan, **changes: Any) -> QueryPlan:
-
-    return replace(plan, **changes)
 
 
 # ── entry points ───────────────────────────────────────────────────────────────────────────────────────────

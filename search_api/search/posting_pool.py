@@ -45,7 +45,6 @@ class TermPostingPool:
         self.tempstore = tempstore
         self.segment = segment
         self.limit = limitmb * 1024 * 1024
-        self.fieldnames: set[str] = set()
         self._terms: dict[Key, list[Posting]] = {}
         self._size = 0
         self._runs: list[str] = []
@@ -57,7 +56,6 @@ class TermPostingPool:
         postings = self._terms.get(key)
         if postings is None:
             postings = self._terms[key] = []
-            self.fieldnames.add(fieldname)
             self._size += TERM_BYTES + len(text)
         postings.append((docnum, weight, value))
         self._size += POSTING_BYTES + (len(value) if value else 0)

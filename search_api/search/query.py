@@ -299,6 +299,7 @@ def plan_query(
     years = tuple(dict.fromkeys(_YEAR.findall(text)))
     terms = _best_per_word(terms)
     facets = tuple(dict.fromkeys(t.facet for t in terms))
+    runs = query_runs(masked)
     return QueryPlan(
         parsed=parsed,
         terms=tuple(terms),
@@ -310,8 +311,8 @@ def plan_query(
         wants_task=wants_task,
         facets=facets,
         notes=tuple(notes),
-        grams=query_grams(masked),
-        runs=query_runs(masked),
+        grams=run_grams(runs),
+        runs=runs,
     )
 
 
@@ -341,18 +342,18 @@ def query_runs(text: str) -> tuple[str, ...]:
     >>> query_runs("哪些部门负责电梯维保")
     ('电梯维保',)
     """
-    for word in sorted((w for w in _STOP if len(w) >= 2), key=len, reverse=True):
+    for word in _STOP_LONGEST_FIRST:
         text = text.replace(word, " ")
     return tuple(_CJK_RUN.findall(text))
 
 
-def query_grams(text: str) -> tuple[str, ...]:
+def run_grams(runs: tuple[str, ...]) -> tuple[str, ...]:
     """The character bigrams of :func:`query_runs`: the literal leg that finds words no dictionary knows.
 
-    >>> query_grams("哪些部门负责电梯维保")
+    >>> run_grams(query_runs("哪些部门负责电梯维保"))
     ('电梯', '梯维', '维保')
     """
-    return tuple(dict.fromkeys(run[i : i + 2] for run in query_runs(text) for i in range(len(run) - 1)))
+    return tuple(dict.fromkeys(run[i : i + 2] for run in runs for i in range(len(run) - 1)))
 
 
 def character_coverage(runs: tuple[str, ...], text: str) -> float:
@@ -383,6 +384,7 @@ _EN_STOP = frozenset(
     )
 )  # fmt: skip
 _STOP = frozenset((*QUESTION_WORDS_ZH, *WHO_WORDS_ZH, *TASK_WORDS))
+_STOP_LONGEST_FIRST = tuple(sorted((w for w in _STOP if len(w) >= 2), key=len, reverse=True))
 
 
 def _english_matches(thesaurus: Thesaurus, text: str) -> list[TopicMatch]:

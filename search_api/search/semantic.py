@@ -119,8 +119,9 @@ class Passage:
 
 def passages(corpus: Corpus) -> list[Passage]:
     """Every article (whole, its heading first: a notice's item says in its heading what the text then details),
-    each of its sentences, and every task, in corpus order; a sentence that is the whole article is embedded once.  A record's semantic score is its best vector's (the best sentence of an
-    article, or the article itself)."""
+    each of its sentences, and every task, in corpus order; a sentence that is the whole article is embedded
+    once.  A record's semantic score is its best vector's (the best sentence of an article, or the article
+    itself)."""
     out: list[Passage] = []
     for doc in corpus.documents:
         for _section, art, occurrence in doc.numbered_articles():
