@@ -10,8 +10,9 @@ one filler entry that no text can contain, sized so the totals agree. ``tests/te
 token for token against the full dictionary on the seed and the laws, in both modes.
 
 The file (``lexicon.sqlite``, written beside the index's word list by the build) holds every word of the
-build's segmenter: jieba's default dictionary (``jieba/dict.txt``, the same data rjieba embeds) with the
-build's domain words at the frequencies rjieba gave them when they were added, and the total.
+build's segmenters: jieba's default dictionary (``jieba/dict.txt``, the same data rjieba embeds) once, and per
+segmenter (the index's word list; the gazetteer's alone, which laws' duty questions are cut with) its domain
+words at the frequencies rjieba gave them when they were added, and its total.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2  # 2: several word lists over one default dictionary
 FILLER = "\ue000\ue001"  # two private-use characters: no text the segmenter reads contains them
 _BATCH = 900  # host parameters per SELECT, below every SQLite build's limit
 
@@ -54,36 +55,56 @@ def _default_frequencies(path: Path) -> dict[str, int]:
     return frequencies
 
 
-def write_lexicon(path: Path, words: tuple[str, ...], domain_frequencies: dict[str, int]) -> int:
+WordList = tuple[tuple[str, ...], dict[str, int]]  # a segmenter's domain words and rjieba's frequencies for them
+
+
+def write_lexicon(
+    path: Path, words: tuple[str, ...], domain_frequencies: dict[str, int], *more: WordList
+) -> int:
     """Write ``path`` for a segmenter over ``words``: the default dictionary overlaid with
-    ``domain_frequencies`` (what rjieba's ``add_word`` returned for each domain word). Returns the word count,
-    or 0 (and writes nothing) when jieba's dictionary is not installed: queries then load the full one."""
+    ``domain_frequencies`` (what rjieba's ``add_word`` returned for each domain word), and for each of ``more``
+    segmenters (another word list, e.g. the gazetteer's alone) the same default dictionary under its own
+    overlay: one file serves every segmenter a question uses. Returns the first segmenter's word count, or 0
+    (and writes nothing) when jieba's dictionary is not installed: queries then load the full one."""
     source = default_dictionary()
     if source is None:
         return 0
-    frequencies = _default_frequencies(source)
-    frequencies.update(domain_frequencies)
+    defaults = _default_frequencies(source)
+    default_total = sum(defaults.values())
+    default_longest = max(map(len, defaults))
     temporary = path.with_name(path.name + ".tmp")
     temporary.unlink(missing_ok=True)
+    count = 0
     with sqlite3.connect(temporary) as connection:
         # a file written once and renamed into place: no journal, no syncs (a crash leaves only the .tmp)
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
         connection.execute("CREATE TABLE words (word TEXT PRIMARY KEY, freq INTEGER NOT NULL) WITHOUT ROWID")
-        connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        connection.executemany("INSERT INTO words VALUES (?, ?)", sorted(frequencies.items()))
-        connection.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            [
-                ("format", str(FORMAT)),
-                ("words", words_digest(words)),
-                ("total", str(sum(frequencies.values()))),
-                ("longest", str(max(map(len, frequencies)))),
-            ],
+        connection.execute(
+            "CREATE TABLE domain (list TEXT NOT NULL, word TEXT NOT NULL, freq INTEGER NOT NULL,"
+            " PRIMARY KEY (list, word)) WITHOUT ROWID"
         )
+        connection.execute(
+            "CREATE TABLE lists (list TEXT PRIMARY KEY, total INTEGER NOT NULL, longest INTEGER NOT NULL)"
+        )
+        connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        connection.executemany("INSERT INTO words VALUES (?, ?)", sorted(defaults.items()))
+        for number, (list_words, frequencies) in enumerate(((words, domain_frequencies), *more)):
+            digest = words_digest(list_words)
+            # the total the full dictionary would have: defaults, with overlaid words at their new frequency
+            total = default_total + sum(freq - defaults.get(word, 0) for word, freq in frequencies.items())
+            longest = max([default_longest, *map(len, frequencies)])
+            connection.execute("INSERT OR REPLACE INTO lists VALUES (?, ?, ?)", (digest, total, longest))
+            connection.executemany(
+                "INSERT OR REPLACE INTO domain VALUES (?, ?, ?)",
+                [(digest, word, freq) for word, freq in sorted(frequencies.items())],
+            )
+            if number == 0:
+                count = len(defaults.keys() | frequencies.keys())
+        connection.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
     connection.close()
     temporary.replace(path)
-    return len(frequencies)
+    return count
 
 
 class LexiconBackend:
@@ -94,8 +115,11 @@ class LexiconBackend:
     dictionary cuts it.
     """
 
-    def __init__(self, connection: sqlite3.Connection, total: int, longest: int, jieba_class: type) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, digest: str, total: int, longest: int, jieba_class: type
+    ) -> None:
         self._connection = connection
+        self._digest = digest
         self._total = total
         self._longest = longest
         self._jieba: Any = jieba_class.empty()
@@ -111,13 +135,23 @@ class LexiconBackend:
             return None
         try:
             connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error:
             return None
-        if meta.get("format") != str(FORMAT) or meta.get("words") != words_digest(words):
+        try:
+            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+            digest = words_digest(words)
+            found = (
+                connection.execute("SELECT total, longest FROM lists WHERE list = ?", (digest,)).fetchone()
+                if meta.get("format") == str(FORMAT)
+                else None
+            )
+        except sqlite3.Error:
             connection.close()
             return None
-        return cls(connection, int(meta["total"]), int(meta["longest"]), jieba_class)
+        if found is None:  # another format, or written for other words
+            connection.close()
+            return None
+        return cls(connection, digest, int(found[0]), int(found[1]), jieba_class)
 
     def _substrings(self, text: str) -> Iterator[str]:
         n = len(text)
@@ -136,9 +170,13 @@ class LexiconBackend:
         for at in range(0, len(pieces), _BATCH):
             batch = pieces[at : at + _BATCH]
             marks = ",".join("?" * len(batch))
-            for word, frequency in self._connection.execute(
-                f"SELECT word, freq FROM words WHERE word IN ({marks})", batch
-            ):
+            found = dict(self._connection.execute(f"SELECT word, freq FROM words WHERE word IN ({marks})", batch))
+            found.update(
+                self._connection.execute(
+                    f"SELECT word, freq FROM domain WHERE list = ? AND word IN ({marks})", (self._digest, *batch)
+                )
+            )
+            for word, frequency in found.items():
                 self._jieba.add_word(word, frequency, None)
                 self._held += frequency
         self._jieba.add_word(FILLER, max(self._total - self._held, 1), None)

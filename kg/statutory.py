@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -495,18 +495,20 @@ def _score(row: Row, asked: _Asked) -> float:
 
 @dataclass(frozen=True, slots=True)
 class DutyTable:
-    """Every duty clause of the build, read from the graph once, with a character-pair index over the text each
-    is matched on (its owner, object and the sentence before it).
+    """Every duty clause of the build, read from the graph once, with the text each is matched on (its owner,
+    object and the sentence before it) and, once :meth:`index` has run, a character-pair index over those texts.
 
     Why: reading every clause (and its article's text) from the store on each question was a corpus-wide scan
-    per question (0.4 s on the laws and regulations); a long-lived reader (the server's build) keeps one table,
-    and a question scores only the clauses that hold one of its topic words.
+    per question (0.4 s on the laws and regulations); a long-lived reader (the server's build) keeps one table
+    and indexes it, and a question scores only the clauses that hold one of its topic words. A one-shot
+    question does not index (building the pairs cost a cold ``ask`` 30 ms); it scans the texts instead, with
+    the same result.
     """
 
     rows: tuple[Row, ...]
     texts: tuple[str, ...]
-    pairs: dict[str, tuple[int, ...]]
     places: dict[str, tuple[str, ...]]
+    pairs: dict[str, tuple[int, ...]] = field(default_factory=dict)  # filled by :meth:`index`
 
     @classmethod
     def load(cls, store: GraphStore) -> DutyTable:
@@ -520,20 +522,29 @@ class DutyTable:
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls.of_rows(data["rows"], {place: tuple(above) for place, above in data["places"].items()})
+        places = {place: tuple(above) for place, above in data["places"].items()}
+        if "texts" in data and len(data["texts"]) == len(data["rows"]):
+            return cls(tuple(data["rows"]), tuple(data["texts"]), places)
+        return cls.of_rows(data["rows"], places)  # a build before the texts were written
 
     @classmethod
     def of_rows(cls, found: Iterable[Row], places: dict[str, tuple[str, ...]]) -> DutyTable:
-        """The table of these clause rows (:func:`duties_sparql`'s), indexed."""
+        """The table of these clause rows (:func:`duties_sparql`'s)."""
         rows = tuple(found)
         texts = tuple(
             f"{_owner(str(row['bearerText']))} {row['object'] or ''} {_sentence_before(row)}" for row in rows
         )
-        pairs: dict[str, list[int]] = {}
-        for number, text in enumerate(texts):
-            for pair in {text[i : i + 2] for i in range(len(text) - 1)}:
-                pairs.setdefault(pair, []).append(number)
-        return cls(rows, texts, {k: tuple(v) for k, v in pairs.items()}, places)
+        return cls(rows, texts, places)
+
+    def index(self) -> DutyTable:
+        """Index the texts by character pair (once; a server's build, before its first question)."""
+        if not self.pairs and self.texts:
+            pairs: dict[str, list[int]] = {}
+            for number, text in enumerate(self.texts):
+                for pair in {text[i : i + 2] for i in range(len(text) - 1)}:
+                    pairs.setdefault(pair, []).append(number)
+            self.pairs.update((k, tuple(v)) for k, v in pairs.items())
+        return self
 
     def candidates(self, words: tuple[TopicWord, ...]) -> list[Row]:
         """The clauses that hold one of the question's strongest topic words (or a label standing for it): no
@@ -548,7 +559,10 @@ class DutyTable:
         }
         if any(len(key) < 2 for key in keys):
             return list(self.rows)  # a one-character word: no pair to look up
-        numbers = sorted({n for key in keys for n in self.pairs.get(key[:2], ()) if key in self.texts[n]})
+        if self.pairs:
+            numbers = sorted({n for key in keys for n in self.pairs.get(key[:2], ()) if key in self.texts[n]})
+        else:
+            numbers = [n for n, text in enumerate(self.texts) if any(key in text for key in keys)]
         return [self.rows[n] for n in numbers]
 
 
@@ -561,7 +575,11 @@ def write_duty_table(_corpus: Any, build_path: Path) -> dict[str, Any]:
     from kg.store import open_store
 
     table = DutyTable.load(open_store(build_path))
-    data = {"rows": list(table.rows), "places": {place: list(above) for place, above in table.places.items()}}
+    data = {
+        "rows": list(table.rows),
+        "texts": list(table.texts),  # what each clause is matched on: a cold question need not recompute it
+        "places": {place: list(above) for place, above in table.places.items()},
+    }
     (build_path / DUTIES_JSON).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return {"file": DUTIES_JSON, "clauses": len(table.rows)}
 

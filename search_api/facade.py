@@ -299,6 +299,9 @@ class Build:
             if any(kind != "policy" for _id, kind, _place in self.register.documents):
                 from ingest.places import gazetteer
 
+                duties = self._resources.get("duties")
+                if duties is not None:
+                    duties.index()  # a server indexes the duty clauses once; a one-shot question scans them
                 gazetteer()  # the places laws are read against (0.1 s), read once per process
         except BaseException:
             self.close()
@@ -489,6 +492,7 @@ class Build:
                 question,
                 thesaurus=thesaurus,
                 translate=translate,
+                segmenter=index.plain_segmenter if index is not None else None,  # on the build's lexicon
                 table=self.require("duties"),
             )
             if clauses.jurisdiction:

@@ -99,6 +99,29 @@ def test_the_filler_is_no_word_and_a_lexicon_for_other_words_is_refused(
     assert not loaded.use_lexicon(path)  # already cut with the full dictionary: stays on it
 
 
+def test_one_lexicon_serves_two_word_lists_each_cut_as_its_full_dictionary(tmp_path: Path) -> None:
+    """The build writes the index's words and the gazetteer's alone (duty questions) into one file."""
+    index_words = Segmenter((*gazetteer_words(), *DOMAIN)).words
+    plain_words = Segmenter(gazetteer_words()).words
+    path = tmp_path / "lexicon.sqlite"
+    write_lexicon(
+        path, index_words, rjieba_frequencies(index_words), (plain_words, rjieba_frequencies(plain_words))
+    )
+    for words in (index_words, plain_words):
+        full = Segmenter(words)
+        for question in ("谁负责电梯安全?", "在枣庄，谁对电梯使用安全负责？", "上海市安全生产工作由哪个部门综合监督管理？"):
+            cold = Segmenter(words)
+            assert cold.use_lexicon(path)
+            assert cold.tokens(question) == full.tokens(question), (len(words), question)
+    cuts = {}
+    for words in (index_words, plain_words):
+        cold = Segmenter(words)
+        cold.use_lexicon(path)
+        cuts[len(words)] = [t.word for t in cold.tokens("电梯安全")]
+    assert cuts[len(index_words)] == ["电梯安全"] and cuts[len(plain_words)] == ["电梯", "安全"]
+    assert not Segmenter(["另一个词语"]).use_lexicon(path)
+
+
 PROBE = """
 import sys
 from pathlib import Path
@@ -106,9 +129,12 @@ from search_api.facade import Build
 with Build.open(Path(sys.argv[1])) as build:
     index = build.resource("index")
     words = [t.word for t in index.segmenter.tokens("谁负责电梯安全")]
+    plain = [t.word for t in index.plain_segmenter.tokens("谁负责电梯安全")]
     print(index.segmenter.source, words)
+    print(index.plain_segmenter.source, plain)
     index.preload_segmenter()
     print(index.segmenter.source, [t.word for t in index.segmenter.tokens("谁负责电梯安全")])
+    print(index.plain_segmenter.source, [t.word for t in index.plain_segmenter.tokens("谁负责电梯安全")])
 """
 
 
@@ -119,6 +145,9 @@ def test_a_build_opens_its_index_on_the_lexicon_and_a_preload_loads_the_full_dic
     result = subprocess.run(
         [sys.executable, "-c", PROBE, str(seed_data_dir)], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    cold, warm = result.stdout.splitlines()
+    cold, cold_plain, warm, warm_plain = result.stdout.splitlines()
     assert cold.startswith("lexicon ") and warm.startswith("dictionary ")
     assert cold.split(" ", 1)[1] == warm.split(" ", 1)[1]
+    # the gazetteer's segmenter (duty questions) reads the same file, with its own finer words
+    assert cold_plain.startswith("lexicon ") and warm_plain.startswith("dictionary ")
+    assert cold_plain.split(" ", 1)[1] == warm_plain.split(" ", 1)[1] != cold.split(" ", 1)[1]

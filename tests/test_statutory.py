@@ -13,7 +13,7 @@ import pytest
 from ingest.model import Corpus
 from ingest.pipeline import assemble, parse_document
 from kg.build import build_graph
-from kg.statutory import detect_place, jurisdiction_chain, statutory_answer
+from kg.statutory import detect_place, jurisdiction_chain, statutory_answer, topic_words
 from tests.conftest import CORPUS, LAWS, REGULATIONS, ntriples_store, published_store
 
 FILES = (
@@ -238,7 +238,12 @@ def test_the_duty_table_a_build_writes_answers_as_the_store_does(tmp_path: Path)
     assert result.path is not None
     table, store = DutyTable.read(result.path), open_store(result.path)
     assert table is not None and table.rows
+    assert not table.pairs  # read for one question: its texts are scanned, not indexed
+    indexed = DutyTable.read(result.path)
+    assert indexed is not None and indexed.index().pairs
     for question in ("在枣庄，电梯安全由哪个部门监督管理？", "谁负责本行政区域内的消防工作？", "谁负责网吧的安全？"):
         from_file = statutory_answer(None, question, table=table)
-        assert from_file == statutory_answer(store, question), question
+        assert from_file == statutory_answer(store, question) == statutory_answer(None, question, table=indexed)
+        words = topic_words(question)
+        assert table.candidates(words) == indexed.candidates(words), question
     assert statutory_answer(None, "在枣庄，电梯安全由哪个部门监督管理？", table=table).entries[0].article == 6

@@ -393,8 +393,13 @@ def write_index(corpus: Corpus, build_folder: Path) -> dict[str, Any]:
         counts[record.kind] = counts.get(record.kind, 0) + 1
     writer.commit()
     english = _write_english(index, folder)
-    segmenter = shared_segmenter(words)
-    lexicon = write_lexicon(folder / LEXICON_FILE, segmenter.words, rjieba_frequencies(segmenter.words))
+    segmenter, plain = shared_segmenter(words), shared_segmenter()
+    lexicon = write_lexicon(
+        folder / LEXICON_FILE,
+        segmenter.words,
+        rjieba_frequencies(segmenter.words),
+        (plain.words, rjieba_frequencies(plain.words)),  # the gazetteer's own segmenter (duty questions)
+    )
     return {
         "folder": INDEX_DIR,
         "documents": sum(counts.values()),
