@@ -24,18 +24,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from ingest.bearers import DEFINED_AS, parse_bearers
+from ingest.duty_kinds import duty_kind
 from ingest.model import Article, Bearer, Document, Obligation, Sentence, Span
 from ingest.places import gazetteer
 from ingest.sentences import split_clauses
 from ingest.unit_names import jurisdiction_from_title
 
 NATIONAL = "全国"
-# A bearer that is a public body named by its public function (or the government itself) supervises.
-_PUBLIC_BODY = re.compile(
-    r"(部门|政府|机关|机构|国务院|委员会|局|厅|办公室|监察|监管|主管|派出所|办事处|公安|消防救援)$"
-)
-# Bodies outside government even though their names end like a public body's (检验检测机构, 技术服务机构).
-_NOT_PUBLIC = re.compile(r"(检验|检测|服务|培训|评价|认证|医疗|鉴定|社会)\S{0,4}机构$|^(?:居民|村民|业主)委员会$")
 _SCOPE = re.compile(r"本行政区域内|全国|本辖区内?|按照职责分工|依照职责分工|按照各自职责|依据各自职责|在各自的?职责范围内")
 _GOVERNING = re.compile(
     r"负责[^，。；]*?(?:监督管理|管理|工作|综合工作)|实施(?:综合)?监督管理|主管|统一领导|对[^，。；]{1,40}负责$|负责$|由[^，。；]{2,30}?负责"
@@ -51,8 +46,6 @@ _IS_COMPETENT = re.compile(
 _PERMIT = re.compile(
     r"(?:取得|经)(?P<agent>[^，。；的]{2,30}?)(?:的|依法)?(?P<grant>[^，。；的]{0,8}?(?:许可|批准|核准|审批))"
 )
-# Bodies named by a bare class word (机关、团体、企业、事业单位应当…): organisations bound as duty holders.
-_BARE_CLASS = frozenset({"机关", "国家机关", "团体", "社会团体", "企业", "事业单位", "单位"})
 _ASSIGNED = re.compile(
     r"^(?P<object>[^，。；由]{2,30}?)由(?P<agent>[^，。；由]{2,40}?)(?:依法)?(?P<verb>组织|牵头|负责|实施|承担)"
 )
@@ -62,18 +55,6 @@ _CONDITION_SUBJECT = re.compile(r"^(?P<clause>[^，。；]{3,40}的)，")
 _PASSIVE = re.compile(
     r"由(?P<agent>[^，。；由]{2,40}?)(?:共同)?(?:依法)?(?:负责|进行|实施|承担)(?P<verb>[^，。；]*)"
 )
-
-
-def duty_kind(bearer: str) -> str:
-    """``regulator`` for a public body (部门, 机关, 人民政府 …), ``duty_holder`` for anyone else.
-
-    >>> duty_kind("市、区（市）特种设备安全监督管理部门"), duty_kind("电梯使用单位"), duty_kind("检验检测机构")
-    ('regulator', 'duty_holder', 'duty_holder')
-    """
-    text = bearer.strip()
-    if _NOT_PUBLIC.search(text) or text in _BARE_CLASS:
-        return "duty_holder"
-    return "regulator" if _PUBLIC_BODY.search(text) else "duty_holder"
 
 
 def scope_of(text: str) -> str:

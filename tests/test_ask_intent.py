@@ -143,13 +143,14 @@ def two_districts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_due_question_shows_the_soonest_tasks_and_counts_the_rest(
-    seed_build: Build, monkeypatch: pytest.MonkeyPatch
+    seed_data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import search_api.facade as facade
 
     monkeypatch.setattr(facade, "ASK_DUE_TASKS", 5)
-    data = seed_build.ask("2019年底前要完成哪些任务", today=dt.date(2019, 1, 1)).to_json()
-    every = seed_build.due(by=dt.date(2019, 12, 31), as_of=dt.date(2019, 1, 1)).to_json()
+    with Build.open(seed_data_dir) as seed_build:  # a build of its own: the shared one keeps its answers
+        data = seed_build.ask("2019年底前要完成哪些任务", today=dt.date(2019, 1, 1)).to_json()
+        every = seed_build.due(by=dt.date(2019, 12, 31), as_of=dt.date(2019, 1, 1)).to_json()
     assert data["due"]["tasks"] == every["tasks"][:5] and data["due"]["tasks_total"] == len(every["tasks"]) > 5
 
 
@@ -199,3 +200,24 @@ def test_due_names_each_tasks_document_when_the_list_mixes_documents(
     assert main(["due", "--by", "2019", "--limit", "200", "--data", str(two_districts)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert {line.split()[2][:3] for line in lines[:-1]} == {"王益区", "北林区"}
+
+
+def test_a_question_asked_again_is_answered_from_the_builds_kept_answers(seed_data_dir: Path) -> None:
+    """The same question, limits and day: the answer kept; another limit or day is worked out anew, and the
+    kept answers are bounded (the oldest goes first)."""
+    import search_api.facade as facade
+
+    with Build.open(seed_data_dir) as fresh:
+        first = fresh.ask("谁负责电梯安全")
+        assert fresh.ask("谁负责电梯安全") is first
+        assert first.to_json()["units"][0]["evidence"][0]["number"] == 37
+        fewer = fresh.ask("谁负责电梯安全", limit=2)
+        assert fewer is not first and len(fewer.to_json()["units"]) == 2
+        day = dt.date(2019, 1, 1)
+        due = fresh.ask("2019年底前要完成哪些任务", today=day)
+        assert fresh.ask("2019年底前要完成哪些任务", today=dt.date(2019, 6, 1)) is not due
+        assert fresh.ask("2019年底前要完成哪些任务", today=day) is due
+        for number in range(facade.ASK_CACHE):
+            fresh.ask(f"谁负责电梯安全{number}")
+        assert len(fresh._answers) == facade.ASK_CACHE
+        assert fresh.ask("谁负责电梯安全") is not first  # pushed out by newer questions

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ingest.duties import duty_kind
+from ingest.duty_kinds import duty_kind
 from kg import iris
 from kg.local_roles import is_role, jurisdiction, local_units
 from kg.responsibility import Answer, Evidence, Responsible
