@@ -171,6 +171,33 @@ def test_the_whole_query_means_its_text_as_typed_not_its_bigrams_scattered(seed_
     assert (hits[0].kind, hits[0].number) == ("law", 61) and "安全生产法" in (hits[0].doc_title or "")
 
 
+def _law_rank(hits: tuple, number: int, title: str) -> int | None:
+    return next((i for i, h in enumerate(hits, 1) if (h.kind, h.number) == ("law", number) and title in (h.doc_title or "")), None)
+
+
+def test_a_query_the_index_barely_knows_leans_on_its_characters(
+    seed_laws_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Everyday words: 罚了款还不改，会不会每天接着罚 leaves the index 罚款 and single characters; article 112 of the
+    work safety law (按日连续处罚, 拒不改正) shares its rarer character pairs. With the bigrams weighed up by the
+    share of the query no known word covers, the article enters the top ten; without, it does not. A query
+    the index knows (职业病防治规划) is weighed as before."""
+    import search_api.search.query as query_module
+    from search_api.search.index import INDEX_DIR
+
+    folder = (seed_laws_data_dir / "current").resolve() / INDEX_DIR
+    asked = "罚了款还不改，会不会每天接着罚"
+    leaning = SearchIndex(folder)
+    assert leaning.plan(asked).grams_boost > 2.5 and leaning.plan("职业病防治规划").grams_boost == 1.0
+    assert (rank := _law_rank(leaning.search(asked, limit=10).hits, 112, "安全生产法")) is not None and rank <= 6
+    # ask's evidence does not lean: a passage that only shares the question's characters names no one
+    evidence = leaning.candidate_evidence(asked, limit=10)
+    assert [h.id for h in evidence] == [h.id for h in leaning.search(asked, limit=10, who=True, lean=False).hits]
+    assert leaning.search(asked, limit=10, who=True, lean=False).plan.grams_boost == 1.0
+    monkeypatch.setattr(query_module, "GRAMS_LEAN", 0.0)
+    assert _law_rank(SearchIndex(folder).search(asked, limit=10).hits, 112, "安全生产法") is None
+
+
 def test_the_words_that_ask_who_are_the_question_not_its_topic(index: SearchIndex) -> None:
     """As 谁 and 负责 are left out of a Chinese query's words, "who … responsible" are not translated (负有 …)."""
     from search_api.search.engine import chinese_reading

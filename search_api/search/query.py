@@ -128,6 +128,7 @@ class QueryPlan:
     notes: tuple[str, ...] = ()
     grams: tuple[str, ...] = ()  # the character bigrams of the query's own Chinese text (question words out)
     runs: tuple[str, ...] = ()  # that text's Chinese runs, whose characters :func:`character_coverage` counts
+    grams_boost: float = 1.0  # how much more the bigrams weigh: :func:`grams_boost` (1 with a semantic leg)
 
     @property
     def empty(self) -> bool:
@@ -313,7 +314,41 @@ def plan_query(
         notes=tuple(notes),
         grams=run_grams(runs),
         runs=runs,
+        grams_boost=grams_boost(runs, terms),
     )
+
+
+GRAMS_LEAN = 2.0
+"""How much more the query's character bigrams weigh when no word of two or more characters that the index
+knows covers any of its characters (a share of them covered: proportionally less)."""
+
+
+def grams_boost(runs: tuple[str, ...], terms: Iterable[Term]) -> float:
+    """1 + :data:`GRAMS_LEAN` × the share of the query's characters that no word it searches as typed covers.
+
+    Why: an everyday paraphrase (远海翻船靠啥新设备把人找回来) leaves the index only a few words, often single
+    characters (新, 人) that match anything, while the passage it means shares its rarer character pairs (远海);
+    without a semantic leg, characters are the only bridge from the user's words to the document's. Measured on
+    the tuning sets (docs/search-evaluation.md): paraphrases up, topic questions unchanged. A query whose words
+    the index knows is unchanged (1.0).
+
+    >>> words = [Term(tokens=("设备",), weight=1.0, facet="w:设备", source="exact")]
+    >>> round(grams_boost(("远海翻船靠啥新设备",), words), 2), grams_boost(("设备",), words)
+    (2.56, 1.0)
+    """
+    text = "".join(runs)
+    if not text:
+        return 1.0
+    covered = [False] * len(text)
+    for term in terms:
+        word = "".join(term.tokens)
+        if term.leg != "literal" or term.source not in ("exact", "part", "phrase") or len(word) < 2:
+            continue
+        at = text.find(word)
+        while at >= 0:
+            covered[at : at + len(word)] = [True] * len(word)
+            at = text.find(word, at + 1)
+    return 1.0 + GRAMS_LEAN * (1.0 - sum(covered) / len(text))
 
 
 _ARABIC_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
