@@ -341,7 +341,9 @@ def test_a_served_build_scores_over_arrays_at_any_size(
         build.close()
 
 
-@pytest.mark.parametrize("query", [*TOP_QUERIES, "重大隐患 unit:区财政局", "消防 due:2018", "elevator inspection"])
+@pytest.mark.parametrize(
+    "query", [*TOP_QUERIES, "重大隐患 unit:区财政局", "消防 due:2018", "elevator inspection", "给学生上安全课"]
+)
 def test_the_array_path_of_a_large_index_ranks_as_the_dictionary_path(
     seed_data: Path, index: SearchIndex, monkeypatch: pytest.MonkeyPatch, query: str
 ) -> None:

@@ -198,6 +198,24 @@ def test_a_query_the_index_barely_knows_leans_on_its_characters(
     assert _law_rank(SearchIndex(folder).search(asked, limit=10).hits, 112, "安全生产法") is None
 
 
+def test_a_passage_sharing_more_of_a_paraphrases_character_pairs_ranks_higher(
+    seed_laws_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """企业要把危险点排个等级分别管起来 (rank the danger spots and manage them by level): article 31 of the
+    Shandong regulation (安全风险分级管控) shares more of its character pairs than passages that repeat one
+    common pair (企业, 管理); counting the distinct pairs a passage shares brings it into the top three, where
+    BM25 over the pairs alone left it out of the top ten."""
+    import search_api.search.engine as engine
+    from search_api.search.index import INDEX_DIR
+
+    folder = (seed_laws_data_dir / "current").resolve() / INDEX_DIR
+    asked = "企业要把危险点排个等级分别管起来"
+    rank = _law_rank(SearchIndex(folder).search(asked, limit=10).hits, 31, "山东省安全生产条例")
+    assert rank is not None and rank <= 3
+    monkeypatch.setattr(engine, "COORDINATION_WEIGHT", 0.0)
+    assert _law_rank(SearchIndex(folder).search(asked, limit=10).hits, 31, "山东省安全生产条例") is None
+
+
 def test_the_words_that_ask_who_are_the_question_not_its_topic(index: SearchIndex) -> None:
     """As 谁 and 负责 are left out of a Chinese query's words, "who … responsible" are not translated (负有 …)."""
     from search_api.search.engine import chinese_reading

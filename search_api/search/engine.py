@@ -79,6 +79,11 @@ share of the best literal match's score (measured on dev-tune; docs/search-evalu
 GRAMS_WEIGHT = 0.6
 """Within the literal leg: the query's character bigrams (BM25 over the ``grams`` field), beside its words; within
 the translated leg, the same for the bigrams of the dictionary's Chinese words (:func:`_translated_grams`)."""
+COORDINATION_WEIGHT = 2.0
+"""For a query the index barely knows (:attr:`QueryPlan.grams_boost` > 1): the weight, × (boost − 1), of how
+many distinct character pairs of the query a passage holds. BM25 over the pairs lets a passage that repeats one
+common pair (设备) outrank one that shares several rare ones (远海, 搜救); a plain count of shared pairs, the
+naive baseline's whole score, does not (docs/search-evaluation.md, session 11)."""
 SEMANTIC_WEIGHT = 1.5
 """The semantic leg's weight in the fused sum (:mod:`search_api.search.semantic`; tuned on dev-tune and
 regs-tune only, docs/search-evaluation.md)."""
@@ -676,6 +681,18 @@ class SearchIndex:
             cached = self._posting_cache.put(key, _Part(scores))
         return cached
 
+    def _pair_presence(self, gram: str) -> _Part:
+        """1 for every passage holding the character pair ``gram``: summed over a query's pairs, how many
+        distinct pairs a passage shares with it (coordination), whatever their frequency. Cached as postings."""
+        key = f"presence:{gram}"
+        cached = self._posting_cache.get(key)
+        if cached is None:
+            from whoosh import query as wq
+
+            found = self._postings(wq.Term("grams", gram)).best
+            cached = self._posting_cache.put(key, _Part(dict.fromkeys(found, 1.0)))
+        return cached
+
     def _term_queries(self, tokens: tuple[str, ...]) -> list[Any]:
         """One whoosh query per field that can match ``tokens`` (a word, or a phrase in the phrase fields)."""
         from whoosh import query as wq
@@ -727,6 +744,9 @@ class SearchIndex:
         out = [(leg, LEG_WEIGHTS.get(leg, 0.5), parts) for leg, parts in legs.items()]
         grams = [(self._postings(wq.Term("grams", gram)), 1.0) for gram in plan.grams]
         out.append(("literal", LEG_WEIGHTS["literal"] * GRAMS_WEIGHT * plan.grams_boost, grams))
+        if plan.grams_boost > 1.0:  # a query the index barely knows: how many of its pairs a passage shares
+            shared = [(self._pair_presence(gram), 1.0) for gram in plan.grams]
+            out.append(("literal", LEG_WEIGHTS["literal"] * COORDINATION_WEIGHT * (plan.grams_boost - 1.0), shared))
         translated = [(self._postings(wq.Term("grams", gram)), 1.0) for gram in _translated_grams(plan)]
         if translated:
             out.append(("translated", LEG_WEIGHTS["translated"] * GRAMS_WEIGHT, translated))
