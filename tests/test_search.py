@@ -348,7 +348,8 @@ def test_the_array_path_of_a_large_index_ranks_as_the_dictionary_path(
     seed_data: Path, index: SearchIndex, monkeypatch: pytest.MonkeyPatch, query: str
 ) -> None:
     """From DENSE_FROM passages on the fused top is scored over numpy arrays (0.4 s → 14 ms a warm query at
-    10,000 documents); forced on the seed, it gives the very top, scores and legs the dictionary path gives."""
+    10,000 documents), its facets merged over arrays too; forced on the seed, it gives the very top, scores and
+    legs the dictionary path gives."""
     import search_api.search.engine as engine
 
     plan = index.plan(query)
