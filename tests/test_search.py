@@ -277,10 +277,15 @@ def test_block_scores_equal_whooshs_matcher(index: SearchIndex) -> None:
                 expected[matcher.id()] = float(matcher.score())
                 matcher.next()
             assert scorer.scores(query) == expected, (field, raw)
+            arrays = scorer.score_arrays(query)  # the served path: the same floats, as arrays
+            assert arrays is not None and dict(zip(*(a.tolist() for a in arrays), strict=True)) == expected
+            assert list(arrays[0]) == sorted(expected), (field, raw)
             checked += 1
     assert checked > 500
     assert scorer.scores(wq.Term("text", "不在索引里的词语")) == {}
+    assert [len(a) for a in scorer.score_arrays(wq.Term("text", "不在索引里的词语")) or ()] == [0, 0]
     assert scorer.scores(wq.Phrase("text", ["安全", "生产"])) is None
+    assert scorer.score_arrays(wq.Phrase("text", ["安全", "生产"])) is None
     assert scorer.scores(wq.Term("text", "安全", boost=2.0)) is None
 
 

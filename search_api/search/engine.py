@@ -700,6 +700,10 @@ class SearchIndex:
         """
         key = str(query)
         cached = self._posting_cache.get(key)
+        if cached is None and (self._arrays or self._passages >= DENSE_FROM):
+            scored = self._scorer.score_arrays(query)  # a served or large index: arrays, no step per posting
+            if scored is not None:
+                return self._posting_cache.put(key, _Part.of_arrays(scored[0], scored[1], None))
         if cached is None:
             scores = self._scorer.scores(query)  # a term's postings a block at a time: the common case
             if scores is None:
