@@ -453,6 +453,24 @@ class _Asked:
     regulator: bool
     department: bool
     verbs: tuple[str, ...]
+    # text → how the question's words cover it, for this question: provinces' regulations repeat the national
+    # clauses (生产经营单位的主要负责人对本单位安全生产工作全面负责), and each text is read once
+    parts: dict[str, tuple[float, str]] = field(default_factory=dict, compare=False)
+    covers: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def best_part(self, text: str) -> tuple[float, str]:
+        """:func:`_best_part` of ``text`` for these words, worked out once per text."""
+        found = self.parts.get(text)
+        if found is None:
+            found = self.parts[text] = _best_part(text, self.words)
+        return found
+
+    def coverage(self, text: str) -> float:
+        """:func:`coverage` of ``text`` by these words, worked out once per text."""
+        found = self.covers.get(text)
+        if found is None:
+            found = self.covers[text] = coverage(self.words, text)
+        return found
 
 
 CONTEXT_FLOOR = 0.3
@@ -475,9 +493,9 @@ def _score(row: Row, asked: _Asked) -> float:
     bearer = str(row["bearerText"])
     if _OWN_UNIT.search(obj) and _owner(bearer):
         obj = f"{_owner(bearer)} {obj}"
-    cover, part = _best_part(obj, asked.words)
+    cover, part = asked.best_part(obj)
     if cover >= CONTEXT_FLOOR:  # the condition before the clause (举办大型群众性活动，承办人应当…) says whose duty
-        cover = max(cover, CONTEXT_CREDIT * coverage(asked.words, _sentence_before(row)))
+        cover = max(cover, CONTEXT_CREDIT * asked.coverage(_sentence_before(row)))
     if cover < MIN_COVERAGE:
         return 0.0
     text = str(row["text"])
