@@ -155,6 +155,22 @@ def _task_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], buck
         _add(bucket, str(row["unit"]), "task", row, path, weight, role)
 
 
+def _task_weights(
+    claims: Iterable[Sequence[Any]], topics: dict[str, tuple[str, str]]
+) -> dict[str, dict[tuple[str, int], float]]:
+    """Unit → its best weight per task passage, from ``(topic, unit, role, doc, number)`` claims: the weights
+    :func:`_task_evidence` keeps, without the rows' text or paths (which only the units shown need)."""
+    weights: dict[str, dict[tuple[str, int], float]] = {}
+    topic_weight = {topic: TOPIC_WEIGHT[relation] for topic, (relation, _concept) in topics.items()}
+    for topic, unit, role, doc, number in claims:
+        weight = topic_weight[str(topic)] * ROLE_WEIGHT[AnswerRole.of_task_role(str(role))]
+        per_unit = weights.setdefault(str(unit), {})
+        key = (str(doc), int(number or 0))
+        if per_unit.get(key, -1.0) < weight:
+            per_unit[key] = weight
+    return weights
+
+
 def _evidence(kind: str, row: Row, path: tuple[str, ...], weight: float, role: AnswerRole) -> Evidence:
     return Evidence(
         kind=kind,
@@ -252,13 +268,25 @@ def responsible_for_topics(
         return ()
     iris_ = sorted(topics)
     bucket: Bucket = {}
-    _task_evidence(topic_rows(store, table, "tasks", iris_), topics, bucket)
+    task_weights: dict[str, dict[tuple[str, int], float]] = {}
+    if table is not None:  # tasks scored from the claims index; their rows read for the units shown only
+        task_weights = _task_weights(table.task_claims(iris_), topics)
+    else:
+        _task_evidence(topic_rows(store, table, "tasks", iris_), topics, bucket)
     _article_evidence(store, topic_rows(store, table, "sentences", iris_), topics, bucket)
     _obligation_evidence(topic_rows(store, table, "obligations", iris_), topics, bucket)
-    if not bucket:
+    if not bucket and not task_weights:
         return ()
-    scores = {node: combined_score([claim[0] for claim in items.values()]) for node, items in bucket.items()}
+    scores = {
+        node: combined_score(
+            [*task_weights.get(node, {}).values(), *(claim[0] for claim in bucket.get(node, {}).values())]
+        )
+        for node in bucket.keys() | task_weights.keys()
+    }
     shown = _contenders(scores, limit)
+    if table is not None:
+        tasked = [node for node in sorted(shown) if node in task_weights]
+        _task_evidence(table.rows("tasks", iris_, units=tasked), topics, bucket)
     labels = _labels(store, sorted(shown))
     ranked = []
     for node in shown:

@@ -26,6 +26,8 @@ from kg.store import GraphStore, Row, Value, plain_value
 
 TOPIC_TABLE = "topics.sqlite"
 KINDS = ("tasks", "obligations", "sentences")
+TASK_CLAIM_COLUMNS = ("topic", "unit", "role", "doc", "number")
+_BATCH = 900  # host parameters per statement, below every SQLite build's limit
 # the EXISTS flags of each query: stored as 0/1, read back as booleans (a task's ?unit is the unit's IRI)
 _BOOLEANS = {"tasks": frozenset(), "obligations": frozenset({"law", "unit"}), "sentences": frozenset({"law"})}
 
@@ -77,6 +79,9 @@ def write_topic_table(_corpus: Any, build_path: Path) -> dict[str, Any]:
             cursor = db.executemany(f"INSERT INTO {kind} VALUES ({', '.join('?' for _ in names)})", rows)
             db.execute(f"CREATE INDEX {kind}_topic ON {kind} (topic)")
             counts[kind] = cursor.rowcount
+        # a task's claim (topic, unit, role, passage) read from the index alone: a question's broad topics
+        # bring a hundred thousand task rows at 10,000 documents, and scoring needs none of their text
+        db.execute(f"CREATE INDEX tasks_claims ON tasks ({', '.join(f'[{c}]' for c in TASK_CLAIM_COLUMNS)})")
     return {"file": TOPIC_TABLE, **counts}
 
 
@@ -94,22 +99,43 @@ class TopicTable:
         path = build_path / TOPIC_TABLE
         return cls(path) if path.is_file() else None
 
-    def rows(self, kind: str, topics: Sequence[str]) -> list[Row]:
-        """The rows the store would give for ``kind`` (``tasks`` or ``obligations``) and these topic IRIs."""
+    def rows(self, kind: str, topics: Sequence[str], *, units: Sequence[str] | None = None) -> list[Row]:
+        """The rows the store would give for ``kind`` (``tasks`` or ``obligations``) and these topic IRIs;
+        ``units`` (tasks only): only the rows of these units (the units an answer shows)."""
         if kind not in KINDS:
             raise ValueError(f"unknown row kind {kind!r}; use one of {KINDS}")
-        if not topics:
+        if units is not None and kind != "tasks":
+            raise ValueError("only task rows are read by unit")
+        if not topics or (units is not None and not units):
             return []
         marks = ", ".join("?" for _ in topics)
+        query = f"SELECT rowid, * FROM {kind} WHERE topic IN ({marks})"
+        batches = [[]] if units is None else [list(units[i : i + _BATCH]) for i in range(0, len(units), _BATCH)]
+        found: list[tuple[Any, ...]] = []
+        names: list[str] = []
         with self._lock:
-            cursor = self._db.execute(f"SELECT * FROM {kind} WHERE topic IN ({marks}) ORDER BY rowid", list(topics))
-            names = [column[0] for column in cursor.description]
-            found = cursor.fetchall()
-        rows: list[Row] = [dict(zip(names, row, strict=True)) for row in found]
+            for batch in batches:
+                where = f" AND unit IN ({', '.join('?' for _ in batch)})" if batch else ""
+                cursor = self._db.execute(query + where + " ORDER BY rowid", [*topics, *batch])
+                names = [column[0] for column in cursor.description][1:]
+                found += cursor.fetchall()
+        if len(batches) > 1:
+            found.sort(key=lambda row: row[0])  # the file's order, as one query ordered by rowid gives it
+        rows: list[Row] = [dict(zip(names, row[1:], strict=True)) for row in found]
         for flag in _BOOLEANS[kind]:
             for row in rows:
                 row[flag] = bool(row[flag])
         return rows
+
+    def task_claims(self, topics: Sequence[str]) -> list[tuple[Any, ...]]:
+        """``(topic, unit, role, doc, number)`` of every task row of these topics, read from the claims index
+        alone (no text): what a unit's score needs. Any order."""
+        if not topics:
+            return []
+        marks = ", ".join("?" for _ in topics)
+        columns = ", ".join(f"[{c}]" for c in TASK_CLAIM_COLUMNS)
+        with self._lock:
+            return self._db.execute(f"SELECT {columns} FROM tasks WHERE topic IN ({marks})", list(topics)).fetchall()
 
     def close(self) -> None:
         """Release the file."""
