@@ -147,27 +147,51 @@ def _add(bucket: Bucket, node: str, kind: str, row: Row, path: tuple[str, ...], 
         items[key] = (weight, path, kind, role, row)
 
 
+def _task_claim(topic_weight: float, role_name: Any) -> tuple[AnswerRole, str, float]:
+    """A task row's role, evidence kind and weight."""
+    role = AnswerRole.of_task_role(str(role_name))
+    return role, "task", topic_weight * ROLE_WEIGHT[role]
+
+
+def _obligation_claim(
+    topic_weight: float, law: Any, unit: Any, duty_kind: Any, strength: Any
+) -> tuple[AnswerRole, str, float]:
+    """An obligation row's role, evidence kind (a law's article or a policy's obligation) and weight."""
+    if law:
+        role = AnswerRole.STATUTORY_REGULATOR if unit or duty_kind == "regulator" else AnswerRole.STATUTORY_DUTY_HOLDER
+        kind = "law_article"
+    else:
+        role, kind = AnswerRole.BEARER, "obligation"
+    return role, kind, topic_weight * ROLE_WEIGHT[role] * (float(strength or 0.5) if kind == "obligation" else 1)
+
+
 def _task_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]], bucket: Bucket) -> None:
     for row in rows:
-        role = AnswerRole.of_task_role(str(row["role"]))
-        weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]] * ROLE_WEIGHT[role]
+        role, kind, weight = _task_claim(TOPIC_WEIGHT[topics[str(row["topic"])][0]], row["role"])
         path = (str(row["topic"]), str(row["task"]), str(row["unit"]))
-        _add(bucket, str(row["unit"]), "task", row, path, weight, role)
+        _add(bucket, str(row["unit"]), kind, row, path, weight, role)
 
 
-def _task_weights(
-    claims: Iterable[Sequence[Any]], topics: dict[str, tuple[str, str]]
-) -> dict[str, dict[tuple[str, int], float]]:
-    """Unit → its best weight per task passage, from ``(topic, unit, role, doc, number)`` claims: the weights
-    :func:`_task_evidence` keeps, without the rows' text or paths (which only the units shown need)."""
-    weights: dict[str, dict[tuple[str, int], float]] = {}
+Weights = dict[str, dict[_Key, float]]  # holder → its best weight per passage
+
+
+def _claim_weights(kind: str, claims: Iterable[Sequence[Any]], topics: dict[str, tuple[str, str]]) -> Weights:
+    """Holder → its best weight per passage, from the claims index's tuples (:data:`kg.topic_table.CLAIM_COLUMNS`):
+    the weights :func:`_task_evidence` or :func:`_obligation_evidence` keeps, without the rows' text or paths
+    (which only the holders shown need)."""
+    weights: Weights = {}
     topic_weight = {topic: TOPIC_WEIGHT[relation] for topic, (relation, _concept) in topics.items()}
-    for topic, unit, role, doc, number in claims:
-        weight = topic_weight[str(topic)] * ROLE_WEIGHT[AnswerRole.of_task_role(str(role))]
-        per_unit = weights.setdefault(str(unit), {})
-        key = (str(doc), int(number or 0))
-        if per_unit.get(key, -1.0) < weight:
-            per_unit[key] = weight
+    for claim in claims:
+        if kind == "tasks":
+            topic, holder, role_name, doc, number = claim
+            _role, evidence_kind, weight = _task_claim(topic_weight[str(topic)], role_name)
+        else:
+            topic, holder, law, unit, duty_kind, strength, doc, number = claim
+            _role, evidence_kind, weight = _obligation_claim(topic_weight[str(topic)], law, unit, duty_kind, strength)
+        per_holder = weights.setdefault(str(holder), {})
+        key = (evidence_kind, str(doc), int(number or 0))
+        if per_holder.get(key, -1.0) < weight:
+            per_holder[key] = weight
     return weights
 
 
@@ -212,16 +236,7 @@ def _obligation_evidence(rows: Sequence[Row], topics: dict[str, tuple[str, str]]
     for row in rows:
         topic_weight = TOPIC_WEIGHT[topics[str(row["topic"])][0]]
         path = (str(row["topic"]), str(row["article"]), str(row["obligation"]), str(row["bearer"]))
-        if row["law"]:
-            role = (
-                AnswerRole.STATUTORY_REGULATOR
-                if row["unit"] or row["kind"] == "regulator"
-                else AnswerRole.STATUTORY_DUTY_HOLDER
-            )
-            kind = "law_article"
-        else:
-            role, kind = AnswerRole.BEARER, "obligation"
-        weight = topic_weight * ROLE_WEIGHT[role] * (float(row["strength"] or 0.5) if kind == "obligation" else 1)
+        role, kind, weight = _obligation_claim(topic_weight, row["law"], row["unit"], row["kind"], row["strength"])
         _add(bucket, str(row["bearer"]), kind, row, path, weight, role)
 
 
@@ -268,25 +283,26 @@ def responsible_for_topics(
         return ()
     iris_ = sorted(topics)
     bucket: Bucket = {}
-    task_weights: dict[str, dict[tuple[str, int], float]] = {}
-    if table is not None:  # tasks scored from the claims index; their rows read for the units shown only
-        task_weights = _task_weights(table.task_claims(iris_), topics)
+    weights: list[Weights] = []
+    if table is not None:  # scored from the claims indexes; rows read whole for the holders shown only
+        weights = [_claim_weights(kind, table.claims(kind, iris_), topics) for kind in ("tasks", "obligations")]
     else:
         _task_evidence(topic_rows(store, table, "tasks", iris_), topics, bucket)
+        _obligation_evidence(topic_rows(store, table, "obligations", iris_), topics, bucket)
     _article_evidence(store, topic_rows(store, table, "sentences", iris_), topics, bucket)
-    _obligation_evidence(topic_rows(store, table, "obligations", iris_), topics, bucket)
-    if not bucket and not task_weights:
+    nodes = set(bucket).union(*weights)
+    if not nodes:
         return ()
     scores = {
         node: combined_score(
-            [*task_weights.get(node, {}).values(), *(claim[0] for claim in bucket.get(node, {}).values())]
+            [*(w for kept in weights for w in kept.get(node, {}).values()), *(c[0] for c in bucket.get(node, {}).values())]
         )
-        for node in bucket.keys() | task_weights.keys()
+        for node in nodes
     }
     shown = _contenders(scores, limit)
     if table is not None:
-        tasked = [node for node in sorted(shown) if node in task_weights]
-        _task_evidence(table.rows("tasks", iris_, units=tasked), topics, bucket)
+        for kind, kept, read in (("tasks", weights[0], _task_evidence), ("obligations", weights[1], _obligation_evidence)):
+            read(table.rows(kind, iris_, holders=[node for node in sorted(shown) if node in kept]), topics, bucket)
     labels = _labels(store, sorted(shown))
     ranked = []
     for node in shown:

@@ -26,7 +26,12 @@ from kg.store import GraphStore, Row, Value, plain_value
 
 TOPIC_TABLE = "topics.sqlite"
 KINDS = ("tasks", "obligations", "sentences")
-TASK_CLAIM_COLUMNS = ("topic", "unit", "role", "doc", "number")
+# what scoring a holder needs of a row (no text), in the order kg.responsibility reads them, and who holds it
+CLAIM_COLUMNS = {
+    "tasks": ("topic", "unit", "role", "doc", "number"),
+    "obligations": ("topic", "bearer", "law", "unit", "kind", "strength", "doc", "number"),
+}
+HOLDER = {"tasks": "unit", "obligations": "bearer"}
 _BATCH = 900  # host parameters per statement, below every SQLite build's limit
 # the EXISTS flags of each query: stored as 0/1, read back as booleans (a task's ?unit is the unit's IRI)
 _BOOLEANS = {"tasks": frozenset(), "obligations": frozenset({"law", "unit"}), "sentences": frozenset({"law"})}
@@ -79,9 +84,10 @@ def write_topic_table(_corpus: Any, build_path: Path) -> dict[str, Any]:
             cursor = db.executemany(f"INSERT INTO {kind} VALUES ({', '.join('?' for _ in names)})", rows)
             db.execute(f"CREATE INDEX {kind}_topic ON {kind} (topic)")
             counts[kind] = cursor.rowcount
-        # a task's claim (topic, unit, role, passage) read from the index alone: a question's broad topics
-        # bring a hundred thousand task rows at 10,000 documents, and scoring needs none of their text
-        db.execute(f"CREATE INDEX tasks_claims ON tasks ({', '.join(f'[{c}]' for c in TASK_CLAIM_COLUMNS)})")
+        # a row's claim (topic, holder, role, passage) read from an index alone: a question's broad topics
+        # bring a hundred thousand rows at 10,000 documents, and scoring needs none of their text
+        for kind, columns in CLAIM_COLUMNS.items():
+            db.execute(f"CREATE INDEX {kind}_claims ON {kind} ({', '.join(f'[{c}]' for c in columns)})")
     return {"file": TOPIC_TABLE, **counts}
 
 
@@ -99,23 +105,23 @@ class TopicTable:
         path = build_path / TOPIC_TABLE
         return cls(path) if path.is_file() else None
 
-    def rows(self, kind: str, topics: Sequence[str], *, units: Sequence[str] | None = None) -> list[Row]:
+    def rows(self, kind: str, topics: Sequence[str], *, holders: Sequence[str] | None = None) -> list[Row]:
         """The rows the store would give for ``kind`` (``tasks`` or ``obligations``) and these topic IRIs;
-        ``units`` (tasks only): only the rows of these units (the units an answer shows)."""
+        ``holders``: only the rows these units or bearers hold (:data:`HOLDER`; the ones an answer shows)."""
         if kind not in KINDS:
             raise ValueError(f"unknown row kind {kind!r}; use one of {KINDS}")
-        if units is not None and kind != "tasks":
-            raise ValueError("only task rows are read by unit")
-        if not topics or (units is not None and not units):
+        if holders is not None and kind not in HOLDER:
+            raise ValueError(f"{kind} rows are not read by holder")
+        if not topics or (holders is not None and not holders):
             return []
         marks = ", ".join("?" for _ in topics)
         query = f"SELECT rowid, * FROM {kind} WHERE topic IN ({marks})"
-        batches = [[]] if units is None else [list(units[i : i + _BATCH]) for i in range(0, len(units), _BATCH)]
+        batches = [[]] if holders is None else [list(holders[i : i + _BATCH]) for i in range(0, len(holders), _BATCH)]
         found: list[tuple[Any, ...]] = []
         names: list[str] = []
         with self._lock:
             for batch in batches:
-                where = f" AND unit IN ({', '.join('?' for _ in batch)})" if batch else ""
+                where = f" AND [{HOLDER[kind]}] IN ({', '.join('?' for _ in batch)})" if batch else ""
                 cursor = self._db.execute(query + where + " ORDER BY rowid", [*topics, *batch])
                 names = [column[0] for column in cursor.description][1:]
                 found += cursor.fetchall()
@@ -127,15 +133,17 @@ class TopicTable:
                 row[flag] = bool(row[flag])
         return rows
 
-    def task_claims(self, topics: Sequence[str]) -> list[tuple[Any, ...]]:
-        """``(topic, unit, role, doc, number)`` of every task row of these topics, read from the claims index
-        alone (no text): what a unit's score needs. Any order."""
+    def claims(self, kind: str, topics: Sequence[str]) -> list[tuple[Any, ...]]:
+        """:data:`CLAIM_COLUMNS` of every ``kind`` row of these topics, read from its claims index alone (no
+        text): what a holder's score needs. Any order."""
+        if kind not in CLAIM_COLUMNS:
+            raise ValueError(f"no claims of {kind!r}; use one of {tuple(CLAIM_COLUMNS)}")
         if not topics:
             return []
         marks = ", ".join("?" for _ in topics)
-        columns = ", ".join(f"[{c}]" for c in TASK_CLAIM_COLUMNS)
+        columns = ", ".join(f"[{c}]" for c in CLAIM_COLUMNS[kind])
         with self._lock:
-            return self._db.execute(f"SELECT {columns} FROM tasks WHERE topic IN ({marks})", list(topics)).fetchall()
+            return self._db.execute(f"SELECT {columns} FROM {kind} WHERE topic IN ({marks})", list(topics)).fetchall()
 
     def close(self) -> None:
         """Release the file."""

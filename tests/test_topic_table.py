@@ -95,15 +95,15 @@ def test_table_rejects_unknown_kind_and_reads_nothing_for_no_topic(seed_data_dir
     table.close()
 
 
-def test_task_claims_and_a_units_rows_are_the_task_rows_read_another_way(
+def test_claims_and_a_holders_rows_are_the_rows_read_another_way(
     seed_laws_data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A question scores units from the claims index (no text) and reads whole rows for the units it shows:
-    the claims are the task rows' (topic, unit, role, doc, number), a unit's rows are its rows among all,
-    in the file's order, and the index is there in a new build."""
+    """A question scores units and bearers from the claims indexes (no text) and reads whole rows for the ones
+    it shows: the claims are the rows' columns, a holder's rows are its rows among all, in the file's order,
+    and the indexes are there in a new build."""
     import sqlite3
 
-    from kg.topic_table import TASK_CLAIM_COLUMNS
+    from kg.topic_table import CLAIM_COLUMNS
 
     path = _build_path(seed_laws_data_dir)
     table = TopicTable.read(path)
@@ -111,22 +111,28 @@ def test_task_claims_and_a_units_rows_are_the_task_rows_read_another_way(
     with Build.open(seed_laws_data_dir) as build:
         thesaurus = build.require("thesaurus")
         topics = [iris.TOPIC_BASE + c for c in ("elevator", "special-equipment", *thesaurus.descendants("special-equipment"))]
-    every = table.rows("tasks", topics)
-    assert len(every) > 5
-    assert Counter(table.task_claims(topics)) == Counter(tuple(row[c] for c in TASK_CLAIM_COLUMNS) for row in every)
-    units = sorted({str(row["unit"]) for row in every})[:3]
-    assert table.rows("tasks", topics, units=units) == [row for row in every if row["unit"] in units]
-    assert table.rows("tasks", topics, units=[]) == []
     import kg.topic_table
 
-    monkeypatch.setattr(kg.topic_table, "_BATCH", 1)  # one statement per unit: still the file's order
-    assert table.rows("tasks", topics, units=units) == [row for row in every if row["unit"] in units]
-    with pytest.raises(ValueError, match="only task rows"):
-        table.rows("obligations", topics, units=units)
+    for kind, holder in (("tasks", "unit"), ("obligations", "bearer")):
+        every = table.rows(kind, topics)
+        assert len(every) > 5, kind
+        # the claims are the rows' columns (flags as stored: 0/1, which the scoring reads as truth values)
+        assert Counter(table.claims(kind, topics)) == Counter(
+            tuple(int(row[c]) if isinstance(row[c], bool) else row[c] for c in CLAIM_COLUMNS[kind]) for row in every
+        )
+        holders = sorted({str(row[holder]) for row in every})[:3]
+        assert table.rows(kind, topics, holders=holders) == [row for row in every if row[holder] in holders]
+        assert table.rows(kind, topics, holders=[]) == []
+        with monkeypatch.context() as patch:
+            patch.setattr(kg.topic_table, "_BATCH", 1)  # one statement per holder: still the file's order
+            assert table.rows(kind, topics, holders=holders) == [row for row in every if row[holder] in holders]
+        with sqlite3.connect(path / TOPIC_TABLE) as db:
+            columns = ", ".join(f"[{c}]" for c in CLAIM_COLUMNS[kind])
+            plan = db.execute(f"EXPLAIN QUERY PLAN SELECT {columns} FROM {kind} WHERE topic = 'x'").fetchall()
+            assert f"COVERING INDEX {kind}_claims" in " ".join(str(step) for step in plan), kind
+    with pytest.raises(ValueError, match="not read by holder"):
+        table.rows("sentences", topics, holders=["x"])
     table.close()
-    with sqlite3.connect(path / TOPIC_TABLE) as db:
-        plan = db.execute("EXPLAIN QUERY PLAN SELECT topic, unit, role, doc, number FROM tasks WHERE topic = 'x'")
-        assert "COVERING INDEX tasks_claims" in " ".join(str(step) for step in plan.fetchall())
 
 
 def test_equal_evidence_keeps_the_same_item_in_any_row_order() -> None:
