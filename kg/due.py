@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg import iris, queries
 from kg.store import GraphStore, Row
+
+if TYPE_CHECKING:
+    from kg.topic_table import TopicTable
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,15 +76,23 @@ def due_page(
     unit: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    table: TopicTable | None = None,
 ) -> tuple[tuple[DueTask, ...], int]:
     """Tasks ``offset`` … ``offset + limit`` (to the end when None) of :func:`due_tasks`, in its order, and how
     many there are.
 
     Why two reads: the order needs only each task's due date (its document and number are in its IRI), and
     the text, deadline and units are read for the page alone; at 10,000 documents, 32,000 tasks due by 2019,
-    a page of 50 costs 1.6 s instead of 9."""
+    a page of 50 costs 1.6 s instead of 9. ``table`` (the build's, :mod:`kg.due_table`) orders and counts
+    them without the store (0.6 s → a few ms for those 32,000)."""
     today = as_of or dt.date.today()
     unit_iri = _unit_iri(store, unit)
+    from_table = table.due_page_tasks(by=by, unit=unit_iri, limit=limit, offset=offset) if table else None
+    if from_table is not None:
+        page, total = from_table
+        if not page:
+            return (), total
+        return _due_tasks(store, store.select(queries.due_tasks_sparql(by, unit_iri, page)), today), total
     dated = [(str(row["due"]), *key, str(row["task"])) for row in store.select(queries.due_dates_sparql(by, unit_iri))
              if (key := iris.task_key(str(row["task"]))) is not None]
     dated.sort()

@@ -14,6 +14,7 @@ A build without the file (an older build) answers from the store as before.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import queries
+from kg.due_table import due_page_tasks, has_due_rows, write_due_rows
 from kg.store import GraphStore, Row, Value, plain_value
 
 TOPIC_TABLE = "topics.sqlite"
@@ -88,6 +90,7 @@ def write_topic_table(_corpus: Any, build_path: Path) -> dict[str, Any]:
         # bring a hundred thousand rows at 10,000 documents, and scoring needs none of their text
         for kind, columns in CLAIM_COLUMNS.items():
             db.execute(f"CREATE INDEX {kind}_claims ON {kind} ({', '.join(f'[{c}]' for c in columns)})")
+        counts["deadlines"] = write_due_rows(store, db)  # the due list's order and count (kg.due_table)
     return {"file": TOPIC_TABLE, **counts}
 
 
@@ -98,6 +101,7 @@ class TopicTable:
         self.path = path
         self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()  # one connection shared by the server's threads
+        self._due: bool | None = None  # whether the file holds the deadlines (checked on first use)
 
     @classmethod
     def read(cls, build_path: Path) -> TopicTable | None:
@@ -144,6 +148,18 @@ class TopicTable:
         columns = ", ".join(f"[{c}]" for c in CLAIM_COLUMNS[kind])
         with self._lock:
             return self._db.execute(f"SELECT {columns} FROM {kind} WHERE topic IN ({marks})", list(topics)).fetchall()
+
+    def due_page_tasks(
+        self, *, by: dt.date | None, unit: str | None, limit: int | None, offset: int
+    ) -> tuple[list[str], int] | None:
+        """A due list's page of task IRIs and how many are due (:func:`kg.due_table.due_page_tasks`), or None
+        when this table predates the deadlines."""
+        with self._lock:
+            if self._due is None:
+                self._due = has_due_rows(self._db)
+            if not self._due:
+                return None
+            return due_page_tasks(self._db, by=by, unit=unit, limit=limit, offset=offset)
 
     def close(self) -> None:
         """Release the file."""

@@ -606,7 +606,9 @@ class Build:
         try:
             if limit is None and not offset:
                 return DueReport(by=by, as_of=as_of, unit=unit, tasks=due_tasks(store, by=by, as_of=as_of, unit=unit))
-            tasks, total = due_page(store, by=by, as_of=as_of, unit=unit, limit=limit, offset=offset)
+            tasks, total = due_page(
+                store, by=by, as_of=as_of, unit=unit, limit=limit, offset=offset, table=self.resource("topics")
+            )
         except UnknownUnit as error:
             raise _unknown_unit(error) from None
         return DueReport(by=by, as_of=as_of, unit=unit, tasks=tasks, total=total)
