@@ -63,14 +63,17 @@ def task_document_ids(store: GraphStore, ids: Sequence[str] = ()) -> list[str]:
     return sorted({str(r["doc"]) for r in store.select(queries.documents_with_tasks_sparql(ids))})
 
 
-def documents_for_article(store: GraphStore, article: int | None) -> tuple[list[str], int]:
+def documents_for_article(
+    store: GraphStore, article: int | None, *, with_tasks: Sequence[str] | None = None
+) -> tuple[list[str], int]:
     """Ids of the documents with a task table, those in which a task implements article ``article`` first, then
     the others, each group by id; and how many there are.
 
     Why this order: a question about article N of no named document ("which tasks implement article 22") is
     answered by the documents where that article has tasks; the others show it as a gap. Why only ids: at
-    thousands of documents the caller shows a few, and reading every matrix took 40 s at 10,000 documents."""
-    with_tasks = task_document_ids(store)
+    thousands of documents the caller shows a few, and reading every matrix took 40 s at 10,000 documents.
+    ``with_tasks``: the documents with a task table, sorted, when the caller knows them (the build's register)."""
+    with_tasks = task_document_ids(store) if with_tasks is None else list(with_tasks)
     implementing = {str(r["doc"]) for r in store.select(queries.linked_articles_sparql()) if r["number"] == article}
     first = [d for d in with_tasks if d in implementing]
     return first + [d for d in with_tasks if d not in implementing], len(with_tasks)

@@ -138,6 +138,8 @@ class Register:
 
     units: tuple[Unit, ...]
     documents: tuple[tuple[str, str, str | None], ...]
+    # ids of the documents with a task table, sorted; None from a register written before it was kept
+    task_documents: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -350,11 +352,23 @@ class Build:
             data = json.loads(path.read_text(encoding="utf-8"))
             units = tuple(from_data(Unit, item) for item in data["units"])
             docs = tuple((d["id"], d["kind"], d.get("jurisdiction")) for d in data["documents"])
-            return Register(units=units, documents=docs)
+            counted = all("tasks" in d for d in data["documents"])
+            tasked = tuple(sorted(d["id"] for d in data["documents"] if d.get("tasks"))) if counted else None
+            return Register(units=units, documents=docs, task_documents=tasked)
         corpus = self.corpus
         return Register(
-            units=corpus.units, documents=tuple((d.id, d.kind, d.jurisdiction) for d in corpus.documents)
+            units=corpus.units,
+            documents=tuple((d.id, d.kind, d.jurisdiction) for d in corpus.documents),
+            task_documents=tuple(sorted(d.id for d in corpus.documents if d.tasks)),
         )
+
+    def _task_document_ids(self) -> list[str]:
+        """Ids of the documents with a task table, sorted: from the register (no store query; at 10,000
+        documents the store's answer took 0.5 s a question), else from the store (an older build)."""
+        from kg.trace import task_document_ids
+
+        listed = self.register.task_documents
+        return list(listed) if listed is not None else task_document_ids(self.require("graph"))
 
     @functools.cached_property
     def jurisdictions(self) -> dict[str, str]:
@@ -616,10 +630,10 @@ class Build:
     def trace(self, doc: str | None = None, *, limit: int | None = None, offset: int = 0) -> TraceReport:
         """The article × task matrix and its gaps, of one document (id or title) or of every one with tasks
         (``offset`` … ``offset + limit`` of them by id when a limit is given: a large build has thousands)."""
-        from kg.trace import task_document_ids, trace
+        from kg.trace import trace
 
         if doc is None and (limit is not None or offset):
-            listed = task_document_ids(self.require("graph"))
+            listed = self._task_document_ids()
             page = listed[offset : None if limit is None else offset + limit]
             shown = trace(self.require("graph"), docs=page) if page else ()
             return TraceReport(documents=tuple(shown), total=len(listed))
@@ -639,13 +653,17 @@ class Build:
         from kg.trace import documents_for_article, task_document_ids, trace
 
         store = self.require("graph")
-        found = set(task_document_ids(store, cited)) if cited else set()
+        listed = self.register.task_documents
+        if listed is not None:
+            found = set(listed).intersection(cited)
+        else:
+            found = set(task_document_ids(store, cited)) if cited else set()
         ids = [d for d in cited if d in found]
         if len(cited) == 1 and ids:  # the one document the answer cites: its matrix alone
             return TraceReport(documents=tuple(trace(store, docs=ids)), single=True)
         total = len(ids)
         if not ids:
-            ids, total = documents_for_article(store, article)
+            ids, total = documents_for_article(store, article, with_tasks=self._task_document_ids())
         if not ids:  # no document has a task table
             return TraceReport(documents=())
         traces = trace(store, docs=ids[:ASK_TRACE_DOCUMENTS])

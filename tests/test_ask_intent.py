@@ -221,3 +221,23 @@ def test_a_question_asked_again_is_answered_from_the_builds_kept_answers(seed_da
             fresh.ask(f"谁负责电梯安全{number}")
         assert len(fresh._answers) == facade.ASK_CACHE
         assert fresh.ask("谁负责电梯安全") is not first  # pushed out by newer questions
+
+
+def test_the_documents_with_a_task_table_come_from_the_register_as_the_store_has_them(
+    two_districts: Path, seed_laws_data_dir: Path
+) -> None:
+    """A trace question lists the documents with a task table from the build's register (no store query);
+    they are the store's, and a register written before it kept them falls back to the store."""
+    from dataclasses import replace
+
+    from kg.trace import task_document_ids
+
+    for data_dir, expected in ((two_districts, 2), (seed_laws_data_dir, 1)):
+        with Build.open(data_dir) as build:
+            listed = build.register.task_documents
+            assert listed is not None and len(listed) == expected
+            assert list(listed) == task_document_ids(build.require("graph"))
+            with_register = build.ask("which tasks implement article 22").to_json()["trace"]
+            build.__dict__["register"] = replace(build.register, task_documents=None)  # an older register
+            build._answers.clear()
+            assert build.ask("which tasks implement article 22").to_json()["trace"] == with_register

@@ -104,7 +104,8 @@ def register_data(corpus: Corpus) -> dict[str, Any]:
     return {
         "units": [to_data(unit) for unit in corpus.units],
         "documents": [
-            {"id": doc.id, "kind": doc.kind, "jurisdiction": doc.jurisdiction} for doc in corpus.documents
+            {"id": doc.id, "kind": doc.kind, "jurisdiction": doc.jurisdiction, "tasks": len(doc.tasks)}
+            for doc in corpus.documents
         ],
     }
 
