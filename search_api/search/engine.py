@@ -418,6 +418,12 @@ class SearchIndex:
         return next(part for part in self.analyzer.items if isinstance(part, DomainTokenizer)).segmenter
 
     @property
+    def _on_arrays(self) -> bool:
+        """Whether postings, facets and the fused top are worked over numpy arrays: a served index
+        (:meth:`preload_arrays`) or one of :data:`DENSE_FROM` passages or more."""
+        return self._arrays or self._passages >= DENSE_FROM
+
+    @property
     def plain_segmenter(self) -> Segmenter:
         """The gazetteer's segmenter without the build's words (laws' duty questions are read with its finer
         cuts: 电梯 / 安全, not 电梯安全), on this build's lexicon until something loads its dictionary.
@@ -700,20 +706,20 @@ class SearchIndex:
         """
         key = str(query)
         cached = self._posting_cache.get(key)
-        if cached is None and (self._arrays or self._passages >= DENSE_FROM):
-            scored = self._scorer.score_arrays(query)  # a served or large index: arrays, no step per posting
+        if cached is not None:
+            return cached
+        if self._on_arrays:
+            scored = self._scorer.score_arrays(query)  # arrays, no step per posting
             if scored is not None:
                 return self._posting_cache.put(key, _Part.of_arrays(scored[0], scored[1], None))
-        if cached is None:
-            scores = self._scorer.scores(query)  # a term's postings a block at a time: the common case
-            if scores is None:
-                matcher = query.matcher(self._searcher, self._searcher.context())
-                scores = {}
-                while matcher.is_active():
-                    scores[matcher.id()] = float(matcher.score())
-                    matcher.next()
-            cached = self._posting_cache.put(key, _Part(scores))
-        return cached
+        scores = self._scorer.scores(query)  # a term's postings a block at a time: the common case
+        if scores is None:
+            matcher = query.matcher(self._searcher, self._searcher.context())
+            scores = {}
+            while matcher.is_active():
+                scores[matcher.id()] = float(matcher.score())
+                matcher.next()
+        return self._posting_cache.put(key, _Part(scores))
 
     def _pair_presence(self, gram: str) -> _Part:
         """1 for every passage holding the character pair ``gram``: summed over a query's pairs, how many
@@ -723,8 +729,15 @@ class SearchIndex:
         if cached is None:
             from whoosh import query as wq
 
-            found = self._postings(wq.Term("grams", gram)).best
-            cached = self._posting_cache.put(key, _Part(dict.fromkeys(found, 1.0)))
+            postings = self._postings(wq.Term("grams", gram))
+            if self._on_arrays:  # in the form the postings are in: no dictionary made from arrays and back
+                import numpy as np
+
+                docs = postings.arrays()[0]
+                presence = _Part.of_arrays(docs, np.ones(len(docs)), None)
+            else:
+                presence = _Part(dict.fromkeys(postings.best, 1.0))
+            cached = self._posting_cache.put(key, presence)
         return cached
 
     def _term_queries(self, tokens: tuple[str, ...]) -> list[Any]:
@@ -744,7 +757,7 @@ class SearchIndex:
         cached = self._facet_cache.get(key)
         if cached is not None:
             return cached
-        if self._arrays or self._passages >= DENSE_FROM:
+        if self._on_arrays:
             return self._facet_cache.put(key, self._facet_of_arrays(terms))
         best: dict[int, float] = {}
         rest: dict[int, float] = {}
@@ -838,7 +851,7 @@ class SearchIndex:
         if allowed is not None and not plan.terms and not plan.units and not plan.grams:
             ranked = [(docnum, 0.0) for docnum in sorted(allowed)[:count]]
             return ranked, _legs_of(parts, [d for d, _ in ranked], allowed)
-        if self._arrays or self._passages >= DENSE_FROM:
+        if self._on_arrays:
             return dense_top(parts, allowed, count, self._passages, FACET_TIEBREAK)
         seeds = {d for _, _, group in parts for part, _ in group for d in part.head(SCORE_DEPTH, allowed)}
         legs = []
