@@ -362,13 +362,16 @@ class Build:
             task_documents=tuple(sorted(d.id for d in corpus.documents if d.tasks)),
         )
 
-    def _task_document_ids(self) -> list[str]:
-        """Ids of the documents with a task table, sorted: from the register (no store query; at 10,000
-        documents the store's answer took 0.5 s a question), else from the store (an older build)."""
+    def _task_document_ids(self, among: Sequence[str] = ()) -> list[str]:
+        """Ids of the documents with a task table (of those ``among`` when given), sorted: from the register (no
+        store query; at 10,000 documents the store's answer took 0.5 s a question), else from the store (an
+        older build)."""
         from kg.trace import task_document_ids
 
         listed = self.register.task_documents
-        return list(listed) if listed is not None else task_document_ids(self.require("graph"))
+        if listed is None:
+            return task_document_ids(self.require("graph"), among)
+        return sorted(set(listed).intersection(among)) if among else list(listed)
 
     @functools.cached_property
     def jurisdictions(self) -> dict[str, str]:
@@ -650,14 +653,10 @@ class Build:
         else among those where a task implements the article, then the others; ``total`` counts them all.
 
         Why bounded: at 10,000 documents every matrix was 1,770 documents and 40 s of store reads."""
-        from kg.trace import documents_for_article, task_document_ids, trace
+        from kg.trace import documents_for_article, trace
 
         store = self.require("graph")
-        listed = self.register.task_documents
-        if listed is not None:
-            found = set(listed).intersection(cited)
-        else:
-            found = set(task_document_ids(store, cited)) if cited else set()
+        found = set(self._task_document_ids(cited)) if cited else set()
         ids = [d for d in cited if d in found]
         if len(cited) == 1 and ids:  # the one document the answer cites: its matrix alone
             return TraceReport(documents=tuple(trace(store, docs=ids)), single=True)
