@@ -74,7 +74,6 @@ def write_lexicon(
     default_longest = max(map(len, defaults))
     temporary = path.with_name(path.name + ".tmp")
     temporary.unlink(missing_ok=True)
-    count = 0
     with sqlite3.connect(temporary) as connection:
         # a file written once and renamed into place: no journal, no syncs (a crash leaves only the .tmp)
         connection.execute("PRAGMA journal_mode = OFF")
@@ -89,7 +88,7 @@ def write_lexicon(
         )
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         connection.executemany("INSERT INTO words VALUES (?, ?)", sorted(defaults.items()))
-        for number, (list_words, frequencies) in enumerate(((words, domain_frequencies), *more)):
+        for list_words, frequencies in ((words, domain_frequencies), *more):
             digest = words_digest(list_words)
             # the total the full dictionary would have: defaults, with overlaid words at their new frequency
             total = default_total + sum(freq - defaults.get(word, 0) for word, freq in frequencies.items())
@@ -99,12 +98,10 @@ def write_lexicon(
                 "INSERT OR REPLACE INTO domain VALUES (?, ?, ?)",
                 [(digest, word, freq) for word, freq in sorted(frequencies.items())],
             )
-            if number == 0:
-                count = len(defaults.keys() | frequencies.keys())
         connection.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
     connection.close()
     temporary.replace(path)
-    return count
+    return len(defaults.keys() | domain_frequencies.keys())
 
 
 class LexiconBackend:
