@@ -32,3 +32,40 @@ def test_an_item_is_found_by_its_notices_subject_and_its_own_words(
     assert title_part in (first.doc_title or "")
     assert item in first.title + first.text
 
+
+
+AIRPORT_SCALES = (
+    ("odkg/archived_data/test2.zip", "test2/53.txt"),  # 新建湖南邵阳武冈民用机场 (2013): 二、本期工程建设规模为…
+    ("odkg/archived_data/test5.zip", "test5/246.txt"),  # 迁建四川绵阳塘汛机场: 二、机场建设规模…
+    ("odkg/archived_data/test5.zip", "test5/245.txt"),  # 芷江机场实行军民合用: 机场建设规模为…
+    ("odkg/archived_data/test5.zip", "test5/219.txt"),  # 迁建榆林民用机场: 本期工程建设规模为…
+)
+
+
+@pytest.fixture(scope="module")
+def airport_scales(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    """Words alone: four airport replies, each with an item on the airport's scale."""
+    return open_index(odkg_build(tmp_path_factory.mktemp("airport-scales"), list(AIRPORT_SCALES)))
+
+
+def test_the_rarest_word_typed_decides_which_document_is_meant(
+    airport_scales: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every reply has an item on its scale, and two say 机场建设规模 in its heading; only the Wugang reply names
+    武冈, in its title. A query whose every word the index knows must be covered whole, its rarest word first."""
+    plan = airport_scales.plan("武冈机场建设规模")
+    assert plan.known
+    first = airport_scales.search("武冈机场建设规模", limit=5).hits[0]
+    assert "武冈" in (first.doc_title or "") and "建设规模" in first.title + first.text
+
+    from search_api.search import engine
+
+    monkeypatch.setattr(engine, "KNOWN_COVERAGE_POWER", 1.0)
+    monkeypatch.setattr(airport_scales, "_facet_weights", lambda plan, facets: dict.fromkeys(facets, 1.0))
+    plain = airport_scales.search("武冈机场建设规模", limit=5).hits[0]
+    assert "武冈" not in (plain.doc_title or "")  # the plain factor let another airport's heading lead
+
+
+def test_an_everyday_paraphrase_keeps_the_plain_coverage(airport_scales: SearchIndex) -> None:
+    """A query with characters no known word covers is no 'known' query: its words need not all stand anywhere."""
+    assert not airport_scales.plan("武冈那个飞机场盖多大").known

@@ -23,6 +23,7 @@ import heapq
 import html
 import itertools
 import json
+import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -69,6 +70,18 @@ KIND_PRIOR = {"task": 1.2, "article": 1.0, "law": 1.0, "obligation": 0.9, "unit"
 WHO_PRIOR = {"task": 1.6, "article": 0.85, "law": 0.85, "obligation": 0.9, "unit": 0.8}
 TASK_WORD_PRIOR = 1.3
 CANDIDATES = 40
+COVERAGE_FLOOR = 0.4
+"""A passage's score × (floor + (1 − floor) × the share of the query's facets it covers): one that answers every
+facet of the question beats one that repeats a single facet."""
+KNOWN_COVERAGE_POWER = 3.0
+"""For a Chinese query whose every character stands in a word the index knows (:attr:`QueryPlan.known`), the
+coverage factor is raised to this power and each facet counts by its inverse document frequency
+(:meth:`SearchIndex._facet_weights`): the user's words are the corpus's, so a passage missing the rarest of
+them (the place, the name) is about something else — 武冈机场建设规模 asks for the Wugang reply's item on its
+scale, not another airport's.  An everyday paraphrase keeps the plain factor (its words need not all stand
+anywhere).  Measured on the tuning sets, then held out once (docs/search-evaluation.md, session 12)."""
+COVERAGE_FIELDS = ("text", "title", "context")
+MIN_FACET_WEIGHT = 0.1
 FACET_TIEBREAK = 0.2
 SNIPPET_CHARS = 120
 LEVEL_PREFIXES = "区县市"
@@ -1031,15 +1044,19 @@ class SearchIndex:
             else:
                 phrases.append(frozenset(term.tokens))
         topic_set = set(plan.concepts)
+        steep = plan.known and bool(plan.grams)
+        weights = self._facet_weights(plan, facet_terms) if steep else dict.fromkeys(facet_terms, 1.0)
+        total = sum(weights.values())
+        power = KNOWN_COVERAGE_POWER if steep else 1.0
         for cand in candidates:
             words = cand.matched
             if facet_terms:
                 covered = sum(
-                    1
-                    for singles, phrases in facet_terms.values()
+                    weights[facet]
+                    for facet, (singles, phrases) in facet_terms.items()
                     if not words.isdisjoint(singles) or any(t <= words for t in phrases)
                 )
-                cand.score *= 0.4 + 0.6 * covered / len(facet_terms)
+                cand.score *= (COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * covered / total) ** power
             cand.score *= _kind_prior(plan, cand.fields["kind"])
             if topic_set & set(_split(cand.fields.get("topics"))):
                 cand.score *= 1.15
@@ -1055,6 +1072,26 @@ class SearchIndex:
                 held = {id(c) for c in whole}
                 candidates = whole + [c for c in candidates if id(c) not in held]
         return candidates
+
+    def _facet_weights(
+        self, plan: QueryPlan, facet_terms: dict[str, tuple[set[str], list[frozenset[str]]]]
+    ) -> dict[str, float]:
+        """Each facet's inverse document frequency (BM25's, Robertson–Spärck Jones: a word most passages hold
+        weighs :data:`MIN_FACET_WEIGHT`): that of the rarest word the user typed for it (its literal terms; else
+        any of its words), over the fields a passage's vocabulary is made of.  A place or a name (武冈) is said by
+        few passages and decides which document is meant; a common word (建设, or 机场 among airport replies)
+        decides little.  The plain ``log(1 + N / df)`` was as good on the evaluation sets but too flat in a
+        small build (four airport replies: ``tests/test_notice_context.py``)."""
+        count = max(self._reader.doc_count(), 1)
+        weights: dict[str, float] = {}
+        for facet, (singles, phrases) in facet_terms.items():
+            typed = {tok for t in plan.terms if t.facet == facet and t.leg == "literal" for tok in t.tokens}
+            words = typed or singles | {tok for phrase in phrases for tok in phrase}
+            rarest = min(
+                (max(self._reader.doc_frequency(name, w) for name in COVERAGE_FIELDS) for w in words), default=count
+            )
+            weights[facet] = max(math.log((count - rarest + 0.5) / (rarest + 0.5)), MIN_FACET_WEIGHT)
+        return weights
 
     def _hits(self, plan: QueryPlan, candidates: list[_Candidate]) -> list[Hit]:
         """Hits (snippets, units, highlights) of candidates already ranked: made only for what is shown."""

@@ -129,6 +129,7 @@ class QueryPlan:
     grams: tuple[str, ...] = ()  # the character bigrams of the query's own Chinese text (question words out)
     runs: tuple[str, ...] = ()  # that text's Chinese runs, whose characters :func:`character_coverage` counts
     grams_boost: float = 1.0  # how much more the bigrams weigh: :func:`grams_boost` (1 with a semantic leg)
+    known: bool = True  # every character of the query's Chinese text stands in a word it searches as typed
 
     @property
     def empty(self) -> bool:
@@ -301,6 +302,7 @@ def plan_query(
     terms = _best_per_word(terms)
     facets = tuple(dict.fromkeys(t.facet for t in terms))
     runs = query_runs(masked)
+    boost = grams_boost(runs, terms)
     return QueryPlan(
         parsed=parsed,
         terms=tuple(terms),
@@ -314,7 +316,8 @@ def plan_query(
         notes=tuple(notes),
         grams=run_grams(runs),
         runs=runs,
-        grams_boost=grams_boost(runs, terms),
+        grams_boost=boost,
+        known=boost == 1.0,
     )
 
 
