@@ -69,3 +69,24 @@ def test_the_rarest_word_typed_decides_which_document_is_meant(
 def test_an_everyday_paraphrase_keeps_the_plain_coverage(airport_scales: SearchIndex) -> None:
     """A query with characters no known word covers is no 'known' query: its words need not all stand anywhere."""
     assert not airport_scales.plan("武冈那个飞机场盖多大").known
+
+
+def test_an_english_question_reaches_a_notice_by_the_pinyin_of_its_titles_name(airfields: SearchIndex) -> None:
+    """三家子 is in no dictionary (CC-CEDICT keys only the names it lists, as 武冈 "Wugang"); the build keys the
+    words of each document's title by their pinyin, and a word that is no English key is read as such a name."""
+    assert airfields.translator.names.get("sanjiazi") == ["三家子"]
+    assert dict(airfields.translator.translate("Sanjiazi airfield"))["sanjiazi"] == ["三家子"]
+    first = airfields.search("Sanjiazi airfield", limit=3).hits[0]
+    assert "三家子" in (first.doc_title or "")
+    only_name = airfields.search("Sanjiazi", limit=10)
+    assert "三家子" in only_name.expanded
+    assert only_name.hits and all("三家子" in (h.doc_title or "") for h in only_name.hits)
+
+
+def test_an_english_word_is_never_read_as_a_name(airfields: SearchIndex) -> None:
+    """The names are read last: a word the dictionary knows keeps its translation (机场 is keyed "jichang" as a
+    title word, and "airport" is still 机场 by the dictionary, not a name)."""
+    assert airfields.translator.names.get("jichang") == ["机场"]
+    translated = dict(airfields.translator.translate("airport"))
+    assert "机场" in translated["airport"]
+    assert dict(airfields.translator.translate("jichang")) == {"jichang": ["机场"]}

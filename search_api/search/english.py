@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Container, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -346,11 +346,12 @@ def stem_key(key: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Maps:
-    """The three maps a :class:`Translator` reads (see :func:`build_maps`)."""
+    """The maps a :class:`Translator` reads (see :func:`build_maps` and :func:`title_names`)."""
 
     exact: dict[str, list[str]]
     stems: dict[str, list[str]]
     within: dict[str, list[str]]
+    names: dict[str, list[str]] = field(default_factory=dict)
 
 
 def build_maps(words: Iterable[str], frequency: Callable[[str], int]) -> Maps:
@@ -369,6 +370,46 @@ def build_maps(words: Iterable[str], frequency: Callable[[str], int]) -> Maps:
     return Maps(exact, stems, _within(found))
 
 
+NAME_CHARS = range(2, 5)
+"""How long (in characters) a word of a document's title may be to be keyed by its pinyin (:func:`title_names`)."""
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def title_names(
+    titles: Iterable[str], words: Container[str], frequency: Callable[[str], int]
+) -> dict[str, list[str]]:
+    """Toneless pinyin (``sanjiazi``) → the index's words of two to four characters that documents' titles hold
+    (三家子), the more frequent first.
+
+    Why: English writes a Chinese name in pinyin, and the names a notice is about (an airfield, a county, a
+    project: 民航使用空军三家子机场的批复) are mostly in no dictionary; CC-CEDICT keys only the names it lists
+    (:func:`_keys`). A title is where a document names its subject. The translator reads this map last, for a
+    word that is no English key (:meth:`Translator.translate`), so an English word is never read as a name.
+
+    >>> title_names(["关于民航使用三家子机场的批复"], {"三家子", "机场", "民航"}, len)
+    {'jichang': ['机场'], 'minhang': ['民航'], 'sanjiazi': ['三家子']}
+    """
+    from pypinyin import Style, lazy_pinyin  # a build step only: its dictionaries take ~0.3 s to load
+
+    spans = {
+        run[i : i + n]
+        for title in titles
+        for run in _HAN_RUN.findall(title)
+        for n in NAME_CHARS
+        for i in range(len(run) - n + 1)
+    }
+    heads: dict[str, dict[str, int]] = {}
+    for span in sorted(s for s in spans if s in words):
+        key = "".join(lazy_pinyin(span, style=Style.NORMAL, errors="ignore")).lower()
+        if key.isascii() and key.isalpha():
+            for spelling in dict.fromkeys((key, key.replace("v", "u"))):  # 吕: lv, as English writes it: lu
+                heads.setdefault(spelling, {})[span] = frequency(span)
+    return {
+        key: [w for w, _ in sorted(found.items(), key=lambda item: (-item[1], item[0]))[:PER_KEY]]
+        for key, found in sorted(heads.items())
+    }
+
+
 def build_map(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str, list[str]]:
     """English key → Chinese words of ``words`` (the index's vocabulary), best first (see the module doc)."""
     return build_maps(words, frequency).exact
@@ -377,7 +418,7 @@ def build_map(words: Iterable[str], frequency: Callable[[str], int]) -> dict[str
 def write_map(folder: Path, mapping: dict[str, list[str]] | Maps) -> None:
     """Write the maps into an index folder (a bare mapping: the exact map alone)."""
     maps = mapping if isinstance(mapping, Maps) else Maps(mapping, {}, {})
-    data = {"source": SOURCE, "map": maps.exact, "stems": maps.stems, "within": maps.within}
+    data = {"source": SOURCE, "map": maps.exact, "stems": maps.stems, "within": maps.within, "names": maps.names}
     (folder / ENGLISH_FILE).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
@@ -390,25 +431,27 @@ class Translator:
         mapping: dict[str, list[str]],
         stems: dict[str, list[str]] | None = None,
         within: dict[str, list[str]] | None = None,
+        names: dict[str, list[str]] | None = None,
     ) -> None:
         self.map = mapping
         self.stems = stems or {}
         self.within = within or {}
+        self.names = names or {}
 
     @classmethod
     def from_maps(cls, maps: Maps) -> Translator:
         """A translator of freshly built maps."""
-        return cls(maps.exact, maps.stems, maps.within)
+        return cls(maps.exact, maps.stems, maps.within, maps.names)
 
     @classmethod
     def load(cls, folder: Path) -> Translator:
         """The build's maps; empty ones for a build written before the map existed (stems and within-key
-        words: empty for builds written before they existed)."""
+        words, titles' names: empty for builds written before they existed)."""
         path = folder / ENGLISH_FILE
         if not path.is_file():
             return cls({})
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["map"], data.get("stems"), data.get("within"))
+        return cls(data["map"], data.get("stems"), data.get("within"), data.get("names"))
 
     def lookup(self, key: str) -> list[str] | None:
         """The Chinese words of one key: as typed, else by its stem (``concealing`` → ``conceal``).
@@ -428,6 +471,8 @@ class Translator:
         [('fire protection', ['消防']), ('fire', ['火灾'])]
         >>> Translator({}, {}, {"fire": ["火灾"]}).translate("out of the fire")
         [('fire', ['火灾'])]
+        >>> Translator({"airfield": ["机场"]}, names={"sanjiazi": ["三家子"]}).translate("Sanjiazi airfield")
+        [('sanjiazi', ['三家子']), ('airfield', ['机场'])]
         """
         skipped = set(skip)
         words = [w for w in content_words(text) if w not in skipped]
@@ -441,8 +486,8 @@ class Translator:
         return out
 
     def _longest(self, words: list[str], i: int) -> tuple[int, list[str] | None]:
-        """The longest key at ``words[i]`` and its Chinese words; else the word alone and its within-key words
-        (none for a closed-class word)."""
+        """The longest key at ``words[i]`` and its Chinese words; else the word alone and its within-key words,
+        else the titles' name it spells in pinyin (none for a closed-class word)."""
         for n in range(min(MAX_NGRAM, len(words) - i), 1, -1):
             found = self.lookup(" ".join(words[i : i + n]))
             if found is not None:
@@ -450,4 +495,4 @@ class Translator:
         word = words[i]
         if word in FUNCTION_WORDS:
             return 1, None
-        return 1, self.lookup(word) or self.within.get(stem(word))
+        return 1, self.lookup(word) or self.within.get(stem(word)) or self.names.get(word)

@@ -392,7 +392,7 @@ def write_index(corpus: Corpus, build_folder: Path) -> dict[str, Any]:
         writer.add_document(**record.fields(analyzer))
         counts[record.kind] = counts.get(record.kind, 0) + 1
     writer.commit()
-    english = _write_english(index, folder)
+    english = _write_english(index, folder, [d.title for d in corpus.documents])
     segmenter, plain = shared_segmenter(words), shared_segmenter()
     lexicon = write_lexicon(
         folder / LEXICON_FILE,
@@ -430,12 +430,16 @@ def _writer(index: Any, *, limitmb: int = 128) -> Any:
     return writer
 
 
-def _write_english(index: Any, folder: Path) -> int:
-    """The English → Chinese map of :mod:`search_api.search.english` for this index's words; its size."""
-    from search_api.search.english import build_maps, write_map
+def _write_english(index: Any, folder: Path, titles: list[str]) -> int:
+    """The English → Chinese maps of :mod:`search_api.search.english` for this index's words (and the pinyin of
+    the words of the documents' titles, which every passage's context holds); the exact map's size."""
+    from search_api.search.english import build_maps, title_names, write_map
+
+    def lexicon(name: str) -> set[str]:
+        return {w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.lexicon(name)}
 
     with index.reader() as reader:
-        words = {w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.lexicon("text")}
-        maps = build_maps(words, lambda w: reader.doc_frequency("text", w))
-    write_map(folder, maps)
+        maps = build_maps(lexicon("text"), lambda w: reader.doc_frequency("text", w))
+        names = title_names(titles, lexicon("context"), lambda w: reader.doc_frequency("context", w))
+    write_map(folder, replace(maps, names=names))
     return len(maps.exact)
