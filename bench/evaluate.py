@@ -107,6 +107,10 @@ def load_questions(folder: Path = QUESTIONS) -> list[dict[str, Any]]:
     return out
 
 
+SPLIT_FILES = ("dev", "seed")
+"""Question files split into a tuning half and a report half (``seed``: within each language and style)."""
+
+
 def split_sets(file_stem: str, questions: list[dict[str, Any]]) -> dict[str, str]:
     """Question id → set.  ``dev.jsonl`` splits into ``dev-tune`` and ``dev-report``, fixed before any tuning:
     within each language the questions are ordered by the SHA-1 of their id and alternate between the halves
@@ -118,12 +122,13 @@ def split_sets(file_stem: str, questions: list[dict[str, Any]]) -> dict[str, str
     >>> split_sets("laws", qs)["q0"]
     'laws'
     """
-    if file_stem != "dev":
+    if file_stem not in SPLIT_FILES:
         return {q["id"]: file_stem for q in questions}
     out: dict[str, str] = {}
-    for lang in sorted({q["lang"] for q in questions}):
-        ids = sorted((q["id"] for q in questions if q["lang"] == lang), key=lambda i: hashlib.sha1(i.encode()).hexdigest())
-        out.update({qid: ("dev-tune", "dev-report")[i % 2] for i, qid in enumerate(ids)})
+    group = (lambda q: q["lang"]) if file_stem == "dev" else (lambda q: (q["lang"], q.get("style", "topic")))
+    for key in sorted({group(q) for q in questions}):
+        ids = sorted((q["id"] for q in questions if group(q) == key), key=lambda i: hashlib.sha1(i.encode()).hexdigest())
+        out.update({qid: (f"{file_stem}-tune", f"{file_stem}-report")[i % 2] for i, qid in enumerate(ids)})
     return out
 
 
