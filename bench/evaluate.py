@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="policykg-eval-") as tmp:
-        embed = True if args.embed else None  # None: $POLICYKG_EMBED decides, as for policykg build
+        embed = bool(args.embed)  # words alone, or with the leg: never the automatic default (bench/__init__.py)
         data_dirs = {"seed": args.data or _build(Path(tmp), "seed", [ROOT / "corpus"], embed=embed)}
         if args.laws_data:
             data_dirs["laws"] = args.laws_data

@@ -273,3 +273,60 @@ def test_a_result_says_how_it_was_ranked(embedded_data_dir: Path, seed_data_dir:
     assert "ranked by similar meaning" in capsys.readouterr().out
     assert main(["search", ROAD_QUERY, "--json", "--data", str(embedded_data_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["basis"] == "meaning"
+
+
+# ── whether a build adds the leg by default ────────────────────────────────────────────────────────────────
+
+
+def _seed_corpus(data_dir: Path) -> Any:
+    from ingest.serialize import corpus_from_data
+
+    return corpus_from_data(json.loads((_build_folder(data_dir) / "model.json").read_text("utf-8")))
+
+
+def test_a_small_corpus_gets_the_leg_by_default_and_a_large_one_says_how_to_add_it(
+    embedded_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No flag and no $POLICYKG_EMBED: the seed (234 distinct passages) is embedded; past the limit it is not,
+    and the reason is in the manifest; a flag or the variable decides before the size."""
+    from search_api.builds import make
+
+    corpus = _seed_corpus(embedded_data_dir)
+    distinct = len({p.text for p in semantic.passages(corpus)})
+    monkeypatch.delenv(make.EMBED_ENV, raising=False)
+    assert make.semantic_leg(None, corpus, tmp_path) == (True, f"auto: {distinct} passages to embed")
+    monkeypatch.setattr(make, "AUTO_EMBED_PASSAGES", distinct - 1)
+    assert make.semantic_leg(None, corpus, tmp_path) == (False, f"auto: more than {distinct - 1} passages to embed")
+    assert make.semantic_leg(True, corpus, tmp_path) == (True, "--embed")
+    monkeypatch.setenv(make.EMBED_ENV, "1")
+    assert make.semantic_leg(None, corpus, tmp_path) == (True, "$POLICYKG_EMBED=1")
+    assert make.semantic_leg(False, corpus, tmp_path) == (False, "--no-embed")
+    monkeypatch.setenv(make.EMBED_ENV, "0")
+    monkeypatch.setattr(make, "AUTO_EMBED_PASSAGES", 10**6)
+    assert make.semantic_leg(None, corpus, tmp_path) == (False, "$POLICYKG_EMBED=0")
+
+
+def test_what_is_cached_is_not_counted_so_a_rebuild_keeps_the_leg(embedded_data_dir: Path, tmp_path: Path) -> None:
+    """The embedded build's cache holds every passage of the seed: nothing to embed, whatever the limit; an empty
+    cache counts them all, and counting stops past the limit asked."""
+    corpus = _seed_corpus(embedded_data_dir)
+    distinct = len({p.text for p in semantic.passages(corpus)})
+    assert semantic.passages_to_embed(corpus, embedded_data_dir / semantic.EMBED_CACHE) == 0
+    assert semantic.passages_to_embed(corpus, tmp_path / "empty") == distinct
+    assert semantic.passages_to_embed(corpus, None, stop_after=10) == 11
+
+
+def test_the_build_summary_says_the_leg_is_off_and_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from search_api.builds import make
+    from search_api.cli.main import main
+
+    monkeypatch.delenv(make.EMBED_ENV, raising=False)
+    monkeypatch.setattr(make, "AUTO_EMBED_PASSAGES", 5)
+    assert main(["build", str(seed_path()), "--quiet", "--data", str(tmp_path / "data")]) == 0
+    out = capsys.readouterr().out
+    assert "semantic leg off (auto: more than 5 passages to embed)" in out and "--embed adds it" in out
+    manifest = json.loads((_build_folder(tmp_path / "data") / "manifest.json").read_text("utf-8"))
+    assert manifest["semantic_leg"] == {"on": False, "why": "auto: more than 5 passages to embed"}
+    assert not (_build_folder(tmp_path / "data") / semantic.SEMANTIC_DIR).exists()

@@ -136,9 +136,12 @@ PARSE_CACHE = Path("cache") / "parse"  # inside the data directory, beside build
 VALIDATION_CACHE = Path("cache") / "shacl"  # each document part's SHACL findings (kg.bulk)
 EMBED_ENV = "POLICYKG_EMBED"
 EMBED_STEP = ("embed", "search_api.search.semantic:write_embeddings")
-"""Run after the others only when the build is told ``embed=True`` (``policykg build --embed``, or
-``$POLICYKG_EMBED=1``): off by default, since on the held-out sets the leg lowered some figures
-(docs/search-evaluation.md)."""
+"""Run after the others when the build adds the semantic leg (:func:`semantic_leg`)."""
+AUTO_EMBED_PASSAGES = 1000
+"""By default a build adds the semantic leg when at most this many distinct passages need embedding (the others
+are in ``DATA/cache/embed``): about a minute and a half on two cores. The seed (234 passages) gets it in its
+first build; a corpus of thousands of passages is built words alone (and says how to add the leg) unless asked,
+since embedding is 7-30× the rest of the build; once its vectors are cached, its rebuilds keep the leg."""
 
 
 @contextmanager
@@ -156,6 +159,27 @@ def frozen_heap() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def semantic_leg(embed: bool | None, corpus: Corpus, data_dir: Path) -> tuple[bool, str]:
+    """Whether a build adds the semantic leg, and why: as asked (``embed`` True or False: ``--embed``,
+    ``--no-embed``), else as ``$POLICYKG_EMBED`` says (``1`` or ``0``), else automatically: when at most
+    :data:`AUTO_EMBED_PASSAGES` distinct passages are not in the embedding cache.
+
+    Why automatic: with the leg every evaluation set scores at or above words alone, everyday paraphrases and
+    English far above (docs/search-evaluation.md); what it costs is build time, which only a large corpus feels.
+    """
+    if embed is not None:
+        return embed, "--embed" if embed else "--no-embed"
+    setting = os.environ.get(EMBED_ENV, "").strip().lower()
+    if setting in ("0", "1"):
+        return setting == "1", f"${EMBED_ENV}={setting}"
+    from search_api.search.semantic import passages_to_embed
+
+    missing = passages_to_embed(corpus, data_dir / EMBED_CACHE, stop_after=AUTO_EMBED_PASSAGES)
+    if missing <= AUTO_EMBED_PASSAGES:
+        return True, f"auto: {missing} passages to embed"
+    return False, f"auto: more than {AUTO_EMBED_PASSAGES} passages to embed"
 
 
 def run_build(
@@ -183,15 +207,12 @@ def run_build(
     a build without the cache would.
     ``embed``: add the semantic leg's vectors (:mod:`search_api.search.semantic`), each passage's kept in
     ``data_dir/cache/embed`` (kept even with ``cache=False``: a vector depends only on its text and the model).
-    Default: no, unless ``$POLICYKG_EMBED`` is ``1``: it makes a build 7-30× slower (it raises paraphrases and
-    English and lowers no held-out figure against words alone, docs/search-evaluation.md).
+    Default (None): :func:`semantic_leg` decides (``$POLICYKG_EMBED``, else the size of what is to embed).
     """
     from ingest.parallel import build_workers
     from ingest.revisions import with_revisions
 
     started = time.time()
-    if embed is None:
-        embed = os.environ.get(EMBED_ENV, "0").strip() == "1"
     workers = build_workers(workers)
 
     def on_file(index: int, total: int, path: Path) -> None:
@@ -222,6 +243,7 @@ def run_build(
             duplicates=corpus.duplicates,
             revisions=corpus.revisions,
         )
+    embed, why_embed = semantic_leg(embed, corpus, data_dir)
     build_path = new_build_path(data_dir)
     steps: dict[str, Any] = {}
     pending: list[Beside] = []
@@ -256,6 +278,7 @@ def run_build(
             "counts": counts,
             "unresolved_units": list(corpus.unresolved),
             "steps": steps,
+            "semantic_leg": {"on": embed, "why": why_embed},
             "content_hash": hashlib.sha256(
                 "".join(sorted(d.sha256 for d in corpus.documents)).encode()
             ).hexdigest(),

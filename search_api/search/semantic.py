@@ -165,6 +165,10 @@ class EmbedCache:
             return None
         return vector
 
+    def has(self, key: str) -> bool:
+        """Whether a vector is kept under ``key`` (not read: what a build would not need to embed)."""
+        return self._file(key).is_file()
+
     def put(self, key: str, vector: Any) -> None:
         """Store ``vector``; a full disk or a read-only folder leaves the build uncached, not failed."""
         import numpy as np
@@ -214,6 +218,19 @@ def embed_texts(
     if not unique:
         return np.zeros((0, 0), dtype=np.float32), 0
     return np.stack([found[text] for text in texts]), len(missing)
+
+
+def passages_to_embed(corpus: Corpus, cache_dir: Path | None, *, stop_after: int | None = None) -> int:
+    """How many distinct passage texts of ``corpus`` a build with the leg would embed (those ``cache_dir`` does
+    not hold); counting stops past ``stop_after`` (a large corpus need not be hashed whole to know it is large)."""
+    cache = EmbedCache(cache_dir) if cache_dir is not None else None
+    missing = 0
+    for text in dict.fromkeys(p.text for p in passages(corpus)):
+        if cache is None or not cache.has(cache_key(MODEL, text)):
+            missing += 1
+            if stop_after is not None and missing > stop_after:
+                break
+    return missing
 
 
 def write_embeddings(

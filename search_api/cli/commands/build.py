@@ -43,14 +43,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_const",
         const=True,
         default=None,
-        help="add the semantic leg: embed articles, sentences and tasks (opt-in; default: $POLICYKG_EMBED=1, else off)",
+        help="add the semantic leg: embed articles, sentences and tasks (default: as $POLICYKG_EMBED=1 or 0 says "
+        "if set, else on when few passages need embedding, the others cached: a corpus of some documents)",
     )
     embedding.add_argument(
         "--no-embed",
         dest="embed",
         action="store_const",
         const=False,
-        help="no semantic leg (the default): search matches words only",
+        help="no semantic leg: search matches words only (a faster build)",
     )
     parser.add_argument(
         "--publish",
@@ -156,6 +157,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"revision: {revision.new} revises {revision.old} ({how}; policykg diff OLD NEW)")
         if result.unresolved:
             print("unresolved unit names: " + "、".join(result.unresolved))
+        leg = result.manifest.get("semantic_leg") or {}
+        if leg and not leg["on"] and str(leg["why"]).startswith("auto"):
+            print(f"semantic leg off ({leg['why']}): search matches words only; policykg build --embed adds it")
         order = ("documents", "sections", "articles", "tasks", "units", "obligations", "warnings")
         print(
             "built: "
