@@ -330,3 +330,31 @@ def test_the_build_summary_says_the_leg_is_off_and_why(
     manifest = json.loads((_build_folder(tmp_path / "data") / "manifest.json").read_text("utf-8"))
     assert manifest["semantic_leg"] == {"on": False, "why": "auto: more than 5 passages to embed"}
     assert not (_build_folder(tmp_path / "data") / semantic.SEMANTIC_DIR).exists()
+
+
+def test_by_default_a_machine_that_cannot_run_the_model_builds_words_alone(
+    embedded_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked for, a model that cannot load fails the build (and says why); by default the build goes on words
+    alone and records why (a CPU without AVX2 is told before loading: the engine would die of it)."""
+    from search_api.builds import make
+    from search_api.builds.make import run_build
+
+    monkeypatch.delenv(make.EMBED_ENV, raising=False)
+    corpus = _seed_corpus(embedded_data_dir)
+    monkeypatch.setattr(semantic, "model_unavailable", lambda: "the embedding engine needs a CPU with AVX2")
+    assert make.semantic_leg(None, corpus, tmp_path) == (False, "auto: the embedding engine needs a CPU with AVX2")
+    monkeypatch.setattr(semantic, "model_unavailable", lambda: None)
+
+    def broken() -> Any:
+        raise semantic.SemanticError("the embedding model cannot be loaded: no engine", code="no_model")
+
+    monkeypatch.setattr(semantic, "embedder", broken)
+    result = run_build([seed_path()], data_dir=tmp_path / "auto")
+    assert result.path is not None
+    assert result.manifest["semantic_leg"] == {
+        "on": False, "why": "auto: the embedding model cannot be loaded: no engine"
+    }  # fmt: skip
+    assert "embed" not in result.manifest["steps"]
+    with pytest.raises(semantic.SemanticError):
+        run_build([seed_path()], data_dir=tmp_path / "asked", embed=True)

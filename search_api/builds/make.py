@@ -23,7 +23,7 @@ from ingest.pipeline import Failure, ingest_paths
 from ingest.serialize import to_data, write_corpus_json
 from search_api.builds.beside import Beside, start_beside
 from search_api.builds.datadir import MODEL_FILE, REGISTER_FILE, discard, new_build_path, publish
-from search_api.search.semantic import EMBED_CACHE
+from search_api.search.semantic import EMBED_CACHE, SemanticError
 
 BuildStep = Callable[[Corpus, Path], dict[str, Any] | None]
 MANIFEST_FILE = "manifest.json"
@@ -174,8 +174,11 @@ def semantic_leg(embed: bool | None, corpus: Corpus, data_dir: Path) -> tuple[bo
     setting = os.environ.get(EMBED_ENV, "").strip().lower()
     if setting in ("0", "1"):
         return setting == "1", f"${EMBED_ENV}={setting}"
-    from search_api.search.semantic import passages_to_embed
+    from search_api.search.semantic import model_unavailable, passages_to_embed
 
+    unavailable = model_unavailable()
+    if unavailable:
+        return False, f"auto: {unavailable}"
     missing = passages_to_embed(corpus, data_dir / EMBED_CACHE, stop_after=AUTO_EMBED_PASSAGES)
     if missing <= AUTO_EMBED_PASSAGES:
         return True, f"auto: {missing} passages to embed"
@@ -260,7 +263,13 @@ def run_build(
                     shacl_cache = data_dir / VALIDATION_CACHE if cache else None
                     info = step(corpus, build_path, workers=workers, cache_dir=shacl_cache)
                 elif name == "embed":
-                    info = step(corpus, build_path, cache_dir=data_dir / EMBED_CACHE, progress=progress)
+                    try:
+                        info = step(corpus, build_path, cache_dir=data_dir / EMBED_CACHE, progress=progress)
+                    except SemanticError as error:
+                        if not why_embed.startswith("auto"):
+                            raise  # asked for: the build fails and says why
+                        embed, why_embed = False, f"auto: {error.message}"  # by default: words alone, and why
+                        continue
                 else:
                     info = step(corpus, build_path)
                 steps[name] = {**(info or {}), "seconds": round(time.perf_counter() - step_started, 3)}

