@@ -35,6 +35,10 @@ Question sets, each reported by language and style:
   airports …), written the same blind way in round 4, session 10, searched in the same build: the tuning set
   for notices, so that ``ext`` can stay held out.
 
+- ``seed-tune`` and ``seed-report``: ``seed.jsonl``, 60 questions on the seed (20 Chinese topic words, 20 English,
+  20 everyday paraphrases) written in round 4, session 12 by a helper session that saw neither the ranking nor
+  the other sets, split like ``dev`` (within each language and style) before any tuning on it.
+
 ``--embed`` builds with the semantic leg (``policykg build --embed``); ``make eval`` runs both.
 
 An expected hit is matched by kind and number, and by document when ``doc`` is given (a part of the title).
