@@ -1082,11 +1082,14 @@ class SearchIndex:
         few passages and decides which document is meant; a common word (建设, or 机场 among airport replies)
         decides little.  The plain ``log(1 + N / df)`` was as good on the evaluation sets but too flat in a
         small build (four airport replies: ``tests/test_notice_context.py``)."""
-        count = max(self._reader.doc_count(), 1)
+        count = max(self._passages, 1)
+        typed: dict[str, set[str]] = {}
+        for term in plan.terms:
+            if term.leg == "literal":
+                typed.setdefault(term.facet, set()).update(term.tokens)
         weights: dict[str, float] = {}
         for facet, (singles, phrases) in facet_terms.items():
-            typed = {tok for t in plan.terms if t.facet == facet and t.leg == "literal" for tok in t.tokens}
-            words = typed or singles | {tok for phrase in phrases for tok in phrase}
+            words = typed.get(facet) or singles | {tok for phrase in phrases for tok in phrase}
             rarest = min(
                 (max(self._reader.doc_frequency(name, w) for name in COVERAGE_FIELDS) for w in words), default=count
             )
