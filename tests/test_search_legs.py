@@ -225,3 +225,21 @@ def test_the_words_that_ask_who_are_the_question_not_its_topic(index: SearchInde
     assert {t.facet for t in plan.terms if t.leg == "translated"} == {"t:elevator", "t:safety"}
     assert chinese_reading(plan) == "电梯安全"
     assert index.search("who is responsible for elevator safety", limit=1).hits[0].number == 37
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [("坐电梯出事谁管", "电梯"), ("电梯坏了归谁来管", "电梯"), ("消防通道被堵该找谁说", "消防"), ("哪个部门管危险化学品", "危险化学品")],
+)
+def test_an_everyday_who_verb_is_not_searched_as_a_topic_word(index: SearchIndex, question: str, kept: str) -> None:
+    plan = index.plan(question)
+    typed = {t.text for t in plan.terms if t.leg == "literal"}
+    assert plan.who
+    assert not typed & {"管", "找", "说", "来"}  # the question's verb, not what it asks about
+    assert any(kept in t.text for t in plan.terms)
+    assert not any(set(run) & {"谁", "管"} for run in plan.runs)  # nor leaned on as characters
+
+
+def test_words_built_on_the_who_verb_stay_searchable(index: SearchIndex) -> None:
+    plan = index.plan("谁负责管理危险化学品")
+    assert any(t.text == "管理" for t in plan.terms)
