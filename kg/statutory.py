@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ingest.places import find_english_place, find_place, gazetteer
 from kg.queries import PREFIXES
 from kg.store import GraphStore, Row
+from ontology.question_words import mask_who_asks
 
 if TYPE_CHECKING:
     from ingest.segment import Segmenter
@@ -249,7 +250,7 @@ def jurisdiction_chain(place: str | None, known: dict[str, tuple[str, ...]]) -> 
 
 
 def _terms(question: str, place: str | None) -> str:
-    text = question
+    text = mask_who_asks(question)
     if place:
         text = text.replace(place, "").replace(_bare(place), "")
     return _QUESTION_NOISE.sub(" ", text)

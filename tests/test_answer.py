@@ -27,23 +27,36 @@ def ask(seed_laws_data_dir: Path, graph_backend: str, request: pytest.FixtureReq
 
 @pytest.mark.parametrize(
     "question",
-    ["谁负责电梯安全", "电梯安全由哪些单位负责", "who is responsible for elevator safety", "坐电梯出事谁管", "电梯坏了归谁管"],
-)
+    [
+        "谁负责电梯安全", "电梯安全由哪些单位负责", "who is responsible for elevator safety",
+        "电梯坏了归谁来管",
+    ],
+)  # fmt: skip
 def test_elevator_safety_is_answered_by_the_units_of_task_37(ask, question: str) -> None:
     data = ask(question)
+    assert data["confidence"] == "direct"  # 来管 is how it is asked, not a topic no passage names
     assert [t["id"] for t in data["topics"]] == ["elevator"]
     names = [u["name"] for u in data["units"]]
     assert set(names) == set(TASK_37_LEAD_UNITS)
     for unit in data["units"]:
         cited = {(e["kind"], e["number"]) for e in unit["evidence"]}
         assert ("task", 37) in cited and ("article", 22) in cited
-        # the passage that names the topic comes first, not one that shares an everyday who-verb (谁管: 管)
         assert (unit["evidence"][0]["kind"], unit["evidence"][0]["number"]) in {("task", 37), ("article", 22)}
         assert unit["role"] == "lead unit"
         for item in unit["evidence"]:
             assert item["path"][-1].endswith("/unit/" + unit["id"])
     renamed = next(u for u in data["units"] if u["name"] == "区安监局")
     assert renamed["successor"] == "区应急管理局"
+
+
+def test_an_everyday_who_verb_does_not_pick_the_evidence(ask) -> None:
+    """坐电梯出事谁管: 管 is how it is asked; a task saying 管 twice (task 12) came first before it was masked.
+    (出事 is a topic word no concept names, so the answer may be only related: no passage speaks of accidents.)"""
+    data = ask("坐电梯出事谁管")
+    assert {u["name"] for u in data["units"]} == set(TASK_37_LEAD_UNITS)
+    for unit in data["units"]:
+        assert (unit["evidence"][0]["kind"], unit["evidence"][0]["number"]) in {("task", 37), ("article", 22)}
+        assert ("task", 12) not in {(e["kind"], e["number"]) for e in unit["evidence"]}
 
 
 def test_laws_name_the_statutory_regulator(ask) -> None:

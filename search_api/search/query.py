@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ontology.question_words import mask_who_asks
 from ontology.thesaurus import Thesaurus, TopicMatch, english_tokens
 
 FILTER_NAMES = ("kind", "unit", "doc", "due", "topic")
@@ -59,12 +60,6 @@ QUESTION_WORDS_ZH = (
 )  # fmt: skip
 WHO_WORDS_EN = ("who", "whom", "whose", "responsible", "responsibility", "lead", "leads", "charge", "which")
 TASK_WORDS = ("任务", "task", "tasks")
-_WHO_ASKS = re.compile(
-    r"(?:归|由|找|让|该)*(?:谁|哪(?:个|些|家|一)?(?:部门|单位|机构|机关|局))(?:来|去|在)?(?:管(?![理控辖护制控])|说|问)?"
-)
-"""An everyday who-question's own verb: 归谁管, 谁来管, 该找谁说, 哪个部门管.  Why: 管 (and 找, 说) say nothing
-of the topic, yet as a word the index knows, 管 outranked the topic in 坐电梯出事谁管 (any passage saying 管
-twice).  管理, 管控 … stay: they can be what is asked about."""
 _FILTER = re.compile(
     r"(?<![\w])(?P<name>[A-Za-z\u4e00-\u9fff]+)[:：]"
     r"(?:\"(?P<dq>[^\"]*)\"|“(?P<cq>[^”]*)”|(?P<bare>[^\s\"“”]+))"
@@ -231,7 +226,7 @@ def plan_query(
     units_found = find_units(text)
     unit_ids = tuple(dict.fromkeys(uid for uid, _, _ in units_found))
     masked = _mask(text, [(s, e) for _, s, e in units_found])
-    masked = _mask(masked, [m.span() for m in _WHO_ASKS.finditer(masked)])
+    masked = mask_who_asks(masked)
 
     matches = [*thesaurus.find_in_text(masked), *_english_matches(thesaurus, masked)]
     concepts = tuple(dict.fromkeys(m.concept_id for m in matches))[:MAX_CONCEPTS]
