@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 WHO_ASKS = re.compile(
-    r"(?:归|由|找|让|该)*(?:谁|哪(?:个|些|家|一)?(?:部门|单位|机构|机关|局))(?:来|去|在)?(?:管(?![理控辖护制])|说|问)?"
+    r"(?:归|由|找|让|该)*(?:谁|哪(?:个|些|家|一)?(?:部门|单位|机构|机关|局))(?:来|去|在)?(?:管(?![理控辖护制])|抓|说|问)?"
 )
-"""An everyday who-question's asking words with their verb: 归谁管, 谁来管, 该找谁说, 哪个部门管.  Why: 管
-(and 找, 说) say nothing of the topic, yet 管 is a word the index knows, and it outranked the topic in
+"""An everyday who-question's asking words with their verb: 归谁管, 谁来管, 谁来抓, 该找谁说, 哪个部门管.  Why:
+管 (and 抓, 找, 说) say nothing of the topic, yet 管 is a word the index knows, and it outranked the topic in
 坐电梯出事谁管 (a passage saying 管 twice beat the one about elevators).  管理, 管控 … stay: they can be what
 is asked about."""
 
