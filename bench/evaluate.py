@@ -39,6 +39,11 @@ Question sets, each reported by language and style:
   20 everyday paraphrases) written in round 4, session 12 by a helper session that saw neither the ranking nor
   the other sets, split like ``dev`` (within each language and style) before any tuning on it.
 
+- ``ask-everyday-tune`` and ``ask-everyday-report``: ``ask-everyday.jsonl``, 40 everyday who-questions for ``ask``
+  (24 Chinese and 10 English the seed's task table answers, 6 it does not cover), written in round 4, session 13
+  by a helper session that saw neither the code nor an answer, split (within language and expected confidence)
+  before any tuning: unit-F1, unit-F1 of the units called ``direct``, the first unit, the answer's confidence.
+
 ``--embed`` builds with the semantic leg (``policykg build --embed``); ``make eval`` runs both.
 
 An expected hit is matched by kind and number, and by document when ``doc`` is given (a part of the title).
@@ -111,8 +116,9 @@ def load_questions(folder: Path = QUESTIONS) -> list[dict[str, Any]]:
     return out
 
 
-SPLIT_FILES = ("dev", "seed")
-"""Question files split into a tuning half and a report half (``seed``: within each language and style)."""
+SPLIT_FILES = ("dev", "seed", "ask-everyday")
+"""Question files split into a tuning half and a report half (``seed``: within each language and style;
+``ask-everyday``: within each language and expected confidence)."""
 
 
 def split_sets(file_stem: str, questions: list[dict[str, Any]]) -> dict[str, str]:
@@ -129,7 +135,10 @@ def split_sets(file_stem: str, questions: list[dict[str, Any]]) -> dict[str, str
     if file_stem not in SPLIT_FILES:
         return {q["id"]: file_stem for q in questions}
     out: dict[str, str] = {}
-    group = (lambda q: q["lang"]) if file_stem == "dev" else (lambda q: (q["lang"], q.get("style", "topic")))
+    group = {
+        "dev": lambda q: q["lang"],
+        "ask-everyday": lambda q: (q["lang"], q["confidence"]),
+    }.get(file_stem, lambda q: (q["lang"], q.get("style", "topic")))
     for key in sorted({group(q) for q in questions}):
         ids = sorted((q["id"] for q in questions if group(q) == key), key=lambda i: hashlib.sha1(i.encode()).hexdigest())
         out.update({qid: (f"{file_stem}-tune", f"{file_stem}-report")[i % 2] for i, qid in enumerate(ids)})
@@ -277,6 +286,43 @@ def hard_figures(questions: list[dict[str, Any]], ask: Callable[[str], dict[str,
     }
 
 
+def everyday_figures(
+    questions: list[dict[str, Any]], ask: Callable[[str], dict[str, Any]], resolve: Callable[[str], set[str]]
+) -> dict[str, dict[str, Any]]:
+    """``ask`` on everyday who-questions (``ask-everyday.jsonl``), per set and language: unit-F1 of all units and of the
+    units called ``direct``, whether the first unit is one the task row names, and whether the answer's
+    confidence is right (``direct`` for a question the document answers, ``none`` for one it does not).
+
+    Why both F1s: the answer may list a unit as related without claiming it; what it calls direct is what a
+    user acts on."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in sorted({f"{q['set']}/{q['lang']}" for q in questions}):
+        part = [q for q in questions if f"{q['set']}/{q['lang']}" == name]
+        f1_all, f1_direct, first_right, confidence_right = [], [], [], []
+        for q in part:
+            data = ask(q["query"])
+            confidence_right.append(data["confidence"] == q["confidence"])
+            if q["confidence"] != "direct":
+                continue
+            expected = {uid for name in q["units"] for uid in resolve(name)}
+            units = data["units"]
+            f1_all.append(f1(expected, {u["id"] for u in units}))
+            f1_direct.append(f1(expected, {u["id"] for u in units if u["confidence"] == "direct"}))
+            first_right.append(bool(units) and units[0]["id"] in expected)
+        out[name] = {
+            "questions": len(part),
+            "unit_f1": _mean(f1_all),
+            "direct_unit_f1": _mean(f1_direct),
+            "first_unit_right": _mean(first_right),
+            "confidence_accuracy": _mean(confidence_right),
+        }
+    return out
+
+
+def _mean(values: list[float] | list[bool]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None
+
+
 def groups(scored: list[Scored]) -> dict[str, list[Scored]]:
     """Questions by ``set/language[-paraphrase]``, in a stable order."""
     out: dict[str, list[Scored]] = {}
@@ -298,8 +344,9 @@ def evaluate(data_dirs: dict[str, Path]) -> tuple[dict[str, Any], list[Scored]]:
     evidence_f1: list[float] = []
     questions = load_questions()
     hard = [q for q in questions if q.get("section") == "hard"]
+    everyday = [q for q in questions if q.get("section") == "everyday"]
     for q in questions:
-        if q.get("section") == "hard":
+        if q.get("section") in ("hard", "everyday"):
             continue
         corpus = q.get("corpus", "seed")
         if corpus not in indexes:
@@ -347,12 +394,13 @@ def evaluate(data_dirs: dict[str, Path]) -> tuple[dict[str, Any], list[Scored]]:
     }
     asked = [s.f1 for s in scored if s.f1 is not None]
     figures["ask"] = {
-        "questions": sum(1 for q in questions if q["type"] == "ask" and q.get("section") != "hard"),
+        "questions": sum(1 for q in questions if q["type"] == "ask" and q.get("section") not in ("hard", "everyday")),
         "unit_f1": round(sum(asked) / len(asked), 3) if asked else None,
         "unit_f1_top_task_evidence": round(sum(evidence_f1) / len(evidence_f1), 3) if evidence_f1 else None,
     }
     seed_index = indexes["seed"]
     figures["hard"] = hard_figures(hard, ask, lambda name: set(seed_index.resolve_unit(name)))
+    figures["everyday"] = everyday_figures(everyday, ask, lambda name: set(seed_index.resolve_unit(name)))
     return figures, scored
 
 
@@ -441,6 +489,11 @@ def main(argv: list[str] | None = None) -> int:
     if ask["unit_f1_top_task_evidence"] is not None:
         out.write(
             f"ask unit-F1 (lead units of the top task in candidate_evidence)  {ask['unit_f1_top_task_evidence']:.3f}\n"
+        )
+    for name, f in figures["everyday"].items():
+        out.write(
+            f"ask {name:22} n={f['questions']:2}  unit-F1 {f['unit_f1']}  direct unit-F1 {f['direct_unit_f1']}"
+            f"  first unit right {f['first_unit_right']}  confidence {f['confidence_accuracy']}\n"
         )
     hard = figures["hard"]
     out.write(
