@@ -59,6 +59,16 @@ def test_an_everyday_who_verb_does_not_pick_the_evidence(ask) -> None:
         assert ("task", 12) not in {(e["kind"], e["number"]) for e in unit["evidence"]}
 
 
+def test_a_topic_less_everyday_question_is_answered_as_related_by_a_task_holding_two_of_its_words(ask) -> None:
+    """No concept is named; task 57 says 新闻 and 广播电视 (two of the question's words): its units, as related.
+    One shared word is chance: nothing."""
+    data = ask("新闻和广播电视上播的那些东西谁张罗")
+    assert data["topics"] == [] and data["confidence"] == "related"
+    assert {u["name"] for u in data["units"]} == {"区委宣传部", "区文广局"}
+    assert all(u["evidence"][0]["number"] == 57 for u in data["units"])
+    assert ask("广播电视上播的那些东西谁张罗")["confidence"] == "none"
+
+
 def test_laws_name_the_statutory_regulator(ask) -> None:
     data = ask("谁负责电梯安全")
     regulators = {u["name"]: u for u in data["statutory"]}
