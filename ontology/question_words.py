@@ -8,6 +8,8 @@ the same way, or the search finds the topic while the answer calls every passage
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 WHO_ASKS = re.compile(
     r"(?:归|由|找|让|该)*(?:谁|哪(?:个|些|家|一)?(?:部门|单位|机构|机关|局))(?:来|去|在)?(?:管(?![理控辖护制])|抓|说|问)?"
@@ -25,3 +27,56 @@ def mask_who_asks(text: str) -> str:
     ('电梯坏了', '负责管理危险化学品')
     """
     return WHO_ASKS.sub(lambda match: " " * len(match.group()), text)
+
+
+NON_TOPIC_TAGS = frozenset(["r", "d", "c", "u", "p", "y", "e", "o", "f", "m", "q", "s", "t", "v"])
+"""jieba's part-of-speech tags of words that are not what a question is about: pronouns (这个), adverbs (到底),
+conjunctions, particles, prepositions, modal particles, interjections, onomatopoeia, direction and place words
+(楼上, 外面), numerals, classifiers, time words, and plain verbs (有没有, 汇报, 投诉: what is done, not about
+what; a verbal noun such as 游泳 or 施工 is ``vn`` and stays)."""
+NON_TOPIC_FILE = Path(__file__).with_name("non_topic_words.tsv")
+"""Those words of jieba's dictionary with their tags, one ``word<TAB>tag`` a line (:func:`write_non_topic_words`
+writes it; a test checks it against the installed jieba): read as one string, so a cold question pays no parse."""
+
+
+@lru_cache(maxsize=1)
+def _non_topic_text() -> str:
+    return "\n" + NON_TOPIC_FILE.read_text(encoding="utf-8")
+
+
+def is_topic_word(word: str) -> bool:
+    """Whether a word of a question can be what it asks about (not a pronoun, adverb, plain verb …, by jieba's
+    dictionary; a word the dictionary lacks can).
+
+    >>> is_topic_word("孩子"), is_topic_word("到底"), is_topic_word("有没有"), is_topic_word("游泳"), is_topic_word("加密货币")
+    (True, False, False, True, True)
+    """
+    return f"\n{word}\t" not in _non_topic_text()
+
+
+def non_topic_lines(dictionary: Path) -> list[str]:
+    """``word<TAB>tag`` for every word of a jieba dictionary file (``word freq tag`` lines) tagged
+    :data:`NON_TOPIC_TAGS`, in the file's order."""
+    lines = []
+    for line in dictionary.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] in NON_TOPIC_TAGS:
+            lines.append(f"{parts[0]}\t{parts[2]}")
+    return lines
+
+
+def jieba_dictionary() -> Path:
+    """The installed jieba's dictionary file (found without importing jieba)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("jieba is not installed")
+    return Path(spec.origin).with_name("dict.txt")
+
+
+def write_non_topic_words(path: Path = NON_TOPIC_FILE) -> int:
+    """Write :data:`NON_TOPIC_FILE` from the installed jieba's dictionary; the number of words."""
+    lines = non_topic_lines(jieba_dictionary())
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)

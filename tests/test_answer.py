@@ -69,6 +69,24 @@ def test_a_topic_less_everyday_question_is_answered_as_related_by_a_task_holding
     assert ask("广播电视上播的那些东西谁张罗")["confidence"] == "none"
 
 
+@pytest.mark.parametrize(
+    ("question", "topic_task"),
+    [("娃在学校里上不上安全知识课，这个到底归谁管", 56), ("家门口的燃气管道和玻璃幕墙会不会出问题，到底谁来管", 37)],
+)
+def test_everyday_context_around_a_named_topic_keeps_the_answer_direct(ask, question: str, topic_task: int) -> None:
+    """娃, 家门口 … are the setting of a topic the question names (安全知识, 燃气管道, 玻璃幕墙), and 这个, 到底,
+    会不会 are no topic at all: the task that names the topic answers directly."""
+    data = ask(question)
+    assert data["confidence"] == "direct"
+    assert all(u["evidence"][0]["number"] == topic_task for u in data["units"] if u["confidence"] == "direct")
+
+
+def test_a_word_qualifying_a_named_generic_concept_still_makes_the_topic_unnamed(ask) -> None:
+    """游泳场所: only 场所 is a label; 游泳 narrows it, and no passage speaks of swimming."""
+    data = ask("游泳场所安全由哪个部门监管？")
+    assert data["confidence"] != "direct"
+
+
 def test_laws_name_the_statutory_regulator(ask) -> None:
     data = ask("谁负责电梯安全")
     regulators = {u["name"]: u for u in data["statutory"]}
