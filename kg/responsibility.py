@@ -326,8 +326,19 @@ def responsible_for_topics(
 
 
 def topics_in(thesaurus: Thesaurus, question: str) -> tuple[str, ...]:
-    """Concept ids named in a question, Chinese or English (English through the thesaurus' English labels)."""
-    return tuple(dict.fromkeys(match.concept_id for match in thesaurus.find_all(question)))
+    """Concept ids named in a question, Chinese or English (English through the thesaurus' English labels); a
+    concept found only through a duty word (监督管理 in 谁负责特种设备安全监督管理) is left out when the question names
+    another: it says what is done about the topic, and every supervision task would answer directly.
+
+    >>> from ontology.thesaurus import load_thesaurus
+    >>> topics_in(load_thesaurus(), "谁负责特种设备安全监督管理"), topics_in(load_thesaurus(), "谁负责网络安全的监督管理")
+    (('special-equipment',), ('law-enforcement',))
+    """
+    from ontology.question_words import names_only_a_duty
+
+    matches = thesaurus.find_all(question)
+    said = [match for match in matches if not names_only_a_duty(match.surface)]
+    return tuple(dict.fromkeys(match.concept_id for match in (said or matches)))
 
 
 def ask(

@@ -80,3 +80,17 @@ def write_non_topic_words(path: Path = NON_TOPIC_FILE) -> int:
     lines = non_topic_lines(jieba_dictionary())
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)
+
+
+DUTY_WORDS = frozenset({"监督管理", "监管", "监督", "管理", "主管", "supervision", "oversight", "management"})
+"""Words that say a duty is asked about, not which one: in 谁负责特种设备安全监督管理 the topic is 特种设备, and
+监督管理 (a label of the supervision concept, which every supervision task carries) is what is done about it."""
+
+
+def names_only_a_duty(surface: str) -> bool:
+    """Whether a concept was found in a question only through a duty word.
+
+    >>> names_only_a_duty("监督管理"), names_only_a_duty("Supervision"), names_only_a_duty("特种设备安全")
+    (True, True, False)
+    """
+    return surface.strip().lower() in DUTY_WORDS
