@@ -87,6 +87,21 @@ def test_a_word_qualifying_a_named_generic_concept_still_makes_the_topic_unnamed
     assert data["confidence"] != "direct"
 
 
+def test_a_duty_word_beside_a_named_topic_is_not_a_topic_of_its_own(ask) -> None:
+    """监管 finds the supervision concept, which task 15 (执法队伍建设) carries; the topic is 烟花爆竹 (task 53)."""
+    data = ask("谁负责烟花爆竹安全监管")
+    assert [t["id"] for t in data["topics"]] == ["fireworks"]
+    direct = {u["name"] for u in data["units"] if u["confidence"] == "direct"}
+    assert direct and direct <= {"区安监局", "区金融办"}  # task 53's lead units, not task 15's (区人社局, 区编办 …)
+
+
+def test_a_label_negated_by_fei_does_not_name_the_topic(ask) -> None:
+    """Task 53 says 非煤矿山 (mines other than coal mines): it does not answer a question about 煤矿."""
+    data = ask("煤矿安全由谁负责")
+    assert [t["id"] for t in data["topics"]] == ["coal-mines"]
+    assert data["confidence"] != "direct"
+
+
 def test_laws_name_the_statutory_regulator(ask) -> None:
     data = ask("谁负责电梯安全")
     regulators = {u["name"]: u for u in data["statutory"]}

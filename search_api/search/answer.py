@@ -208,8 +208,22 @@ def covers_question(question: str, text: str) -> bool:
 
 
 def names_topic(text: str, labels: Iterable[str]) -> bool:
-    """Whether a passage names the asked concept by one of its labels."""
-    return any(label and label in text for label in labels)
+    """Whether a passage names the asked concept by one of its labels, not negated by 非 (非煤矿山 are the mines
+    that are not coal mines: it does not name 煤矿).
+
+    >>> names_topic("在非煤矿山、危险化学品等高危行业", ["煤矿"]), names_topic("煤矿和非煤矿山", ["煤矿"])
+    (False, True)
+    """
+    return any(label and _names(text, label) for label in labels)
+
+
+def _names(text: str, label: str) -> bool:
+    at = text.find(label)
+    while at >= 0:
+        if at == 0 or text[at - 1] != "非":
+            return True
+        at = text.find(label, at + 1)
+    return False
 
 
 def index_support(
