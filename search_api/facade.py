@@ -140,6 +140,8 @@ class Register:
     documents: tuple[tuple[str, str, str | None], ...]
     # ids of the documents with a task table, sorted; None from a register written before it was kept
     task_documents: tuple[str, ...] | None = None
+    # each document's place → the slug its units' ids start with; None from a register written before it was kept
+    jurisdiction_keys: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -354,12 +356,15 @@ class Build:
             docs = tuple((d["id"], d["kind"], d.get("jurisdiction")) for d in data["documents"])
             counted = all("tasks" in d for d in data["documents"])
             tasked = tuple(sorted(d["id"] for d in data["documents"] if d.get("tasks"))) if counted else None
-            return Register(units=units, documents=docs, task_documents=tasked)
+            keys = data.get("jurisdiction_keys")
+            return Register(units=units, documents=docs, task_documents=tasked, jurisdiction_keys=keys)
         corpus = self.corpus
+        keys = json.loads(path.read_text(encoding="utf-8")).get("jurisdiction_keys") if path.is_file() else None
         return Register(
             units=corpus.units,
             documents=tuple((d.id, d.kind, d.jurisdiction) for d in corpus.documents),
             task_documents=tuple(sorted(d.id for d in corpus.documents if d.tasks)),
+            jurisdiction_keys=keys,  # as written by the build: spelling them again would import pypinyin
         )
 
     def _task_document_ids(self, among: Sequence[str] = ()) -> list[str]:
@@ -541,6 +546,16 @@ class Build:
                 combined = replace(combined, confidence=confidence)
         return replace(combined, recognised=recognised, views=views, clauses=clauses, places=self.jurisdictions)
 
+    def _jurisdiction_keys(self, places: set[str]) -> set[str]:
+        """The slugs the ids of these places' units start with: from the register (a place no document of the
+        build belongs to has no units), else (an older register) spelled with pypinyin."""
+        known = self.register.jurisdiction_keys
+        if known is not None:
+            return {known[place] for place in places if place in known}
+        from ingest.units import slug
+
+        return {slug(place) for place in places}
+
     def _within(self, combined: CombinedAnswer, *, places: set[str], clauses: bool) -> CombinedAnswer:
         """Only units whose evidence comes from a document of the asked place or above it answer (never a
         sibling place's bodies); with none left, the clauses of that place's laws are the answer."""
@@ -550,10 +565,9 @@ class Build:
             docs = (self.documents.get(item.doc) for item in unit.evidence)
             return any(doc is not None and doc.jurisdiction in places for doc in docs)
 
-        from ingest.units import slug
         from kg.local_roles import jurisdiction
 
-        keys = {slug(place) for place in places}  # unit ids start with their district's slug (wangyiqu-…)
+        keys = self._jurisdiction_keys(places)  # unit ids start with their district's slug (wangyiqu-…)
 
         def here(unit: Responsible) -> Responsible:
             """A law's role with only the local bodies of the asked place (王益区's bureaus are not 北京市's)."""

@@ -101,12 +101,18 @@ def register_data(corpus: Corpus) -> dict[str, Any]:
 
     Why apart from ``model.json``: the model holds every article and sentence and grows with the corpus;
     loading it made a cold ``policykg ask`` pay for the whole corpus."""
+    from ingest.units import slug
+
+    places = sorted({doc.jurisdiction for doc in corpus.documents if doc.jurisdiction})
     return {
         "units": [to_data(unit) for unit in corpus.units],
         "documents": [
             {"id": doc.id, "kind": doc.kind, "jurisdiction": doc.jurisdiction, "tasks": len(doc.tasks)}
             for doc in corpus.documents
         ],
+        # place → the slug its units' ids start with (wangyiqu-…): a question naming a place need not import
+        # pypinyin (0.3 s) to tell that place's bodies from another's
+        "jurisdiction_keys": {place: slug(place) for place in places},
     }
 
 
