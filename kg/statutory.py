@@ -39,8 +39,12 @@ _QUESTION_NOISE = re.compile(
     r"建立|制定|核发|维护|保证|考核|评价|设立|承担|组织|综合"
 )
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:特别行政区|自治区|自治州|省|市|区|县)")
-# What the fallback pattern catches that is no place: 本行政区(域), a question word run into a name.
-_NOT_PLACE = re.compile(r"行政区|本|谁|哪|由|负责|的|是|在")
+# What the fallback pattern catches that is no place: 本行政区(域), a question word run into a name, two things
+# joined (景区和工业园区), an area that is no jurisdiction (园区, 景区, 社区, 小区, 开发区 …).
+_NOT_PLACE = re.compile(
+    r"行政区|本|谁|哪|由|负责|的|是|在|和|与|及|、|"
+    r"(?:园|景|社|小|城|辖|片|厂|矿|库|校|街|营|开发|保护|风景|管理|示范|试验|功能|服务)区$"
+)
 _NATIONAL_EN = re.compile(r"\b(?:nationwide|nationally|national level|across the country|whole country)\b", re.I)
 _REGULATOR_ASKED = re.compile(r"哪个部门|哪些部门|监督管理|监管|主管|机关")
 MIN_COVERAGE = 0.6
@@ -224,6 +228,8 @@ def detect_place(question: str, known: dict[str, tuple[str, ...]] | None = None)
     (True, True)
     >>> detect_place("In Zaozhuang, who maintains elevators?", {})
     '枣庄市'
+    >>> detect_place("景区和工业园区里要设安全机构吗", {}), detect_place("化工园区的安全谁管", {})
+    (None, None)
     """
     for place in sorted(known or {}, key=len, reverse=True):
         if place != NATIONAL and (place in question or (len(_bare(place)) >= 2 and _bare(place) in question)):
