@@ -500,11 +500,16 @@ def _score(row: Row, asked: _Asked) -> float:
     bearer = str(row["bearerText"])
     if _OWN_UNIT.search(obj) and _owner(bearer):
         obj = f"{_owner(bearer)} {obj}"
-    cover, part = asked.best_part(obj)
+    # A part of the object says no more of the question than the whole object does, so the best part's coverage
+    # is the object's: worked out first, it settles most clauses before the object is split into its parts.
+    cover = asked.coverage(obj)
+    if cover < min(CONTEXT_FLOOR, MIN_COVERAGE):
+        return 0.0
     if cover >= CONTEXT_FLOOR:  # the condition before the clause (举办大型群众性活动，承办人应当…) says whose duty
         cover = max(cover, CONTEXT_CREDIT * asked.coverage(_sentence_before(row)))
     if cover < MIN_COVERAGE:
         return 0.0
+    part = asked.best_part(obj)[1]
     text = str(row["text"])
     score = cover + (GOVERNING_BONUS if _is_governing(row) else 0.0)
     if asked.regulator == (str(row["kind"]) == "regulator"):
