@@ -387,18 +387,15 @@ def coverage(question_terms: str | tuple[TopicWord, ...], duty_text: str) -> flo
     0.0
     """
     words = topic_words(question_terms) if isinstance(question_terms, str) else question_terms
-    total = sum(word.weight for word in words)
-    if not total:
-        return 0.0
-    return sum(word.weight * _word_found(word, duty_text) for word in words) / total
-
-
-def _word_found(word: TopicWord, text: str) -> float:
-    if word.word in text or any(alternative in text for alternative in word.alternatives):
-        return 1.0
-    if any(label in text for label in word.broader):
-        return BROADER_CREDIT
-    return 0.0  # a compound (网络安全, 煤矿安全) is not matched by its parts: 网络 in 网络等媒体 is another topic
+    total = found = 0.0
+    for word in words:  # a loop, not a generator per word: a question scores hundreds of clauses
+        total += word.weight
+        if word.word in duty_text or (word.alternatives and any(alt in duty_text for alt in word.alternatives)):
+            found += word.weight
+        elif word.broader and any(label in duty_text for label in word.broader):
+            found += word.weight * BROADER_CREDIT
+        # else 0: a compound (网络安全, 煤矿安全) is not matched by its parts: 网络 in 网络等媒体 is another topic
+    return found / total if total else 0.0
 
 
 # The duty verb a question asks about, most specific first; a clause that uses it is the duty itself.
