@@ -224,7 +224,7 @@ def _article_evidence(
             best[article] = (weight, row)
     if not best:
         return
-    for row in store.select(queries.tasks_for_articles_sparql(sorted(best))):
+    for row in _tasks_for_articles(store, sorted(best)):
         topic_weight, sentence = best[str(row["article"])]
         role = AnswerRole.of_task_role(str(row["role"]))
         score = float(row["score"] or 0.0)
@@ -247,17 +247,34 @@ questions a server answers name the same units again and again (at 491 documents
 a new question's time)."""
 
 
-def _known_labels(store: GraphStore) -> dict[str, Row]:
+_KNOWN_LINKS: dict[int, dict[str, list[Row]]] = {}
+"""The same for each article's implementing tasks (task, units, link score)."""
+
+
+def _known(memo: dict[int, dict[str, Any]], store: GraphStore) -> dict[str, Any]:
+    """``memo``'s entry for ``store``, created empty and dropped when the store is."""
     key = id(store)
-    known = _KNOWN_LABELS.get(key)
+    known = memo.get(key)
     if known is None:
-        known = _KNOWN_LABELS[key] = {}
-        weakref.finalize(store, _KNOWN_LABELS.pop, key, None)
+        known = memo[key] = {}
+        weakref.finalize(store, memo.pop, key, None)
     return known
 
 
+def _tasks_for_articles(store: GraphStore, articles: Sequence[str]) -> list[Row]:
+    """The rows of :func:`kg.queries.tasks_for_articles_sparql`, each article's read once per open store."""
+    known: dict[str, list[Row]] = _known(_KNOWN_LINKS, store)
+    missing = [article for article in articles if article not in known]
+    if missing:
+        read: dict[str, list[Row]] = {article: [] for article in missing}
+        for row in store.select(queries.tasks_for_articles_sparql(missing)):
+            read[str(row["article"])].append(row)
+        known.update(read)
+    return [row for article in articles for row in known[article]]
+
+
 def _labels(store: GraphStore, nodes: Sequence[str]) -> dict[str, Row]:
-    known = _known_labels(store)
+    known: dict[str, Row] = _known(_KNOWN_LABELS, store)
     missing = [node for node in nodes if node not in known]
     if missing:
         read: dict[str, Row] = {}

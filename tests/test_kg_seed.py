@@ -115,8 +115,9 @@ def test_elevator_question_ranks_the_units_of_the_task_naming_elevators(store, b
     assert first["path"][-1].endswith("/unit/" + by_name["区市场监管局"]["id"])
 
 
-def test_a_units_label_is_read_once_per_open_store(build_path: Path) -> None:
-    """A build never changes: the second question naming the same units reads no label again, and answers the same."""
+def test_a_units_label_and_an_articles_tasks_are_read_once_per_open_store(build_path: Path) -> None:
+    """A build never changes: the second question on the same topic reads no label and no article's tasks again,
+    and answers the same."""
     store = open_store(build_path)
     thesaurus = load_build_thesaurus(build_path)
     queried: list[str] = []
@@ -129,9 +130,11 @@ def test_a_units_label_is_read_once_per_open_store(build_path: Path) -> None:
     store.select = counting  # type: ignore[method-assign]
     first = ask(store, thesaurus, "谁负责电梯安全").to_json()
     labels_read = sum("skos:prefLabel ?name" in q for q in queried)
+    links_read = sum("pkg:articleLink ?link" in q for q in queried)
     queried.clear()
     again = ask(store, thesaurus, "电梯安全由哪些单位负责").to_json()
     assert labels_read == 1 and not any("skos:prefLabel ?name" in q for q in queried)
+    assert links_read == 1 and not any("pkg:articleLink ?link" in q for q in queried)
     assert again["units"] == first["units"]
     assert ask(open_store(build_path), thesaurus, "谁负责电梯安全").to_json() == first  # a fresh store reads its own
 
