@@ -130,11 +130,11 @@ def test_a_units_label_and_an_articles_tasks_are_read_once_per_open_store(build_
     store.select = counting  # type: ignore[method-assign]
     first = ask(store, thesaurus, "谁负责电梯安全").to_json()
     labels_read = sum("skos:prefLabel ?name" in q for q in queried)
-    links_read = sum("pkg:articleLink ?link" in q for q in queried)
+    links_read = sum("SELECT ?article ?task ?doc" in q for q in queried)
     queried.clear()
     again = ask(store, thesaurus, "电梯安全由哪些单位负责").to_json()
     assert labels_read == 1 and not any("skos:prefLabel ?name" in q for q in queried)
-    assert links_read == 1 and not any("pkg:articleLink ?link" in q for q in queried)
+    assert links_read == 1 and not any("SELECT ?article ?task ?doc" in q for q in queried)
     assert again["units"] == first["units"]
     assert ask(open_store(build_path), thesaurus, "谁负责电梯安全").to_json() == first  # a fresh store reads its own
 
