@@ -93,6 +93,9 @@ def test_a_duty_word_beside_a_named_topic_is_not_a_topic_of_its_own(ask) -> None
     assert [t["id"] for t in data["topics"]] == ["fireworks"]
     direct = {u["name"] for u in data["units"] if u["confidence"] == "direct"}
     assert direct and direct <= {"区安监局", "区金融办"}  # task 53's lead units, not task 15's (区人社局, 区编办 …)
+    for unit in data["units"]:  # the passage naming 烟花爆竹 is each unit's first reason, not task 15's 监管
+        if unit["confidence"] == "direct":
+            assert "烟花爆竹" in unit["evidence"][0]["text"]
 
 
 def test_a_label_negated_by_fei_does_not_name_the_topic(ask) -> None:

@@ -246,7 +246,12 @@ def index_support(
     return support
 
 
-def _merge_evidence(first: list[Evidence], second: tuple[Evidence, ...], limit: int) -> tuple[Evidence, ...]:
+def _merge_evidence(
+    first: list[Evidence], second: tuple[Evidence, ...], limit: int, labels: Sequence[str] = ()
+) -> tuple[Evidence, ...]:
+    """The search's evidence (strongest first), then the graph's, each passage once; of them, those that name the
+    asked topic (``labels``) first: a task that only shares the question's other words (监管 in 谁负责烟花爆竹安全
+    监管: task 15 on enforcement teams) is not the first reason a unit answers a question about 烟花爆竹."""
     seen: set[tuple[str, str, int]] = set()
     merged = []
     for item in sorted(first, key=lambda e: -e.weight) + list(second):
@@ -254,6 +259,8 @@ def _merge_evidence(first: list[Evidence], second: tuple[Evidence, ...], limit: 
         if key not in seen:
             seen.add(key)
             merged.append(item)
+    if labels:
+        merged.sort(key=lambda item: not names_topic(item.text, labels))  # stable: the order above otherwise
     return tuple(merged[:limit])
 
 
@@ -438,7 +445,7 @@ def answer(
                 base,
                 role=role if weight else base.role,
                 score=scores[unit_id],
-                evidence=_merge_evidence(items, base.evidence, evidence_limit),
+                evidence=_merge_evidence(items, base.evidence, evidence_limit, labels),
                 confidence=sure[unit_id],
             )
         )
