@@ -359,12 +359,10 @@ class Build:
             keys = data.get("jurisdiction_keys")
             return Register(units=units, documents=docs, task_documents=tasked, jurisdiction_keys=keys)
         corpus = self.corpus
-        keys = json.loads(path.read_text(encoding="utf-8")).get("jurisdiction_keys") if path.is_file() else None
         return Register(
             units=corpus.units,
             documents=tuple((d.id, d.kind, d.jurisdiction) for d in corpus.documents),
             task_documents=tuple(sorted(d.id for d in corpus.documents if d.tasks)),
-            jurisdiction_keys=keys,  # as written by the build: spelling them again would import pypinyin
         )
 
     def _task_document_ids(self, among: Sequence[str] = ()) -> list[str]:
@@ -546,10 +544,21 @@ class Build:
                 combined = replace(combined, confidence=confidence)
         return replace(combined, recognised=recognised, views=views, clauses=clauses, places=self.jurisdictions)
 
+    @functools.cached_property
+    def _place_keys(self) -> Mapping[str, str] | None:
+        """Each document's place → the slug its units' ids start with, as the build wrote them in ``register.json``;
+        None from a register written before them. A build holding its model in memory (a server) took its
+        register from the model, and reads them from the file here, on the first question that names a place, not
+        at start-up (the file is 9 MB at 10,000 documents; spelling the slugs again would import pypinyin)."""
+        if self.register.jurisdiction_keys is not None or self._corpus is None:
+            return self.register.jurisdiction_keys
+        path = self.path / REGISTER_FILE
+        return json.loads(path.read_text(encoding="utf-8")).get("jurisdiction_keys") if path.is_file() else None
+
     def _jurisdiction_keys(self, places: set[str]) -> set[str]:
         """The slugs the ids of these places' units start with: from the register (a place no document of the
         build belongs to has no units), else (an older register) spelled with pypinyin."""
-        known = self.register.jurisdiction_keys
+        known = self._place_keys
         if known is not None:
             return {known[place] for place in places if place in known}
         from ingest.units import slug
