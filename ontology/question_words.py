@@ -65,19 +65,14 @@ def non_topic_lines(dictionary: Path) -> list[str]:
     return lines
 
 
-def jieba_dictionary() -> Path:
-    """The installed jieba's dictionary file (found without importing jieba)."""
-    from importlib.util import find_spec
-
-    spec = find_spec("jieba")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("jieba is not installed")
-    return Path(spec.origin).with_name("dict.txt")
-
-
 def write_non_topic_words(path: Path = NON_TOPIC_FILE) -> int:
     """Write :data:`NON_TOPIC_FILE` from the installed jieba's dictionary; the number of words."""
-    lines = non_topic_lines(jieba_dictionary())
+    from ingest.lexicon import default_dictionary
+
+    dictionary = default_dictionary()
+    if dictionary is None:
+        raise RuntimeError("jieba's dictionary is not installed")
+    lines = non_topic_lines(dictionary)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)
 
