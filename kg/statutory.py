@@ -442,13 +442,13 @@ def _owner(bearer: str) -> str:
     return bearer.split("的", 1)[0] if "的" in bearer else ""
 
 
-def _best_part(obj: str, words: tuple[TopicWord, ...]) -> tuple[float, str]:
-    """The sub-duty of a clause's object that the question covers best (an object often lists several)."""
+def _best_part(obj: str, words: tuple[TopicWord, ...], whole: float) -> str:
+    """The sub-duty of a clause's object that the question covers best (an object often lists several): the
+    shortest one it covers as well as the whole object (``whole``, its coverage; a part never says more), else the
+    whole object."""
     parts = [part for part in _SUB_DUTY.split(obj) if part.strip()] or [obj]
-    scored = [(coverage(words, part), part) for part in parts]
-    whole = coverage(words, obj)
-    best = max(scored, key=lambda pair: (pair[0], -len(pair[1])))
-    return (whole, obj) if whole > best[0] else best
+    covered = [part for part in parts if coverage(words, part) == whole]
+    return min(covered, key=len) if covered else obj
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,14 +459,14 @@ class _Asked:
     verbs: tuple[str, ...]
     # text → how the question's words cover it, for this question: provinces' regulations repeat the national
     # clauses (生产经营单位的主要负责人对本单位安全生产工作全面负责), and each text is read once
-    parts: dict[str, tuple[float, str]] = field(default_factory=dict, compare=False)
+    parts: dict[str, str] = field(default_factory=dict, compare=False)
     covers: dict[str, float] = field(default_factory=dict, compare=False)
 
-    def best_part(self, text: str) -> tuple[float, str]:
+    def best_part(self, text: str) -> str:
         """:func:`_best_part` of ``text`` for these words, worked out once per text."""
         found = self.parts.get(text)
         if found is None:
-            found = self.parts[text] = _best_part(text, self.words)
+            found = self.parts[text] = _best_part(text, self.words, self.coverage(text))
         return found
 
     def coverage(self, text: str) -> float:
@@ -497,8 +497,8 @@ def _score(row: Row, asked: _Asked) -> float:
     bearer = str(row["bearerText"])
     if _OWN_UNIT.search(obj) and _owner(bearer):
         obj = f"{_owner(bearer)} {obj}"
-    # A part of the object says no more of the question than the whole object does, so the best part's coverage
-    # is the object's: worked out first, it settles most clauses before the object is split into its parts.
+    # A part of the object says no more of the question than the whole object does, so the clause's coverage is
+    # the object's: worked out first, it settles most clauses before the object is split into its parts.
     cover = asked.coverage(obj)
     if cover < min(CONTEXT_FLOOR, MIN_COVERAGE):
         return 0.0
@@ -506,7 +506,7 @@ def _score(row: Row, asked: _Asked) -> float:
         cover = max(cover, CONTEXT_CREDIT * asked.coverage(_sentence_before(row)))
     if cover < MIN_COVERAGE:
         return 0.0
-    part = asked.best_part(obj)[1]
+    part = asked.best_part(obj)
     text = str(row["text"])
     score = cover + (GOVERNING_BONUS if _is_governing(row) else 0.0)
     if asked.regulator == (str(row["kind"]) == "regulator"):
