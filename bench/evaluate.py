@@ -304,7 +304,7 @@ def everyday_figures(
             confidence_right.append(data["confidence"] == q["confidence"])
             if q["confidence"] != "direct":
                 continue
-            expected = {uid for name in q["units"] for uid in resolve(name)}
+            expected = {uid for unit_name in q["units"] for uid in resolve(unit_name)}
             units = data["units"]
             f1_all.append(f1(expected, {u["id"] for u in units}))
             f1_direct.append(f1(expected, {u["id"] for u in units if u["confidence"] == "direct"}))
@@ -395,8 +395,8 @@ def evaluate(data_dirs: dict[str, Path]) -> tuple[dict[str, Any], list[Scored]]:
     asked = [s.f1 for s in scored if s.f1 is not None]
     figures["ask"] = {
         "questions": sum(1 for q in questions if q["type"] == "ask" and q.get("section") not in ("hard", "everyday")),
-        "unit_f1": round(sum(asked) / len(asked), 3) if asked else None,
-        "unit_f1_top_task_evidence": round(sum(evidence_f1) / len(evidence_f1), 3) if evidence_f1 else None,
+        "unit_f1": _mean(asked),
+        "unit_f1_top_task_evidence": _mean(evidence_f1),
     }
     seed_index = indexes["seed"]
     figures["hard"] = hard_figures(hard, ask, lambda name: set(seed_index.resolve_unit(name)))
